@@ -1,0 +1,75 @@
+export { canonize } from './canonize.js';
+export type { JsonLdContextDocument } from './contexts.js';
+
+export {
+  BITSTRING_STATUS_LIST_V1_CONTEXT_URL,
+  CREDENTIALS_V1_CONTEXT_URL,
+  CREDENTIALS_V2_CONTEXT_URL,
+  contextDigests,
+  DATA_INTEGRITY_V2_CONTEXT_URL,
+  DID_V1_CONTEXT_URL,
+  MULTIKEY_V1_CONTEXT_URL,
+  W3C_CONTEXTS,
+} from './contexts.js';
+export type { DidDocument, MultikeyVerificationMethod } from './did/did-document.js';
+export { createDidDocument } from './did/did-document.js';
+export { didKeyFromPublicKey, keyTypeOfMultibase, resolveDidKey } from './did/did-key.js';
+export { didWebFromHost, didWebToUrl } from './did/did-web.js';
+export type { OfflineDidResolver } from './did/offline-resolver.js';
+export { createOfflineDidResolver } from './did/offline-resolver.js';
+export type { DocumentLoader, DocumentLoaderOptions, RemoteDocument } from './document-loader.js';
+export { createDocumentLoader } from './document-loader.js';
+export type { ErrorCode, VneidErrorOptions } from './errors.js';
+export {
+  ContextNotAllowedError,
+  DidNotFoundError,
+  ERROR_CODES,
+  hasCode,
+  InputLimitError,
+  InvalidKeyError,
+  JsonLdSafeModeError,
+  MalformedValueError,
+  ProofGenerationError,
+  ProofVerificationError,
+  SchemaValidationError,
+  StatusListLengthError,
+  StatusRetrievalError,
+  StatusVerificationError,
+  UnknownCredentialTypeError,
+  UnsafeJsonError,
+  VneidError,
+} from './errors.js';
+export type { ExportedKeyPair, KeyPair, KeyType, Signer } from './keys.js';
+export { generateKeyPair, importKeyPair } from './keys.js';
+export { jsonDigest, sha256Hex } from './lib/bytes.js';
+export { canonicalJson } from './lib/canonical-json.js';
+export { findVneidError, toVneidError } from './lib/find-error.js';
+export { assertSafePointers } from './pointers.js';
+export type { JsonLimits } from './safe-json.js';
+export { assertSafeJson, DEFAULT_JSON_LIMITS, parseJsonSafely } from './safe-json.js';
+export type { JsonObject } from './sign-credential.js';
+export { deriveCredential, signCredential } from './sign-credential.js';
+export { signPresentation } from './sign-presentation.js';
+export type { StatusPurpose } from './status-list.js';
+
+export {
+  BitstringStatusList,
+  createStatusList,
+  decodeStatusList,
+  encodeStatusList,
+  MAX_STATUS_LIST_BYTES,
+  MIN_STATUS_LIST_LENGTH,
+  parseStatusListIndex,
+} from './status-list.js';
+export { createStatusListCredential } from './status-list-credential.js';
+export type { CryptosuiteName } from './suites.js';
+export {
+  CRYPTOSUITES,
+  createDerivingSuite,
+  createSigningSuite,
+  createVerifyingSuites,
+  isCryptosuiteName,
+  KEY_TYPE_OF_SUITE,
+} from './suites.js';
+export type { ProofCheckResult } from './verify-proof.js';
+export { singleProof, verifyCredentialProof, verifyPresentationProof } from './verify-proof.js';
