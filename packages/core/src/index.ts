@@ -44,14 +44,16 @@ export { generateKeyPair, importKeyPair } from './keys.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';
 export { canonicalJson } from './lib/canonical-json.js';
 export { findVneidError, toVneidError } from './lib/find-error.js';
+export { MANDATORY_POINTERS } from './mandatory-pointers.js';
 export { assertSafePointers } from './pointers.js';
+export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
+export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
 export type { JsonLimits } from './safe-json.js';
 export { assertSafeJson, DEFAULT_JSON_LIMITS, parseJsonSafely } from './safe-json.js';
 export type { JsonObject } from './sign-credential.js';
 export { deriveCredential, signCredential } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';
 export type { StatusPurpose } from './status-list.js';
-
 export {
   BitstringStatusList,
   createStatusList,
