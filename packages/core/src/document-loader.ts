@@ -14,7 +14,7 @@ export type DocumentLoader = (url: string) => Promise<RemoteDocument>;
 
 export interface DocumentLoaderOptions {
   /** Contexts beyond the bundled W3C ones (our document types'), by URL. */
-  contexts?: ReadonlyMap<string, JsonLdContextDocument>;
+  contexts?: ReadonlyMap<string, object>;
   /** Where DIDs and verification methods come from; default: did:key only. */
   resolver?: OfflineDidResolver;
 }
@@ -31,7 +31,7 @@ export interface DocumentLoaderOptions {
  */
 export function createDocumentLoader(options: DocumentLoaderOptions = {}): DocumentLoader {
   const contexts = new Map<string, JsonLdContextDocument>(W3C_CONTEXTS);
-  for (const [url, doc] of options.contexts ?? []) contexts.set(url, doc);
+  for (const [url, doc] of options.contexts ?? []) contexts.set(url, doc as JsonLdContextDocument);
   const resolver = options.resolver ?? createOfflineDidResolver();
 
   return async function documentLoader(url: string): Promise<RemoteDocument> {

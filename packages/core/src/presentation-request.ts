@@ -59,7 +59,7 @@ export function parsePresentationRequest(request: unknown): NormalizedPresentati
   if (!Array.isArray(r.query) || r.query.length === 0) throw new MalformedValueError('query must be a non-empty array');
   const queries: NormalizedPresentationRequest['queries'] = [];
   for (const q of r.query) {
-    if (!q || q.type !== 'QueryByExample') throw new MalformedValueError('only QueryByExample queries are supported');
+    if (q?.type !== 'QueryByExample') throw new MalformedValueError('only QueryByExample queries are supported');
     const cqs = Array.isArray(q.credentialQuery) ? q.credentialQuery : [q.credentialQuery];
     for (const cq of cqs) {
       if (!cq || typeof cq !== 'object' || !cq.example || typeof cq.example !== 'object') {
