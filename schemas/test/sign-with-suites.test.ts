@@ -4,7 +4,7 @@ import {
   createDocumentLoader,
   deriveCredential,
   generateKeyPair,
-  MANDATORY_POINTERS,
+  mandatoryPointersFor,
   signCredential,
   verifyCredentialProof,
 } from '@vneid/core';
@@ -55,7 +55,7 @@ for (const type of Object.keys(fixtures) as Array<keyof typeof fixtures>) {
         key,
         cryptosuite,
         documentLoader,
-        mandatoryPointers: MANDATORY_POINTERS.filter((p) => p.split('/').length === 2 && p.slice(1) in credential),
+        mandatoryPointers: mandatoryPointersFor(credential),
       });
       // Verifiers accept only derived ecdsa-sd-2023 proofs: derive a full disclosure first.
       const fields = Object.keys(fixtures[type]).map((f) => `/credentialSubject/${f}`);

@@ -44,7 +44,7 @@ export { generateKeyPair, importKeyPair } from './keys.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';
 export { canonicalJson } from './lib/canonical-json.js';
 export { findVneidError, toVneidError } from './lib/find-error.js';
-export { MANDATORY_POINTERS } from './mandatory-pointers.js';
+export { MANDATORY_POINTERS, mandatoryPointersFor } from './mandatory-pointers.js';
 export { assertSafePointers } from './pointers.js';
 export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';

@@ -13,3 +13,19 @@ export const MANDATORY_POINTERS: readonly string[] = Object.freeze([
   '/credentialSchema',
   '/credentialSubject/id',
 ]);
+
+/**
+ * The {@link MANDATORY_POINTERS} that exist in `credential`: ecdsa-sd-2023
+ * refuses a mandatory pointer that matches nothing (a credential without
+ * `validUntil`, or without a holder).
+ */
+export function mandatoryPointersFor(credential: Record<string, unknown>): string[] {
+  return MANDATORY_POINTERS.filter((pointer) => {
+    let node: unknown = credential;
+    for (const segment of pointer.slice(1).split('/')) {
+      if (!node || typeof node !== 'object' || !Object.hasOwn(node, segment)) return false;
+      node = (node as Record<string, unknown>)[segment];
+    }
+    return node !== undefined;
+  });
+}
