@@ -1,1 +1,16 @@
-export {};
+/**
+ * @vneid/wallet-core — the library the citizen's app embeds: an encrypted
+ * credential store on LevelDB, offline verification of what it is given,
+ * selective disclosure (ecdsa-sd-2023) answering QueryByExample requests,
+ * a transaction log, encrypted backups and status refresh.
+ *
+ * @packageDocumentation
+ */
+export type { AddResult } from './add-credential.js';
+export type { ImportResult } from './import-backup.js';
+export type { CredentialStatus, HistoryCredential, HistoryEntry } from './lib/state.js';
+export type { CredentialSummary } from './list-credentials.js';
+export type { Wallet, WalletOptions } from './open-wallet.js';
+export { openWallet } from './open-wallet.js';
+export type { PresentResult } from './present.js';
+export type { StatusListFetcher, StatusRefreshSummary } from './refresh-status.js';

@@ -1,0 +1,94 @@
+import {
+  assertSafeJson,
+  type JsonObject,
+  jsonDigest,
+  MalformedValueError,
+  parseJsonSafely,
+  SchemaValidationError,
+  VneidError,
+} from '@vneid/core';
+import { validateSubject } from '@vneid/schemas';
+import { checkIssuerProof } from './lib/check-proof.js';
+import { inspectCredential } from './lib/inspect-credential.js';
+import { documentLoaderFor, type StoredSummary, type WalletState } from './lib/state.js';
+import { type CredentialSummary, toPublicSummary } from './list-credentials.js';
+
+/** Outcome of {@link addCredential}. */
+export interface AddResult {
+  /** False when the wallet already held this exact credential (adding it again changes nothing). */
+  added: boolean;
+  credential: CredentialSummary;
+}
+
+/**
+ * Verifies a credential offline and stores it encrypted. Checks, in order:
+ * safe JSON (prototype keys, size and depth limits), structure (a VC 2.0
+ * `VerifiableCredential` of one registered type, issuer DID, subject, one
+ * Data Integrity proof, well-formed status entries), that the subject is
+ * this wallet's holder, the subject's JSON Schema, and the issuer's proof
+ * through the core (an ecdsa-sd-2023 base credential by deriving a full
+ * disclosure and verifying that). Adding the same credential twice is harmless.
+ * An expired credential is accepted (the citizen still sees it) and listed
+ * with `expired: true`; `present` never picks it.
+ *
+ * @example
+ * const { added, credential } = await wallet.add(vcFromIssuer)
+ * @throws {VneidError} UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, MALFORMED_VALUE_ERROR, UNKNOWN_CREDENTIAL_TYPE,
+ *   HOLDER_MISMATCH, SCHEMA_VALIDATION_ERROR, PROOF_VERIFICATION_ERROR, DID_NOT_FOUND (did:web issuer
+ *   unknown to the resolver), CONTEXT_NOT_ALLOWED, JSONLD_SAFE_MODE_ERROR, WALLET_LOCKED (closed).
+ * @see https://www.w3.org/TR/vc-data-model-2.0/#verification
+ */
+export async function addCredential(state: WalletState, input: unknown): Promise<AddResult> {
+  const vc = await verifyForHolder(state, input, state.holderKey.controller);
+  const { vault } = state;
+  const existing = await vault.get<StoredSummary>('summary', vc.shape.id);
+  if (existing && existing.digest === vc.digest) {
+    return { added: false, credential: toPublicSummary(existing, state.now()) };
+  }
+  const summary: StoredSummary = {
+    ...vc.shape,
+    status: 'unknown',
+    listsSeen: {},
+    addedAt: state.now().toISOString(),
+    digest: vc.digest,
+  };
+  await vault.write([vault.put('credential', vc.shape.id, vc.credential), vault.put('summary', vc.shape.id, summary)]);
+  return { added: true, credential: toPublicSummary(summary, state.now()) };
+}
+
+/**
+ * Every check of {@link addCredential} but the write; also used to re-check
+ * credentials restored from a backup.
+ */
+export async function verifyForHolder(state: WalletState, input: unknown, holderDid: string) {
+  const credential = copySafely(input);
+  const shape = inspectCredential(credential);
+  if (shape.holder !== holderDid) {
+    throw new VneidError('HOLDER_MISMATCH', 'the credential was issued to another holder', {
+      details: { type: shape.type },
+    });
+  }
+  const { valid, errors } = validateSubject(shape.type, credential.credentialSubject);
+  if (!valid) {
+    // Pointers and codes only: messages may quote the offending values.
+    throw new SchemaValidationError(`${shape.type} credentialSubject does not match its schema`, {
+      details: { type: shape.type, violations: errors.map((e) => ({ pointer: e.pointer, code: e.code })) },
+    });
+  }
+  await checkIssuerProof(credential, shape.cryptosuite, documentLoaderFor(state));
+  return { credential, shape, digest: jsonDigest(credential) };
+}
+
+// A JSON round trip after the safety walk: the stored copy is plain data that
+// no getter or later mutation by the caller can change under us.
+function copySafely(input: unknown): JsonObject {
+  let value = input;
+  if (typeof input === 'string') value = parseJsonSafely(input);
+  else assertSafeJson(input);
+  const copy = JSON.parse(JSON.stringify(value)) as unknown;
+  assertSafeJson(copy);
+  if (!copy || typeof copy !== 'object' || Array.isArray(copy)) {
+    throw new MalformedValueError('a credential must be a JSON object');
+  }
+  return copy as JsonObject;
+}

@@ -1,0 +1,92 @@
+import {
+  createDocumentLoader,
+  type DocumentLoader,
+  type JsonLdContextDocument,
+  type KeyPair,
+  type OfflineDidResolver,
+  VneidError,
+} from '@vneid/core';
+import { registeredContexts } from '@vneid/schemas';
+import type { CredentialShape } from './inspect-credential.js';
+import type { Vault } from './vault.js';
+
+/** Status of a held credential as of the last {@link refreshStatus}. */
+export type CredentialStatus = 'active' | 'revoked' | 'suspended' | 'unknown';
+
+/** The encrypted index entry of a credential: enough to list and pick without opening the credential. */
+export interface StoredSummary extends CredentialShape {
+  status: CredentialStatus;
+  statusCheckedAt?: string;
+  /** validFrom of the newest status list seen per URL: an older list is a rollback. */
+  listsSeen: Record<string, string>;
+  addedAt: string;
+  /** Digest of the whole credential: adding the same credential again is a no-op. */
+  digest: string;
+}
+
+/** One disclosed credential in the transaction log: names of fields, never values. */
+export interface HistoryCredential {
+  id: string;
+  type: string;
+  fields: string[];
+}
+
+/** One presentation as the log keeps it. */
+export interface HistoryEntry {
+  id: string;
+  at: string;
+  domain: string;
+  credentials: HistoryCredential[];
+  /** The verifier's stated reasons, as shown to the citizen. */
+  reasons: string[];
+}
+
+export interface StoredLogEntry extends HistoryEntry {
+  seq: number;
+}
+
+/** Name of the holder key record. */
+export const HOLDER_RECORD = 'holder';
+
+/** The live state of an open wallet, shared by the operations. */
+export interface WalletState {
+  vault: Vault;
+  holderKey: KeyPair;
+  resolver: OfflineDidResolver;
+  now: () => Date;
+  closed: boolean;
+  /** Next transaction-log sequence number; read from the log on first use. */
+  nextSeq?: number;
+  /** Serializes every operation: a passphrase change must not interleave with a write. */
+  queue: Promise<unknown>;
+}
+
+/** Runs `fn` after every earlier operation on the wallet has settled. */
+export function serialized<T>(state: WalletState, fn: () => Promise<T>): Promise<T> {
+  const run = state.queue.then(() => {
+    if (state.closed) throw new VneidError('WALLET_LOCKED', 'the wallet is closed');
+    return fn();
+  });
+  state.queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * The static, offline loader: bundled W3C contexts, every registered credential
+ * type's context, DIDs from the wallet's resolver. Built per operation so a
+ * type registered after opening is known.
+ */
+export function documentLoaderFor(state: WalletState): DocumentLoader {
+  return createDocumentLoader({
+    contexts: registeredContexts() as Map<string, JsonLdContextDocument>,
+    resolver: state.resolver,
+  });
+}
+
+/** True when `summary` is within its validity window at `now`. */
+export function isCurrent(summary: Pick<StoredSummary, 'validFrom' | 'validUntil'>, now: Date): boolean {
+  const t = now.getTime();
+  if (summary.validFrom !== undefined && Date.parse(summary.validFrom) > t) return false;
+  if (summary.validUntil !== undefined && Date.parse(summary.validUntil) <= t) return false;
+  return true;
+}
