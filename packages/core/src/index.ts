@@ -74,4 +74,4 @@ export {
   KEY_TYPE_OF_SUITE,
 } from './suites.js';
 export type { ProofCheckResult } from './verify-proof.js';
-export { singleProof, verifyCredentialProof, verifyPresentationProof } from './verify-proof.js';
+export { sdProofKind, singleProof, verifyCredentialProof, verifyPresentationProof } from './verify-proof.js';

@@ -3,7 +3,7 @@ import jsigs from 'jsonld-signatures';
 import type { DocumentLoader } from './document-loader.js';
 import { ProofVerificationError, type VneidError } from './errors.js';
 import { toVneidError } from './lib/find-error.js';
-import { assertSafeJson } from './safe-json.js';
+import { assertSafeJson, type JsonLimits } from './safe-json.js';
 import type { JsonObject } from './sign-credential.js';
 import { createVerifyingSuites } from './suites.js';
 
@@ -13,6 +13,18 @@ export interface ProofCheckResult {
   /** The verification method the single proof names (when there is one). */
   verificationMethod?: string;
   error?: VneidError;
+}
+
+/**
+ * Which kind of ecdsa-sd-2023 proof a proofValue is, from its CBOR header
+ * (`0xd95d00` base, `0xd95d01` derived): holders keep base proofs, verifiers
+ * accept only derived ones.
+ */
+export function sdProofKind(proofValue: unknown): 'base' | 'derived' | undefined {
+  if (typeof proofValue !== 'string') return undefined;
+  if (proofValue.startsWith('u2V0A')) return 'base';
+  if (proofValue.startsWith('u2V0B')) return 'derived';
+  return undefined;
 }
 
 /**
@@ -47,10 +59,12 @@ export async function verifyCredentialProof(options: {
    * issuer is bound to its keys some other way (a trust bundle listing them).
    */
   bindIssuer?: boolean;
+  /** Input limits; raise `maxStringLength` for status list credentials, whose `encodedList` is long. */
+  limits?: Partial<JsonLimits>;
 }): Promise<ProofCheckResult> {
   const { credential, documentLoader, bindIssuer = true } = options;
   try {
-    assertSafeJson(credential);
+    assertSafeJson(credential, options.limits);
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }

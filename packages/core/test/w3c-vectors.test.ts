@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { canonize, createDocumentLoader, type JsonObject, verifyCredentialProof } from '../src/index.js';
+import { canonize, createDocumentLoader, type JsonObject, sdProofKind, verifyCredentialProof } from '../src/index.js';
 import { mutateEveryByte } from './helpers/mutate.js';
 import { readVector, readVectorJson, VECTOR_CONTEXTS } from './helpers/vectors.js';
 
@@ -157,4 +157,12 @@ test('ecdsa-sd-2023: a disclosed claim changed in the derived vector fails', asy
   const result = await verifyCredentialProof({ credential, documentLoader, bindIssuer: false });
   t.false(result.verified);
   t.is(result.error?.code, 'PROOF_VERIFICATION_ERROR');
+});
+
+test('ecdsa-sd-2023: base and derived proofs are told apart by their header', (t) => {
+  const base = readVectorJson<{ proof: { proofValue: string } }>(`${SD}/addSignedSDBase.json`);
+  const derived = readVectorJson<{ proof: { proofValue: string } }>(`${SD}/derivedRevealDocument.json`);
+  t.is(sdProofKind(base.proof.proofValue), 'base');
+  t.is(sdProofKind(derived.proof.proofValue), 'derived');
+  t.is(sdProofKind('z3abc'), undefined);
 });
