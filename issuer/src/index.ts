@@ -1,1 +1,35 @@
-export {};
+/**
+ * @vneid/issuer — ministries sign VNeID credentials, record them in LevelDB
+ * (no personal data), publish Bitstring Status Lists and serve a W3C VC API
+ * style HTTP service.
+ *
+ * @packageDocumentation
+ */
+export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
+export type { StatusAction, StatusChange } from './change-status.js';
+export type { CreateIssuerOptions, Issuer } from './create-issuer.js';
+export { createIssuer } from './create-issuer.js';
+export { generateApiKey, hashApiKey } from './http/auth.js';
+export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
+export { createApp } from './http/create-app.js';
+export { openApiDocument } from './http/openapi.js';
+export type { BatchProgress, BatchResult, IssueBatchOptions } from './issue-batch.js';
+export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
+export type { GeneralIssueRequest } from './issue-general.js';
+export type { KeyStore, KeyStoreBackend } from './key-store.js';
+export { createEncryptedKeyStore } from './key-store.js';
+export type { AuditVerification } from './lib/audit.js';
+export type { IssueRequest } from './lib/issue-core.js';
+export type { SignedList } from './lib/status-lists.js';
+export type {
+  AuditEntry,
+  CredentialState,
+  IssuanceRecord,
+  KeyRecord,
+  StatusListMeta,
+  StatusSlot,
+} from './lib/types.js';
+export { main } from './main.js';
+export type { ServerOptions, StartedServer } from './server.js';
+export { startServer } from './server.js';
+export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

@@ -1,0 +1,130 @@
+import { didWebFromHost, VneidError } from '@vneid/core';
+import { listCredentialTypes } from '@vneid/schemas';
+import { initialListOps } from './lib/allocation.js';
+import { auditOps } from './lib/audit.js';
+import type { IssuerContext } from './lib/context.js';
+import { commit } from './lib/db.js';
+import { createKeyLocked } from './lib/keys.js';
+import type { KeyRecord, MinistryRecord } from './lib/types.js';
+
+/** What {@link Issuer.addMinistry} takes. */
+export interface AddMinistryInput {
+  /** URL path segment and last did:web segment, e.g. `bo-cong-an`. */
+  slug: string;
+  name: { vi: string; en: string };
+  /** Must equal a credential type's `issuerRole` for the ministry to issue that type. */
+  role: 'MinistryOfPublicSecurity' | 'VietnamSocialSecurity' | 'AccreditedUniversity' | (string & {});
+  /** Also sign arbitrary VCDM credentials (VC API conformance), default false. */
+  allowGeneralCredentials?: boolean;
+}
+
+/** A ministry as the issuer reports it. */
+export interface MinistryInfo {
+  slug: string;
+  did: string;
+  name: { vi: string; en: string };
+  role: string;
+  allowGeneralCredentials: boolean;
+  /** Every registered credential type whose issuerRole is this ministry's role. */
+  credentialTypes: string[];
+  keys: KeyRecord[];
+}
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const ROLE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+// Slugs share the URL space with the service's own routes.
+const RESERVED = new Set(['credentials', 'status-lists', 'health', 'openapi.json', 'well-known']);
+
+/** Authorised types are derived, never stored: a type registered later is picked up by role. */
+export function authorizedTypes(role: string): string[] {
+  return listCredentialTypes()
+    .filter((d) => d.issuerRole === role)
+    .map((d) => d.type);
+}
+
+export function ministryInfo(m: MinistryRecord): MinistryInfo {
+  return {
+    slug: m.slug,
+    did: m.did,
+    name: { ...m.name },
+    role: m.role,
+    allowGeneralCredentials: m.allowGeneralCredentials,
+    credentialTypes: authorizedTypes(m.role),
+    keys: m.keys.map((k) => ({ ...k })),
+  };
+}
+
+function checkInput(input: AddMinistryInput): void {
+  if (input === null || typeof input !== 'object') throw new TypeError('ministry must be an object');
+  if (typeof input.slug !== 'string' || !SLUG.test(input.slug) || RESERVED.has(input.slug)) {
+    throw new TypeError('slug must be a lower-case URL segment (a-z, 0-9, -) and not a reserved route');
+  }
+  const n = input.name;
+  if (
+    !n ||
+    typeof n.vi !== 'string' ||
+    typeof n.en !== 'string' ||
+    !n.vi ||
+    !n.en ||
+    n.vi.length > 200 ||
+    n.en.length > 200
+  ) {
+    throw new TypeError('name must be { vi, en } non-empty strings of at most 200 characters');
+  }
+  if (typeof input.role !== 'string' || !ROLE.test(input.role))
+    throw new TypeError('role must be a PascalCase identifier');
+  if (input.allowGeneralCredentials !== undefined && typeof input.allowGeneralCredentials !== 'boolean') {
+    throw new TypeError('allowGeneralCredentials must be a boolean');
+  }
+}
+
+/**
+ * Adds a ministry: its did:web (`did:web:<host%3Aport>:<slug>`), its first
+ * status lists and a P-256 signing key. Adding the same ministry again is a
+ * no-op returning it.
+ *
+ * @throws {VneidError} MINISTRY_CONFLICT when the slug exists with another name, role or policy.
+ * @throws {TypeError} for a malformed slug, name or role.
+ */
+export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): Promise<MinistryInfo> {
+  checkInput(input);
+  const allowGeneralCredentials = input.allowGeneralCredentials ?? false;
+  return ctx.lock(async () => {
+    const existing = ctx.ministries.get(input.slug);
+    if (existing) {
+      const same =
+        existing.name.vi === input.name.vi &&
+        existing.name.en === input.name.en &&
+        existing.role === input.role &&
+        existing.allowGeneralCredentials === allowGeneralCredentials;
+      if (!same) {
+        throw new VneidError('MINISTRY_CONFLICT', `ministry ${input.slug} exists with a different definition`, {
+          details: { ministry: input.slug },
+        });
+      }
+      return ministryInfo(existing);
+    }
+    const pathSegments = ctx.baseUrl.pathname.split('/').filter(Boolean);
+    const record: MinistryRecord = {
+      slug: input.slug,
+      did: didWebFromHost(ctx.baseUrl.host, ...pathSegments, input.slug),
+      name: { vi: input.name.vi, en: input.name.en },
+      role: input.role,
+      allowGeneralCredentials,
+      createdAt: ctx.now().toISOString(),
+      keys: [],
+    };
+    const lists = initialListOps(ctx, input.slug);
+    const audit = auditOps(ctx, 'ministry-added', { ministry: input.slug, did: record.did, role: record.role });
+    await commit(ctx.db, [
+      { type: 'put', sublevel: ctx.db.ministries, key: input.slug, value: record },
+      ...lists.ops,
+      ...audit.ops,
+    ]);
+    audit.after();
+    lists.after();
+    ctx.ministries.set(input.slug, record);
+    await createKeyLocked(ctx, input.slug, 'P-256');
+    return ministryInfo(ctx.ministries.get(input.slug)!);
+  });
+}

@@ -1,0 +1,187 @@
+import {
+  type DidDocument,
+  type DocumentLoader,
+  type JsonObject,
+  type KeyType,
+  MIN_STATUS_LIST_LENGTH,
+} from '@vneid/core';
+import { type AddMinistryInput, addMinistry, type MinistryInfo, ministryInfo } from './add-ministry.js';
+import { changeStatus, requireRecord, type StatusChange } from './change-status.js';
+import { issue } from './issue.js';
+import { type BatchResult, type IssueBatchOptions, issueBatch } from './issue-batch.js';
+import { type GeneralIssueRequest, issueGeneral } from './issue-general.js';
+import { createEncryptedKeyStore, type KeyStore } from './key-store.js';
+import { loadLists } from './lib/allocation.js';
+import { loadAuditHead } from './lib/audit.js';
+import type { IssuerContext } from './lib/context.js';
+import { entries, openIssuerDb } from './lib/db.js';
+import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
+import { requireMinistry } from './lib/keys.js';
+import { didDocumentOf, issuerLoader } from './lib/loader.js';
+import { createMutex } from './lib/mutex.js';
+import { currentSignedList, type SignedList } from './lib/status-lists.js';
+import type { IssuanceRecord, KeyRecord, MinistryRecord } from './lib/types.js';
+import { rotateKey } from './rotate-key.js';
+import { getStatusListCredential } from './status-list-credential.js';
+import { type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
+import { type AuditVerification, verifyAuditLog } from './verify-audit-log.js';
+
+/** Options of {@link createIssuer}. */
+export interface CreateIssuerOptions {
+  /** Directory of the LevelDB (created if missing). One process at a time. */
+  dataDir: string;
+  /** Unlocks the encrypted key store. */
+  passphrase: string;
+  /** Public base URL, e.g. `https://issuer.example` or `http://127.0.0.1:8080`: DIDs and status list URLs derive from it. */
+  baseUrl: string;
+  /** Clock (tests freeze time through it). */
+  now?: () => Date;
+  /** Seconds a signed status list credential is valid; default one day. */
+  statusListValidity?: number;
+  /** Entries per status list; default and minimum 131,072 (herd privacy). */
+  statusListLength?: number;
+  /** Allocations after which a list is closed and a new one opened; default half the length. */
+  maxAllocationsPerList?: number;
+}
+
+/** The issuer: ministries, keys, issuance, status and audit over one LevelDB. */
+export interface Issuer {
+  readonly baseUrl: string;
+  addMinistry(input: AddMinistryInput): Promise<MinistryInfo>;
+  getMinistry(slug: string): MinistryInfo;
+  listMinistries(): MinistryInfo[];
+  /** Same as {@link Issuer.rotateKey}: creates a key that becomes the signing key of its type. */
+  createKey(slug: string, keyType?: KeyType): Promise<KeyRecord>;
+  rotateKey(slug: string, keyType?: KeyType): Promise<KeyRecord>;
+  issue(request: IssueRequest): Promise<JsonObject>;
+  issueGeneral(request: GeneralIssueRequest): Promise<JsonObject>;
+  issueBatch(requests: IssueRequest[], options?: IssueBatchOptions): Promise<BatchResult[]>;
+  revoke(credentialId: string, reason?: string): Promise<StatusChange>;
+  suspend(credentialId: string, reason?: string): Promise<StatusChange>;
+  reinstate(credentialId: string, reason?: string): Promise<StatusChange>;
+  /** The issuance record (no personal data). @throws UNKNOWN_CREDENTIAL */
+  getRecord(credentialId: string): Promise<IssuanceRecord>;
+  /** Every issuance record, in id order. */
+  listRecords(): Promise<IssuanceRecord[]>;
+  getStatusListCredential(listId: string): Promise<JsonObject>;
+  /** Like getStatusListCredential with the signing time and expiry, for HTTP caching. */
+  getSignedStatusList(listId: string): Promise<SignedList>;
+  /** The ministry's DID document. @throws UNKNOWN_MINISTRY */
+  didDocument(slug: string): DidDocument;
+  trustBundleIssuers(): TrustBundleIssuer[];
+  verifyAuditLog(): Promise<AuditVerification>;
+  /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
+  documentLoader(): DocumentLoader;
+  close(): Promise<void>;
+}
+
+function checkOptions(o: CreateIssuerOptions): URL {
+  if (!o || typeof o.dataDir !== 'string' || o.dataDir.length === 0) throw new TypeError('dataDir is required');
+  if (typeof o.passphrase !== 'string' || o.passphrase.length === 0) throw new TypeError('passphrase is required');
+  let url: URL;
+  try {
+    url = new URL(o.baseUrl);
+  } catch {
+    throw new TypeError('baseUrl must be an absolute http(s) URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('baseUrl must be http(s)');
+  if (url.search || url.hash || url.username || url.password)
+    throw new TypeError('baseUrl must be a plain origin and path');
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  if (o.statusListValidity !== undefined && (!Number.isInteger(o.statusListValidity) || o.statusListValidity < 60)) {
+    throw new RangeError('statusListValidity must be an integer number of seconds, at least 60');
+  }
+  return url;
+}
+
+/**
+ * Opens (or creates) an issuer over a LevelDB in `dataDir`, unlocking its
+ * key store with `passphrase`.
+ *
+ * @example
+ * const issuer = await createIssuer({ dataDir: './data', passphrase, baseUrl: 'https://issuer.example' });
+ * await issuer.addMinistry({ slug: 'bo-cong-an', name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' }, role: 'MinistryOfPublicSecurity' });
+ * const vc = await issuer.issue({ ministry: 'bo-cong-an', type: 'CitizenIdentityCard', subject });
+ * @throws {VneidError} DATABASE_LOCKED when another process or instance has the database open;
+ *   KEYSTORE_LOCKED for a wrong passphrase.
+ * @throws {TypeError} {RangeError} for bad options.
+ */
+export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer> {
+  const baseUrl = checkOptions(options);
+  const statusListLength = options.statusListLength ?? MIN_STATUS_LIST_LENGTH;
+  const db = await openIssuerDb(options.dataDir);
+  let keyStore: KeyStore;
+  try {
+    keyStore = await createEncryptedKeyStore(db.keystore, options.passphrase);
+  } catch (error) {
+    await db.root.close();
+    throw error;
+  }
+  const ctx: IssuerContext = {
+    db,
+    keyStore,
+    baseUrl,
+    now: options.now ?? (() => new Date()),
+    statusListValidity: options.statusListValidity ?? 86_400,
+    statusListLength,
+    maxAllocationsPerList: options.maxAllocationsPerList ?? Math.floor(statusListLength / 2),
+    ministries: new Map(),
+    lists: new Map(),
+    currentList: new Map(),
+    auditHead: { seq: 0, hash: '' },
+    keyCache: new Map(),
+    lock: createMutex(),
+    closed: false,
+  };
+  try {
+    for (const [slug, m] of await entries<MinistryRecord>(db.ministries)) ctx.ministries.set(slug, m);
+    await loadLists(ctx);
+    ctx.auditHead = await loadAuditHead(ctx);
+  } catch (error) {
+    await db.root.close();
+    throw error;
+  }
+  const guard =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (ctx.closed) throw new Error('issuer is closed');
+      return fn(...args);
+    };
+  return {
+    baseUrl: baseUrl.toString().replace(/\/$/, ''),
+    addMinistry: guard((input) => addMinistry(ctx, input)),
+    getMinistry: (slug) => ministryInfo(requireMinistry(ctx, slug)),
+    listMinistries: () => [...ctx.ministries.values()].map(ministryInfo),
+    createKey: guard((slug, keyType) => rotateKey(ctx, slug, keyType)),
+    rotateKey: guard((slug, keyType) => rotateKey(ctx, slug, keyType)),
+    issue: guard((request) => issue(ctx, request)),
+    issueGeneral: guard(async (request) => {
+      try {
+        return await issueGeneral(ctx, request);
+      } catch (error) {
+        // Refusals of general credentials are audited like those of citizen types.
+        await auditRefusal(ctx, { ministry: request?.ministry, type: 'GeneralCredential' }, error);
+        throw error;
+      }
+    }),
+    issueBatch: guard((requests, o) => issueBatch(ctx, requests, o)),
+    revoke: guard((id, reason) => changeStatus(ctx, id, 'revoke', reason)),
+    suspend: guard((id, reason) => changeStatus(ctx, id, 'suspend', reason)),
+    reinstate: guard((id, reason) => changeStatus(ctx, id, 'reinstate', reason)),
+    getRecord: (id) => requireRecord(ctx, id),
+    listRecords: async () => (await entries<IssuanceRecord>(db.records)).map(([, r]) => r),
+    getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
+    getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
+    didDocument: (slug) => didDocumentOf(requireMinistry(ctx, slug)),
+    trustBundleIssuers: () => trustBundleIssuers(ctx),
+    verifyAuditLog: () => verifyAuditLog(ctx),
+    documentLoader: () => issuerLoader(ctx),
+    async close() {
+      if (ctx.closed) return;
+      ctx.closed = true;
+      // Let in-flight sections finish their batches before the handle goes.
+      await ctx.lock(async () => undefined);
+      await db.root.close();
+    },
+  };
+}

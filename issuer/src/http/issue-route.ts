@@ -1,0 +1,89 @@
+import { MalformedValueError, VneidError } from '@vneid/core';
+import { getCredentialType } from '@vneid/schemas';
+import type { Request, Response } from 'express';
+import type { Issuer } from '../create-issuer.js';
+import type { IssueRequest } from '../lib/issue-core.js';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function registered(type: string): boolean {
+  try {
+    getCredentialType(type);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Envelope fields the caller may send; every other credential field is passed
+// on to the library, which refuses it as FORBIDDEN_FIELD and audits the refusal.
+const ENVELOPE = new Set(['@context', 'type', 'credentialSubject', 'validFrom', 'validUntil']);
+
+/**
+ * POST /credentials/issue (W3C VC API): `{ credential, options }` → 201
+ * `{ verifiableCredential }`. The ministry is the API key's; a citizen type
+ * goes through {@link Issuer.issue}, anything else through
+ * {@link Issuer.issueGeneral} when the ministry allows it.
+ */
+export function issueRoute(issuer: Issuer) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const body = req.body as unknown;
+    if (!isObject(body) || !isObject(body.credential)) {
+      throw new MalformedValueError('body must be { credential, options? }', { details: { pointer: '/credential' } });
+    }
+    const options = body.options ?? {};
+    if (!isObject(options))
+      throw new MalformedValueError('options must be an object', { details: { pointer: '/options' } });
+    const ministry = res.locals.ministry as string;
+    if (options.ministry !== undefined && options.ministry !== ministry) {
+      throw new VneidError('FORBIDDEN', 'this API key cannot issue for another ministry');
+    }
+    const credential = body.credential;
+    if (!isObject(credential.credentialSubject)) {
+      throw new MalformedValueError('credential.credentialSubject is required', {
+        details: { pointer: '/credential/credentialSubject' },
+      });
+    }
+    const types = typeof credential.type === 'string' ? [credential.type] : credential.type;
+    if (!Array.isArray(types) || types.length === 0 || types.length > 8 || !types.every((t) => typeof t === 'string')) {
+      throw new MalformedValueError('credential.type must be a list of type names', {
+        details: { pointer: '/credential/type' },
+      });
+    }
+    const ours = (types as string[]).filter((t) => t !== 'VerifiableCredential' && registered(t));
+    const suite = options.suite as IssueRequest['suite'];
+    if (ours.length > 1)
+      throw new MalformedValueError('a credential has one document type', { details: { pointer: '/credential/type' } });
+    if (ours.length === 0 && issuer.getMinistry(ministry).allowGeneralCredentials) {
+      const verifiableCredential = await issuer.issueGeneral({
+        ministry,
+        credential,
+        ...(suite !== undefined ? { suite } : {}),
+        ...(options.mandatoryPointers !== undefined
+          ? { mandatoryPointers: options.mandatoryPointers as string[] }
+          : {}),
+      });
+      res.locals.credentialType = 'general';
+      res.status(201).json({ verifiableCredential });
+      return;
+    }
+    const type = ours[0] ?? (types as string[]).find((t) => t !== 'VerifiableCredential') ?? '';
+    const request: Record<string, unknown> = { ministry, type, subject: credential.credentialSubject };
+    if (credential.validFrom !== undefined) request.validFrom = credential.validFrom;
+    if (credential.validUntil !== undefined) request.validUntil = credential.validUntil;
+    if (suite !== undefined) request.suite = suite;
+    // The citizen types' mandatory pointers are fixed by policy (MANDATORY_POINTERS).
+    if (options.mandatoryPointers !== undefined) request.mandatoryPointers = options.mandatoryPointers;
+    if (credential['@context'] !== undefined && ours[0]) {
+      const expected = ['https://www.w3.org/ns/credentials/v2', getCredentialType(ours[0]).contextUrl];
+      if (JSON.stringify(credential['@context']) !== JSON.stringify(expected))
+        request['@context'] = credential['@context'];
+    }
+    for (const [key, value] of Object.entries(credential)) if (!ENVELOPE.has(key)) request[key] = value;
+    res.locals.credentialType = type;
+    const verifiableCredential = await issuer.issue(request as unknown as IssueRequest);
+    res.status(201).json({ verifiableCredential });
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The service's OpenAPI 3.1 description, written by hand and kept true by a
+ * test comparing its paths and methods with the routes express registers.
+ *
+ * @example
+ * Object.keys(openApiDocument.paths) // ['/credentials/issue', '/credentials/status', …]
+ */
+const problem = {
+  description: 'RFC 9457 problem',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'VNeID issuer',
+    version: '0.1.0',
+    description:
+      'Issues VNeID citizen credentials (W3C VC Data Model 2.0, Data Integrity proofs) for ministries, in the style of the W3C VC API. ' +
+      'Errors are RFC 9457 problem documents with a stable `code`.',
+  },
+  components: {
+    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One API key per ministry.' } },
+    schemas: {
+      Problem: {
+        type: 'object',
+        required: ['type', 'title', 'status', 'detail', 'code'],
+        properties: {
+          type: { type: 'string', format: 'uri' },
+          title: { type: 'string' },
+          status: { type: 'integer' },
+          detail: { type: 'string' },
+          code: { type: 'string', description: 'Stable VNeID error code, e.g. SCHEMA_VALIDATION_ERROR' },
+          violations: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { pointer: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
+            },
+          },
+        },
+      },
+      IssueRequest: {
+        type: 'object',
+        required: ['credential'],
+        properties: {
+          credential: {
+            type: 'object',
+            required: ['type', 'credentialSubject'],
+            description:
+              'type lists VerifiableCredential and one registered document type (or, for ministries allowed to, any VCDM 2.0/1.1 credential). ' +
+              'issuer, proof, credentialStatus, credentialSchema and id are set by the service and refused here (FORBIDDEN_FIELD).',
+            properties: {
+              '@context': { type: 'array', items: { type: 'string' } },
+              type: { type: 'array', items: { type: 'string' } },
+              credentialSubject: { type: 'object', description: 'Claims; its id (a did:key) is the holder.' },
+              validFrom: { type: 'string', format: 'date-time' },
+              validUntil: { type: 'string', format: 'date-time' },
+            },
+          },
+          options: {
+            type: 'object',
+            properties: {
+              ministry: { type: 'string', description: "Must be the API key's ministry when given." },
+              suite: {
+                type: 'string',
+                enum: ['ecdsa-sd-2023', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019'],
+                default: 'ecdsa-sd-2023',
+              },
+              mandatoryPointers: {
+                type: 'array',
+                items: { type: 'string' },
+                description: 'General credentials with ecdsa-sd-2023 only.',
+              },
+            },
+          },
+        },
+      },
+      StatusRequest: {
+        type: 'object',
+        required: ['credentialId', 'action'],
+        properties: {
+          credentialId: { type: 'string' },
+          action: { type: 'string', enum: ['revoke', 'suspend', 'reinstate'] },
+          reason: {
+            type: 'string',
+            maxLength: 200,
+            description: 'Administrative note kept in the audit log; no personal data.',
+          },
+        },
+      },
+    },
+  },
+  paths: {
+    '/credentials/issue': {
+      post: {
+        summary: 'Issue a credential',
+        security: [{ apiKey: [] }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/IssueRequest' } } },
+        },
+        responses: {
+          '201': {
+            description: 'Issued',
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { verifiableCredential: { type: 'object' } } },
+              },
+            },
+          },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '413': problem,
+          '415': problem,
+          '422': problem,
+          '429': problem,
+        },
+      },
+    },
+    '/credentials/status': {
+      post: {
+        summary: 'Revoke, suspend or reinstate a credential',
+        security: [{ apiKey: [] }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/StatusRequest' } } },
+        },
+        responses: {
+          '200': {
+            description: 'New state',
+            content: {
+              'application/json': {
+                schema: { type: 'object', properties: { credentialId: { type: 'string' }, state: { type: 'string' } } },
+              },
+            },
+          },
+          '400': problem,
+          '401': problem,
+          '403': problem,
+          '404': problem,
+          '409': problem,
+          '415': problem,
+          '429': problem,
+        },
+      },
+    },
+    '/status-lists/{id}': {
+      get: {
+        summary: 'A signed BitstringStatusListCredential',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The list (ETag, Cache-Control)', content: { 'application/vc+ld+json': {} } },
+          '304': { description: 'Not modified (If-None-Match)' },
+          '404': problem,
+        },
+      },
+    },
+    '/{ministry}/did.json': {
+      get: {
+        summary: "A ministry's did:web document",
+        parameters: [{ name: 'ministry', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'DID document', content: { 'application/did+json': {} } }, '404': problem },
+      },
+    },
+    '/health': {
+      get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } },
+    },
+    '/openapi.json': {
+      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,85 @@
+import { type ErrorCode, type JsonObject, toVneidError } from '@vneid/core';
+import { localSigner } from './issue.js';
+import type { IssuerContext } from './lib/context.js';
+import { auditRefusal, type IssueRequest, issuePrepared, prepareIssue, type Signer } from './lib/issue-core.js';
+import { typeContexts } from './lib/loader.js';
+import { createSigningPool } from './lib/worker-pool.js';
+
+/** The outcome of one item of a batch. */
+export type BatchResult =
+  | { ok: true; credential: JsonObject }
+  | { ok: false; error: { code: ErrorCode | 'TYPE_ERROR'; message: string } };
+
+/** Progress after each finished item. */
+export interface BatchProgress {
+  done: number;
+  total: number;
+  succeeded: number;
+  failed: number;
+}
+
+export interface IssueBatchOptions {
+  onProgress?: (progress: BatchProgress) => void;
+}
+
+/** Batches of at least this many items sign in worker threads. */
+export const WORKER_BATCH_THRESHOLD = 32;
+const WORKERS = 2;
+// Enough in flight to keep both workers busy while the main thread allocates and writes.
+const IN_FLIGHT = 8;
+
+/**
+ * Issues many credentials; a bad item fails alone. Every item is validated,
+ * allocated and recorded in the main thread exactly as {@link issue} does;
+ * from {@link WORKER_BATCH_THRESHOLD} items the signing itself runs in two
+ * worker threads. Results are in request order.
+ *
+ * @example
+ * const results = await issuer.issueBatch(requests, { onProgress: (p) => bar.update(p.done) });
+ * results.filter((r) => !r.ok).map((r) => r.error.code) // e.g. ['SCHEMA_VALIDATION_ERROR']
+ */
+export async function issueBatch(
+  ctx: IssuerContext,
+  requests: IssueRequest[],
+  options: IssueBatchOptions = {},
+): Promise<BatchResult[]> {
+  if (!Array.isArray(requests)) throw new TypeError('requests must be an array');
+  const total = requests.length;
+  const results: BatchResult[] = new Array(total);
+  const pool = total >= WORKER_BATCH_THRESHOLD ? createSigningPool(WORKERS, typeContexts()) : undefined;
+  const sign: Signer = pool ? (job, key) => pool.sign(job, key.export({ includeSecret: true })) : localSigner(ctx);
+  let next = 0;
+  let succeeded = 0;
+  let failed = 0;
+  const runOne = async (i: number): Promise<void> => {
+    const request = requests[i] as IssueRequest;
+    try {
+      let prepared: Awaited<ReturnType<typeof prepareIssue>>;
+      try {
+        prepared = await prepareIssue(ctx, request);
+      } catch (error) {
+        await auditRefusal(ctx, request, error);
+        throw error;
+      }
+      results[i] = { ok: true, credential: await issuePrepared(ctx, prepared, sign) };
+      succeeded += 1;
+    } catch (error) {
+      const e = error instanceof TypeError ? undefined : toVneidError(error, 'PROOF_GENERATION_ERROR', 'failed');
+      results[i] = {
+        ok: false,
+        error: e ? { code: e.code, message: e.message } : { code: 'TYPE_ERROR', message: (error as Error).message },
+      };
+      failed += 1;
+    }
+    options.onProgress?.({ done: succeeded + failed, total, succeeded, failed });
+  };
+  const lane = async (): Promise<void> => {
+    while (next < total) await runOne(next++);
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, total) }, lane));
+  } finally {
+    await pool?.close();
+  }
+  return results;
+}

@@ -1,0 +1,37 @@
+import type { JsonObject } from '@vneid/core';
+import type { IssuerContext } from './lib/context.js';
+import { auditRefusal, type IssueRequest, issuePrepared, prepareIssue, type Signer } from './lib/issue-core.js';
+import { issuerLoader } from './lib/loader.js';
+import { signWithKey } from './lib/sign.js';
+
+/** Signs in the calling thread with the issuer's own loader. */
+export function localSigner(ctx: IssuerContext): Signer {
+  return (job, key) => signWithKey(job, key, issuerLoader(ctx));
+}
+
+/**
+ * Issues one credential of a registered type: validates the request (the
+ * subject against its JSON Schema, the ministry's authorisation by role),
+ * allocates random revocation and suspension indexes, signs (default
+ * ecdsa-sd-2023 with the present {@link MANDATORY_POINTERS} mandatory) and
+ * durably records the issuance and its audit entry before returning. A
+ * refused request allocates nothing; the refusal is audited without values.
+ *
+ * @example
+ * const vc = await issuer.issue({ ministry: 'bo-cong-an', type: 'CitizenIdentityCard', subject, holder: 'did:key:z6Mk…' });
+ * @throws {VneidError} FORBIDDEN_FIELD (issuer, proof, credentialStatus … set by the caller),
+ *   UNKNOWN_MINISTRY, UNKNOWN_CREDENTIAL_TYPE, ISSUER_NOT_AUTHORIZED, SCHEMA_VALIDATION_ERROR
+ *   (`details.violations` lists every bad field), MALFORMED_VALUE_ERROR (dates, holder, suite),
+ *   UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, PROOF_GENERATION_ERROR, KEY_RETIRED.
+ * @see https://www.w3.org/TR/vc-data-model-2.0/
+ */
+export async function issue(ctx: IssuerContext, request: IssueRequest): Promise<JsonObject> {
+  let prepared: Awaited<ReturnType<typeof prepareIssue>>;
+  try {
+    prepared = await prepareIssue(ctx, request);
+  } catch (error) {
+    await auditRefusal(ctx, request, error);
+    throw error;
+  }
+  return issuePrepared(ctx, prepared, localSigner(ctx));
+}

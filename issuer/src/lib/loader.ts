@@ -1,0 +1,37 @@
+import {
+  createDidDocument,
+  createDocumentLoader,
+  createOfflineDidResolver,
+  type DidDocument,
+  type DocumentLoader,
+  type JsonLdContextDocument,
+} from '@vneid/core';
+import { registeredContexts } from '@vneid/schemas';
+import type { IssuerContext } from './context.js';
+import type { MinistryRecord } from './types.js';
+
+/**
+ * A ministry's DID document: every key it ever had (retired ones still
+ * verify what they signed), all usable for assertion. The window in which
+ * each key may sign is published in the trust bundle, not here.
+ */
+export function didDocumentOf(ministry: MinistryRecord): DidDocument {
+  return createDidDocument({
+    did: ministry.did,
+    verificationMethods: ministry.keys.map((k) => ({ id: k.id, publicKeyMultibase: k.publicKeyMultibase })),
+    authentication: [],
+  });
+}
+
+/** Contexts of every registered credential type, read at call time so that types registered later count. */
+export function typeContexts(): Map<string, JsonLdContextDocument> {
+  return registeredContexts() as Map<string, JsonLdContextDocument>;
+}
+
+/** The issuer's static loader: bundled W3C contexts, registered type contexts, its own DID documents. */
+export function issuerLoader(ctx: IssuerContext): DocumentLoader {
+  return createDocumentLoader({
+    contexts: typeContexts(),
+    resolver: createOfflineDidResolver({ documents: () => [...ctx.ministries.values()].map(didDocumentOf) }),
+  });
+}

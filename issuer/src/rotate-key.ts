@@ -1,0 +1,21 @@
+import type { KeyType } from '@vneid/core';
+import type { IssuerContext } from './lib/context.js';
+import { createKeyLocked } from './lib/keys.js';
+import type { KeyRecord } from './lib/types.js';
+
+/**
+ * Creates a new signing key of `keyType` (default P-256) for a ministry. It
+ * signs from now on; the previous key of that type is retired (`validUntil`
+ * set, never signs again) and stays in the DID document and the trust bundle
+ * so that what it signed keeps verifying. `createKey` and `rotateKey` are the
+ * same operation: with no previous key there is nothing to retire.
+ *
+ * @example
+ * const key = await issuer.rotateKey('bo-cong-an'); // key.id === 'did:web:…:bo-cong-an#key-2'
+ * @throws {VneidError} UNKNOWN_MINISTRY
+ * @throws {TypeError} for a key type other than Ed25519 or P-256.
+ */
+export async function rotateKey(ctx: IssuerContext, slug: string, keyType: KeyType = 'P-256'): Promise<KeyRecord> {
+  if (keyType !== 'P-256' && keyType !== 'Ed25519') throw new TypeError('keyType must be P-256 or Ed25519');
+  return ctx.lock(() => createKeyLocked(ctx, slug, keyType));
+}

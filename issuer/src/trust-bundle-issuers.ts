@@ -1,0 +1,47 @@
+import { authorizedTypes } from './add-ministry.js';
+import { type IssuerContext, statusListUrl } from './lib/context.js';
+
+/** One `issuers` entry of a VneidTrustBundle. */
+export interface TrustBundleIssuer {
+  id: string;
+  name: { vi: string; en: string };
+  credentialTypes: string[];
+  verificationMethods: Array<{
+    id: string;
+    type: 'Multikey';
+    publicKeyMultibase: string;
+    validFrom: string;
+    validUntil?: string;
+    compromisedSince?: string;
+  }>;
+  /** URLs of the ministry's status list credentials. */
+  statusLists: string[];
+}
+
+/**
+ * The `issuers` entries of a trust bundle, one per ministry: its DID, names,
+ * the types its role authorises, every key with the window in which it may
+ * sign (retired keys keep verifying what they signed inside it), and its
+ * status list URLs. The verifier package signs these into the bundle.
+ *
+ * @example
+ * const bundle = { type: 'VneidTrustBundle', version: 3, …, issuers: issuer.trustBundleIssuers() };
+ */
+export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
+  return [...ctx.ministries.values()].map((m) => ({
+    id: m.did,
+    name: { vi: m.name.vi, en: m.name.en },
+    credentialTypes: authorizedTypes(m.role),
+    verificationMethods: m.keys.map((k) => ({
+      id: k.id,
+      type: 'Multikey' as const,
+      publicKeyMultibase: k.publicKeyMultibase,
+      validFrom: k.validFrom,
+      ...(k.validUntil ? { validUntil: k.validUntil } : {}),
+    })),
+    statusLists: [...ctx.lists.values()]
+      .filter((l) => l.meta.ministry === m.slug)
+      .sort((a, b) => a.meta.listId.localeCompare(b.meta.listId))
+      .map((l) => statusListUrl(ctx, l.meta.listId)),
+  }));
+}

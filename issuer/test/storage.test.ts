@@ -1,0 +1,150 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { VneidError } from '@vneid/core';
+import { fixtures } from '@vneid/schemas';
+import test from 'ava';
+import { Level } from 'level';
+import { createEncryptedKeyStore, createIssuer } from '../src/index.js';
+import { freshIssuer, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
+
+const codeOf = (e: unknown) => (e instanceof VneidError ? e.code : undefined);
+
+async function rawDb(dir: string) {
+  const db = new Level<string, any>(join(dir, 'issuer.db'), { valueEncoding: 'json' });
+  await db.open();
+  return { db, sub: (name: string) => db.sublevel<string, any>(name, { valueEncoding: 'json' }) };
+}
+
+async function issueSome(n: number) {
+  const { issuer, dir } = await freshIssuer({ dataDir: await tempDir() });
+  for (let i = 0; i < n; i++) {
+    await issuer.issue({
+      ministry: 'bhxh',
+      type: 'HealthInsuranceCard',
+      subject: structuredClone(fixtures.HealthInsuranceCard) as never,
+    });
+  }
+  await issuer.close();
+  return dir;
+}
+
+test('a second instance on the same data directory gets DATABASE_LOCKED', async (t) => {
+  const { issuer, dir, cleanup } = await freshIssuer();
+  t.teardown(cleanup);
+  const error = await t.throwsAsync(
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' }),
+  );
+  t.is(codeOf(error), 'DATABASE_LOCKED');
+  t.truthy(issuer.getMinistry('bhxh'), 'the first instance is unaffected');
+});
+
+test('a wrong passphrase is KEYSTORE_LOCKED and the database is released again', async (t) => {
+  const dir = await issueSome(0);
+  t.teardown(() => removeDir(dir));
+  const error = await t.throwsAsync(
+    createIssuer({ dataDir: dir, passphrase: 'wrong', baseUrl: 'http://127.0.0.1:8080' }),
+  );
+  t.is(codeOf(error), 'KEYSTORE_LOCKED');
+  const again = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  t.is(again.listMinistries().length, 3, 'state survives a reopen');
+  const vc = await again.issue({
+    ministry: 'bo-cong-an',
+    type: 'CitizenIdentityCard',
+    subject: structuredClone(fixtures.CitizenIdentityCard) as never,
+  });
+  t.truthy(vc.proof, 'keys decrypt after reopening');
+  await again.close();
+});
+
+test('no secret key appears in the LevelDB files; records are sealed with their key id as AAD', async (t) => {
+  const { issuer, dir } = await freshIssuer();
+  t.teardown(() => removeDir(dir));
+  await issuer.issue({
+    ministry: 'bo-cong-an',
+    type: 'CitizenIdentityCard',
+    subject: structuredClone(fixtures.CitizenIdentityCard) as never,
+    suite: 'eddsa-rdfc-2022',
+  });
+  const keyIds = issuer.listMinistries().flatMap((m) => m.keys.map((k) => k.id));
+  await issuer.close();
+  const { db, sub } = await rawDb(dir);
+  const ks = sub('keystore');
+  const store = await createEncryptedKeyStore(ks as never, PASSPHRASE);
+  t.deepEqual((await store.list()).sort(), [...keyIds].sort());
+  const secrets: string[] = [];
+  for (const id of keyIds) {
+    const k = await store.get(id);
+    t.truthy(k?.secretKeyMultibase);
+    secrets.push(k!.secretKeyMultibase!);
+  }
+  // Moving a sealed record to another key id fails authentication.
+  const sealed = await ks.get(`key!${keyIds[0]}`);
+  await ks.put(`key!${keyIds[1]}`, sealed);
+  t.is(codeOf(await t.throwsAsync(store.get(keyIds[1]!))), 'KEYSTORE_LOCKED');
+  t.is(codeOf(await t.throwsAsync(createEncryptedKeyStore(ks as never, 'not it'))), 'KEYSTORE_LOCKED');
+  await db.close();
+  const files = await readdir(join(dir, 'issuer.db'));
+  let scanned = 0;
+  for (const f of files) {
+    const bytes = await readFile(join(dir, 'issuer.db', f));
+    scanned += bytes.length;
+    for (const secret of secrets) t.false(bytes.includes(Buffer.from(secret)), `${f} holds a secret key`);
+  }
+  t.true(scanned > 0);
+});
+
+test('the audit chain detects an edited entry', async (t) => {
+  const dir = await issueSome(3);
+  t.teardown(() => removeDir(dir));
+  const { db, sub } = await rawDb(dir);
+  const audit = sub('audit');
+  const key = '0000000000000004';
+  const entry = await audit.get(key);
+  t.truthy(entry);
+  entry.data = { ...entry.data, ministry: 'bo-cong-an' };
+  await audit.put(key, entry);
+  await db.close();
+  const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  t.teardown(() => issuer.close());
+  const result = await issuer.verifyAuditLog();
+  t.false(result.valid);
+  t.is(result.brokenAt, 4);
+});
+
+test('the audit chain detects a deleted entry and a cut tail', async (t) => {
+  const dir = await issueSome(2);
+  t.teardown(() => removeDir(dir));
+  const check = async () => {
+    const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+    const r = await issuer.verifyAuditLog();
+    await issuer.close();
+    return r;
+  };
+  const intact = await check();
+  t.true(intact.valid);
+  const last = intact.entries;
+  let { db, sub } = await rawDb(dir);
+  await sub('audit').del(String(last).padStart(16, '0'));
+  await db.close();
+  const cut = await check();
+  t.false(cut.valid);
+  t.is(cut.brokenAt, last);
+  ({ db, sub } = await rawDb(dir));
+  await sub('audit').del('0000000000000002');
+  await db.close();
+  const hole = await check();
+  t.false(hole.valid);
+  t.is(hole.brokenAt, 2);
+});
+
+test('records hold ids, slots and a subject digest, never the subject', async (t) => {
+  const dir = await issueSome(2);
+  t.teardown(() => removeDir(dir));
+  const { db } = await rawDb(dir);
+  let all = '';
+  for await (const [k, v] of db.iterator()) all += `${k}${JSON.stringify(v)}`;
+  await db.close();
+  t.false(all.includes(String(fixtures.HealthInsuranceCard.fullName)));
+  t.false(all.includes(String(fixtures.HealthInsuranceCard.personalIdentificationNumber)));
+  t.regex(all, /subjectDigest":"sha256-/);
+});
