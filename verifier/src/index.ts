@@ -1,1 +1,40 @@
-export {};
+/**
+ * @vneid/verifier — offline verification of VNeID credentials and
+ * presentations: signed trust bundle, status cache (the one online step),
+ * verification with bilingual reports, a W3C VC API router and a CLI.
+ *
+ * @packageDocumentation
+ */
+export type { ChallengeStore } from './challenge-store.js';
+export { createChallengeStore } from './challenge-store.js';
+export { createTrustBundle } from './create-trust-bundle.js';
+export type { CommonVerifyOptions } from './lib/options.js';
+export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export type { CachedStatusList, StatusCache } from './open-status-cache.js';
+export { openStatusCache } from './open-status-cache.js';
+export { signTrustBundle } from './sign-trust-bundle.js';
+export type { FetchLike, StatusSyncReport, StatusSyncResult } from './sync-status.js';
+export { syncStatus } from './sync-status.js';
+export type {
+  BilingualText,
+  BundleIssuer,
+  BundleVerificationMethod,
+  Check,
+  CheckName,
+  CheckResult,
+  DisclosedClaim,
+  DisclosedCredential,
+  LoadedTrustBundle,
+  TrustBundle,
+  TrustBundleProof,
+  UnknownPolicy,
+  VerificationPolicy,
+  VerificationReport,
+} from './types.js';
+export { CHECK_NAMES } from './types.js';
+export type { VerifierRouterOptions } from './verifier-router.js';
+export { createVerifierRouter } from './verifier-router.js';
+export type { VerifyCredentialOptions } from './verify-credential.js';
+export { verifyCredential } from './verify-credential.js';
+export type { VerifyPresentationOptions } from './verify-presentation.js';
+export { verifyPresentation } from './verify-presentation.js';

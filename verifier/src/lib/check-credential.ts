@@ -1,0 +1,257 @@
+import {
+  CREDENTIALS_V1_CONTEXT_URL,
+  type JsonObject,
+  singleProof,
+  VneidError,
+  verifyCredentialProof,
+} from '@vneid/core';
+import { credentialSchemaFor, getCredentialType, validateSubject } from '@vneid/schemas';
+import type { CheckName } from '../types.js';
+import { disclosedClaims, isRegisteredType, valueAt } from './claims.js';
+import { parseDateTime } from './dates.js';
+import { keyWindowProblem } from './key-window.js';
+import type { Context } from './options.js';
+import type { ReportBuilder } from './report.js';
+import { checkStatusPurpose } from './status-check.js';
+import { contextProblem } from './trust-view.js';
+
+/** The checks reported for each credential, in order. */
+export const CREDENTIAL_CHECKS: readonly CheckName[] = [
+  'context',
+  'proof',
+  'issuerTrusted',
+  'issuerAuthorized',
+  'keyValid',
+  'validityPeriod',
+  'schema',
+  'revocation',
+  'suspension',
+];
+
+const NOT_REQUESTED = { en: 'Not requested.', vi: 'Không được yêu cầu kiểm tra.' };
+const NOT_APPLICABLE = { en: 'Not applicable.', vi: 'Không áp dụng.' };
+const NOT_REACHED = { en: 'Not checked: an earlier check failed.', vi: 'Không kiểm tra: một bước trước đó không đạt.' };
+
+// VCDM 1.1 names of the 2.0 validity claims.
+const V1_NAMES: Readonly<Record<string, string>> = { '/validFrom': '/issuanceDate', '/validUntil': '/expirationDate' };
+
+/** What the presentation checks need to know about a credential. */
+export interface CheckedCredential {
+  proofValid: boolean;
+  types: string[];
+  subject: Record<string, unknown> | undefined;
+  issuerId: string | undefined;
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const id = (value as { id?: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}
+
+function mainType(types: string[]): string {
+  const specific = types.filter((t) => t !== 'VerifiableCredential');
+  return specific.find(isRegisteredType) ?? specific[0] ?? 'VerifiableCredential';
+}
+
+/**
+ * Runs every credential check on one credential and records them under
+ * `target`. Order matters: contexts before any JSON-LD work; mandatory
+ * claims before the proof; trust and policy only after. Never throws for
+ * bad data. The input must already have passed the input limits.
+ */
+export async function checkCredential(
+  input: unknown,
+  target: string,
+  ctx: Context,
+  report: ReportBuilder,
+): Promise<CheckedCredential> {
+  const failed: CheckedCredential = { proofValid: false, types: [], subject: undefined, issuerId: undefined };
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    report.invalid(target, 'proof', 'MALFORMED_VALUE_ERROR', 'a credential must be a JSON object');
+    report.skipRest(target, CREDENTIAL_CHECKS, NOT_REACHED);
+    return failed;
+  }
+  const vc = input as JsonObject;
+
+  const problem = contextProblem(vc, ctx.view);
+  if (problem) {
+    report.invalid(target, 'context', 'CONTEXT_NOT_ALLOWED', problem);
+    report.skipRest(target, CREDENTIAL_CHECKS, NOT_REACHED);
+    return failed;
+  }
+  report.valid(target, 'context');
+
+  const types = (Array.isArray(vc.type) ? vc.type : [vc.type]).filter((t): t is string => typeof t === 'string');
+  const type = mainType(types);
+  const registered = isRegisteredType(type);
+  const issuerId = idOf(vc.issuer);
+  const subject =
+    vc.credentialSubject && typeof vc.credentialSubject === 'object' && !Array.isArray(vc.credentialSubject)
+      ? (vc.credentialSubject as Record<string, unknown>)
+      : undefined;
+  const result: CheckedCredential = { proofValid: false, types, subject, issuerId };
+
+  // A VNeID credential without a claim its issuer makes mandatory was not
+  // derived by an honest wallet: refuse before spending work on the proof.
+  const v1 = Array.isArray(vc['@context']) && vc['@context'][0] === CREDENTIALS_V1_CONTEXT_URL;
+  const required = (registered ? ctx.mandatoryClaims : ['/issuer', '/type']).map((p) => (v1 ? (V1_NAMES[p] ?? p) : p));
+  const missing = required.filter((p) => valueAt(vc, p) === undefined);
+  if (missing.length > 0 || issuerId === undefined || !types.includes('VerifiableCredential')) {
+    report.invalid(
+      target,
+      'proof',
+      'MANDATORY_CLAIM_MISSING',
+      `missing mandatory claims: ${missing.join(', ') || '/issuer or /type'}`,
+    );
+    report.skipRest(target, CREDENTIAL_CHECKS, NOT_REACHED);
+    return result;
+  }
+
+  const proof = singleProof(vc);
+  const proofObject = proof instanceof VneidError ? undefined : proof;
+  const vm = typeof proofObject?.verificationMethod === 'string' ? proofObject.verificationMethod : undefined;
+  if (!report.wants('proof')) {
+    report.skipped(target, 'proof', NOT_REQUESTED);
+  } else if (!proofObject) {
+    report.invalid(target, 'proof', 'PROOF_VERIFICATION_ERROR', 'a credential must carry exactly one proof object');
+  } else if (
+    proofObject.cryptosuite === 'ecdsa-sd-2023' &&
+    typeof proofObject.proofValue === 'string' &&
+    proofObject.proofValue.startsWith('u2V0A')
+  ) {
+    // The issuer's base proof reveals every claim and the HMAC key that
+    // unlinks disclosures: a wallet must always derive.
+    report.invalid(target, 'proof', 'BASE_PROOF_PRESENTED', 'an ecdsa-sd-2023 base proof was presented');
+  } else {
+    const outcome = await verifyCredentialProof({
+      credential: vc,
+      documentLoader: ctx.view.documentLoader,
+      bindIssuer: false,
+    });
+    if (outcome.verified) {
+      result.proofValid = true;
+      report.valid(target, 'proof');
+    } else {
+      const code = outcome.error?.code ?? 'PROOF_VERIFICATION_ERROR';
+      report.invalid(target, 'proof', code, outcome.error?.message);
+    }
+  }
+
+  // Trust: the issuer is in the bundle and the proof's key is one of its keys.
+  const issuer = ctx.view.issuers.get(issuerId);
+  const bundleKey = ctx.view.keyFor(vm, issuer?.id);
+  if (!report.wants('issuerTrusted')) report.skipped(target, 'issuerTrusted', NOT_REQUESTED);
+  else if (bundleKey) report.valid(target, 'issuerTrusted');
+  else if (ctx.policy === 'integrity-only' && !issuer && vm?.split('#')[0] === issuerId) {
+    report.valid(target, 'issuerTrusted');
+  } else {
+    report.invalid(
+      target,
+      'issuerTrusted',
+      'ISSUER_NOT_TRUSTED',
+      issuer
+        ? `key ${String(vm).slice(0, 200)} is not a key of ${issuerId} in the trust bundle`
+        : `issuer ${issuerId.slice(0, 200)} is not in the trust bundle`,
+    );
+  }
+
+  if (!report.wants('issuerAuthorized')) report.skipped(target, 'issuerAuthorized', NOT_REQUESTED);
+  else if (!issuer) report.skipped(target, 'issuerAuthorized', NOT_APPLICABLE);
+  else if (types.some((t) => t !== 'VerifiableCredential' && issuer.credentialTypes.includes(t))) {
+    report.valid(target, 'issuerAuthorized');
+  } else {
+    report.invalid(target, 'issuerAuthorized', 'ISSUER_NOT_AUTHORIZED', `${issuerId} may not issue ${type}`);
+  }
+
+  if (!report.wants('keyValid')) report.skipped(target, 'keyValid', NOT_REQUESTED);
+  else if (!bundleKey) report.skipped(target, 'keyValid', NOT_APPLICABLE);
+  else {
+    const window = keyWindowProblem(bundleKey, proofObject?.created);
+    if (window) report.invalid(target, 'keyValid', window.code, window.detail);
+    else report.valid(target, 'keyValid');
+  }
+
+  if (!report.wants('validityPeriod')) report.skipped(target, 'validityPeriod', NOT_REQUESTED);
+  else checkValidity(vc, target, ctx, report);
+
+  if (!report.wants('schema')) report.skipped(target, 'schema', NOT_REQUESTED);
+  else if (!registered) report.skipped(target, 'schema', NOT_APPLICABLE);
+  else checkSchema(vc, type, subject, proofObject?.cryptosuite === 'ecdsa-sd-2023', target, report);
+
+  for (const purpose of ['revocation', 'suspension'] as const) {
+    if (!report.wants(purpose)) {
+      report.skipped(target, purpose, NOT_REQUESTED);
+      continue;
+    }
+    const outcome = await checkStatusPurpose(vc.credentialStatus, purpose, {
+      issuerId,
+      cache: ctx.cache,
+      view: ctx.view,
+      now: ctx.now,
+      maxAgeSeconds: ctx.statusMaxAgeSeconds,
+    });
+    if (outcome.result === 'skipped') report.skipped(target, purpose, NOT_APPLICABLE);
+    else report.add(target, purpose, outcome.result, outcome.code, outcome.detail);
+  }
+
+  if (result.proofValid && subject) {
+    report.credentials.push({
+      type,
+      issuer: { id: issuerId, name: issuer ? { ...issuer.name } : { en: issuerId, vi: issuerId } },
+      claims: disclosedClaims(type, subject),
+    });
+  }
+  return result;
+}
+
+function checkValidity(vc: JsonObject, target: string, ctx: Context, report: ReportBuilder): void {
+  // VCDM 1.1 names the dates issuanceDate/expirationDate; 2.0 validFrom/validUntil.
+  const v1 = Array.isArray(vc['@context']) && vc['@context'][0] === CREDENTIALS_V1_CONTEXT_URL;
+  const fromRaw = v1 ? vc.issuanceDate : vc.validFrom;
+  const untilRaw = v1 ? vc.expirationDate : vc.validUntil;
+  const from = fromRaw === undefined ? undefined : parseDateTime(fromRaw);
+  const until = untilRaw === undefined ? undefined : parseDateTime(untilRaw);
+  if ((fromRaw !== undefined && from === undefined) || (untilRaw !== undefined && until === undefined)) {
+    report.invalid(target, 'validityPeriod', 'MALFORMED_VALUE_ERROR', 'a validity date is malformed');
+  } else if (from !== undefined && ctx.now + ctx.skewMs < from) {
+    report.invalid(target, 'validityPeriod', 'CREDENTIAL_NOT_YET_VALID', `valid from ${String(fromRaw)}`);
+  } else if (until !== undefined && ctx.now - ctx.skewMs > until) {
+    report.invalid(target, 'validityPeriod', 'CREDENTIAL_EXPIRED', `expired at ${String(untilRaw)}`);
+  } else {
+    report.valid(target, 'validityPeriod');
+  }
+}
+
+function checkSchema(
+  vc: JsonObject,
+  type: string,
+  subject: Record<string, unknown> | undefined,
+  derived: boolean,
+  target: string,
+  report: ReportBuilder,
+): void {
+  if (!subject) {
+    report.invalid(target, 'schema', 'SCHEMA_VALIDATION_ERROR', 'credentialSubject must be one object');
+    return;
+  }
+  const expected = credentialSchemaFor(type);
+  const declared = vc.credentialSchema as Record<string, unknown> | undefined;
+  if (declared !== undefined && (declared?.id !== expected.id || declared?.type !== expected.type)) {
+    report.invalid(target, 'schema', 'SCHEMA_VALIDATION_ERROR', `credentialSchema is not the ${type} schema`);
+    return;
+  }
+  getCredentialType(type);
+  // A selective disclosure legitimately omits fields: check what is there
+  // (types, patterns, rules), not what is required.
+  const violations = validateSubject(type, subject).errors.filter((v) => !(derived && v.code === 'REQUIRED'));
+  if (violations.length > 0) {
+    const list = violations.map((v) => `${v.pointer || '/'} ${v.code}`).join(', ');
+    report.invalid(target, 'schema', 'SCHEMA_VALIDATION_ERROR', `subject violations: ${list.slice(0, 300)}`);
+  } else {
+    report.valid(target, 'schema');
+  }
+}

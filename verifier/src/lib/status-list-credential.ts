@@ -1,0 +1,94 @@
+import {
+  assertSafeJson,
+  decodeStatusList,
+  type JsonObject,
+  StatusVerificationError,
+  singleProof,
+  VneidError,
+  verifyCredentialProof,
+} from '@vneid/core';
+import type { CachedStatusList } from '../open-status-cache.js';
+import type { BundleIssuer } from '../types.js';
+import { parseDateTime } from './dates.js';
+import { keyWindowProblem } from './key-window.js';
+import { contextProblem, type TrustView } from './trust-view.js';
+
+/** Limits for a fetched status list credential: one big string (the list), little else. */
+export const STATUS_LIST_JSON_LIMITS = {
+  maxBytes: 3 * 1024 * 1024,
+  maxDepth: 8,
+  maxArrayLength: 16,
+  maxKeys: 64,
+  maxStringLength: 3 * 1024 * 1024,
+} as const;
+
+function refuse(message: string): never {
+  throw new StatusVerificationError(`status list refused: ${message}`);
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
+    return (value as { id: string }).id;
+  }
+  return undefined;
+}
+
+/**
+ * Verifies a downloaded BitstringStatusListCredential against the bundle: it
+ * must be the list at `url`, issued by `issuer`, signed by one of that
+ * issuer's bundle keys inside its window, with an intact proof and a list
+ * that decodes within the size caps.
+ *
+ * @throws {VneidError} STATUS_VERIFICATION_ERROR, STATUS_LIST_LENGTH_ERROR, MALFORMED_VALUE_ERROR,
+ *   UNSAFE_JSON, INPUT_LIMIT_EXCEEDED.
+ */
+export async function verifyStatusListCredential(
+  credential: unknown,
+  options: { url: string; issuer: BundleIssuer; view: TrustView; now: Date },
+): Promise<CachedStatusList> {
+  assertSafeJson(credential, STATUS_LIST_JSON_LIMITS);
+  if (!credential || typeof credential !== 'object' || Array.isArray(credential)) refuse('not a JSON object');
+  const doc = credential as JsonObject;
+  const problem = contextProblem(doc, options.view);
+  if (problem) refuse(problem);
+  const types = Array.isArray(doc.type) ? doc.type : [doc.type];
+  if (!types.includes('BitstringStatusListCredential')) refuse('not a BitstringStatusListCredential');
+  if (doc.id !== options.url) refuse('its id is not the URL it was fetched from');
+  if (idOf(doc.issuer) !== options.issuer.id) refuse('its issuer is not the bundle issuer that lists it');
+  const proof = singleProof(doc);
+  if (proof instanceof VneidError) throw new StatusVerificationError('status list refused: exactly one proof required');
+  const vm = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : '';
+  const key = options.view.keyFor(vm, options.issuer.id);
+  if (!key) refuse('it is not signed by a key of its issuer in the bundle');
+  const window = keyWindowProblem(key, proof.created);
+  if (window) refuse(window.detail);
+  const result = await verifyCredentialProof({
+    credential: doc,
+    documentLoader: options.view.documentLoader,
+    bindIssuer: false,
+  });
+  if (!result.verified) refuse(`its proof does not verify (${result.error?.code ?? 'PROOF_VERIFICATION_ERROR'})`);
+  const subject = doc.credentialSubject as Record<string, unknown> | undefined;
+  if (!subject || typeof subject !== 'object' || subject.type !== 'BitstringStatusList') {
+    refuse('credentialSubject must be a BitstringStatusList');
+  }
+  const purpose = subject.statusPurpose;
+  if (purpose !== 'revocation' && purpose !== 'suspension') refuse('statusPurpose must be revocation or suspension');
+  decodeStatusList(subject.encodedList); // size caps and herd-privacy minimum
+  if (parseDateTime(doc.validFrom) === undefined) refuse('validFrom is missing or malformed');
+  if (doc.validUntil !== undefined && parseDateTime(doc.validUntil) === undefined) refuse('validUntil is malformed');
+  const entry: CachedStatusList = {
+    url: options.url,
+    issuer: options.issuer.id,
+    statusPurpose: purpose,
+    validFrom: doc.validFrom as string,
+    encodedList: subject.encodedList as string,
+    verificationMethod: vm,
+    publicKeyMultibase: key.publicKeyMultibase,
+    proofCreated: proof.created as string,
+    fetchedAt: options.now.toISOString(),
+  };
+  if (typeof doc.validUntil === 'string') entry.validUntil = doc.validUntil;
+  return entry;
+}
