@@ -3,7 +3,7 @@ import { forbidNetwork } from '../../packages/core/test/helpers/no-network.js';
 forbidNetwork();
 
 import { type CryptosuiteName, decodeStatusList, hasCode, type JsonObject, VneidError } from '@vneid/core';
-import { fixtures, registerCredentialType } from '@vneid/schemas';
+import { fixtures, listCredentialTypes, registerCredentialType } from '@vneid/schemas';
 import test from 'ava';
 import { fishingLicence } from './helpers/fishing-licence.js';
 import { freshIssuer, holderDid, ISSUER_OF, verifyIssued } from './helpers/setup.js';
@@ -428,7 +428,15 @@ test('ministries: conflicting re-definition is MINISTRY_CONFLICT, same one is a 
   t.teardown(cleanup);
   const m = issuer.getMinistry('bo-cong-an');
   t.is(m.did, 'did:web:127.0.0.1%3A8080:bo-cong-an');
-  t.deepEqual(m.credentialTypes, ['CitizenIdentityCard', 'DrivingLicence']);
+  // Authorised types are data: every registered type of the ministry's role.
+  t.deepEqual(
+    m.credentialTypes,
+    listCredentialTypes()
+      .filter((d) => d.issuerRole === 'MinistryOfPublicSecurity')
+      .map((d) => d.type),
+  );
+  t.true(m.credentialTypes.includes('CitizenIdentityCard') && m.credentialTypes.includes('DrivingLicence'));
+  t.false(m.credentialTypes.includes('HealthInsuranceCard'));
   t.deepEqual(
     (await issuer.addMinistry({ slug: 'bo-cong-an', name: m.name, role: m.role })).keys.map((k) => k.id),
     m.keys.map((k) => k.id),
@@ -443,4 +451,34 @@ test('ministries: conflicting re-definition is MINISTRY_CONFLICT, same one is a 
     await t.throwsAsync(issuer.addMinistry({ slug, name: m.name, role: m.role }), { instanceOf: TypeError }, slug);
   }
   t.is(codeOf(t.throws(() => issuer.didDocument('nope'))), 'UNKNOWN_MINISTRY');
+});
+
+test('validUntil defaults to the end of the document’s own expiry day (the card and the credential expire together)', async (t) => {
+  const { issuer, cleanup } = await freshIssuer();
+  t.teardown(cleanup);
+  const card = await issuer.issue({
+    ministry: 'bo-cong-an',
+    type: 'CitizenIdentityCard',
+    subject: { ...fixtures.CitizenIdentityCard },
+  });
+  t.is(card.validUntil, `${fixtures.CitizenIdentityCard.dateOfExpiry}T16:59:59Z`);
+  const bhyt = await issuer.issue({
+    ministry: 'bhxh',
+    type: 'HealthInsuranceCard',
+    subject: { ...fixtures.HealthInsuranceCard },
+  });
+  t.is(bhyt.validUntil, `${fixtures.HealthInsuranceCard.coverageTo}T16:59:59Z`);
+  const explicit = await issuer.issue({
+    ministry: 'bo-cong-an',
+    type: 'CitizenIdentityCard',
+    subject: { ...fixtures.CitizenIdentityCard },
+    validUntil: '2030-01-01T00:00:00Z',
+  });
+  t.is(explicit.validUntil, '2030-01-01T00:00:00Z');
+  const degree = await issuer.issue({
+    ministry: 'dhqghn',
+    type: 'UniversityDegree',
+    subject: { ...fixtures.UniversityDegree },
+  });
+  t.is(degree.validUntil, undefined, 'a degree does not expire');
 });

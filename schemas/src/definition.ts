@@ -59,4 +59,10 @@ export interface CredentialTypeDefinition<Subject = Record<string, unknown>> {
   rules?(subject: Readonly<Record<string, unknown>>): Violation[];
   /** Top-level subject fields a wallet may disclose selectively; default: every schema property but `id`. */
   disclosableFields?: readonly string[];
+  /**
+   * Top-level subject date field at whose end the document itself expires
+   * (`dateOfExpiry`, `coverageTo`). Issuers default `validUntil` to it, so
+   * that an expired card does not outlive its paper twin as a credential.
+   */
+  expiryField?: string;
 }

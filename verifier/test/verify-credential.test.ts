@@ -118,12 +118,21 @@ test('a "__proto__" claim smuggled into a derived credential is refused with UNS
   t.is(check(report, 'proof')?.code, 'UNSAFE_JSON');
 });
 
+test('a derived credential with validUntil removed fails the proof: it was a mandatory pointer of the base', async (t) => {
+  const vc = await derive(world, await issue(world), ['fullName']);
+  t.truthy(vc.validUntil);
+  delete vc.validUntil;
+  const report = await verify(vc);
+  t.is(check(report, 'proof')?.code, 'PROOF_VERIFICATION_ERROR');
+  t.false(report.verified);
+});
+
 test('the issuer’s base proof is refused with BASE_PROOF_PRESENTED', async (t) => {
   const report = await verify(await issue(world));
   t.is(check(report, 'proof')?.code, 'BASE_PROOF_PRESENTED');
 });
 
-for (const pointer of ['validUntil', 'credentialStatus', 'credentialSchema'] as const) {
+for (const pointer of ['validFrom', 'credentialStatus', 'credentialSchema'] as const) {
   test(`a derived credential with ${pointer} removed is refused with MANDATORY_CLAIM_MISSING before the proof`, async (t) => {
     const vc = await derive(world, await issue(world), ['fullName']);
     delete vc[pointer];

@@ -124,11 +124,21 @@ export async function prepareIssue(ctx: IssuerContext, request: IssueRequest): P
     throw new MalformedValueError('unsupported cryptosuite', { details: { suite: safeLabel(suite) } });
   }
   const validFrom = normaliseDate(request.validFrom ?? ctx.now(), 'validFrom');
-  const validUntil = request.validUntil === undefined ? undefined : normaliseDate(request.validUntil, 'validUntil');
+  const validUntil =
+    request.validUntil === undefined
+      ? documentExpiry(definition.expiryField, subject)
+      : normaliseDate(request.validUntil, 'validUntil');
   if (validUntil !== undefined && Date.parse(validUntil) <= Date.parse(validFrom)) {
     throw new MalformedValueError('validUntil must be after validFrom', { details: { pointer: '/validUntil' } });
   }
   return { ministry, definition, subject, suite, validFrom, ...(validUntil ? { validUntil } : {}) };
+}
+
+// The credential ends with the document: the end of its expiry day, in Vietnam (UTC+7).
+function documentExpiry(field: string | undefined, subject: Record<string, unknown>): string | undefined {
+  const value = field === undefined ? undefined : subject[field];
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  return new Date(Date.parse(`${value}T23:59:59+07:00`)).toISOString().replace('.000Z', 'Z');
 }
 
 function statusEntry(ctx: IssuerContext, purpose: 'revocation' | 'suspension', slot: StatusSlot): JsonObject {

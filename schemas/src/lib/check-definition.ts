@@ -105,6 +105,9 @@ export function checkDefinition(def: CredentialTypeDefinition) {
   for (const field of def.disclosableFields ?? []) {
     if (!topLevel.has(field) || field === 'id') fail(type, `disclosable field ${String(field)} is not a subject field`);
   }
+  if (def.expiryField !== undefined && (!topLevel.has(def.expiryField) || def.expiryField === 'id')) {
+    fail(type, `expiryField ${String(def.expiryField)} is not a subject field`);
+  }
 
   const fixtureViolations: Violation[] = validate(def.fixture) ? [] : toViolations(validate.errors ?? []);
   if (record(def.fixture) && def.rules) fixtureViolations.push(...def.rules(def.fixture));

@@ -130,6 +130,7 @@ export const citizenIdentityCard: CredentialTypeDefinition<CitizenIdentityCardSu
     values: { '/sex': sexValueLabels },
   },
   issuerRole: 'MinistryOfPublicSecurity',
+  expiryField: 'dateOfExpiry',
   fixture: citizenIdentityCardFixture,
   rules: (subject) => [
     ...pinRule(subject),

@@ -148,6 +148,7 @@ export const healthInsuranceCard: CredentialTypeDefinition<HealthInsuranceCardSu
     },
   },
   issuerRole: 'VietnamSocialSecurity',
+  expiryField: 'coverageTo',
   fixture: healthInsuranceCardFixture,
   rules: (subject) => [...pinRule(subject), ...mustPrecede(subject, 'coverageFrom', 'coverageTo')],
 };

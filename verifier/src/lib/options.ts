@@ -17,6 +17,14 @@ import {
 } from '../types.js';
 import { isLoaded } from './bundle-registry.js';
 import { nowMs } from './dates.js';
+
+// Claims every VNeID credential carries, so a derived one must show them.
+// `validUntil` (a degree never expires) and `credentialSubject.id` (a
+// holder-less credential) are optional in the base credential; when present
+// they are mandatory pointers, so dropping them breaks the proof anyway.
+const OPTIONAL_IN_BASE = new Set(['/validUntil', '/credentialSubject/id']);
+const DEFAULT_MANDATORY_CLAIMS = MANDATORY_POINTERS.filter((p) => !OPTIONAL_IN_BASE.has(p));
+
 import { type TrustView, trustView } from './trust-view.js';
 
 /** Options shared by `verifyCredential` and `verifyPresentation`. */
@@ -41,7 +49,7 @@ export interface CommonVerifyOptions {
   bundleMaxAgeSeconds?: number;
   /** Local copies of extra contexts the bundle pins (test vectors, partner vocabularies). */
   extraContexts?: ReadonlyMap<string, JsonLdContextDocument>;
-  /** JSON pointers a VNeID credential must carry (default: core's MANDATORY_POINTERS). */
+  /** JSON pointers a VNeID credential must carry (default: core's MANDATORY_POINTERS but validUntil and the holder id). */
   mandatoryClaims?: readonly string[];
   /** Input limits; the defaults keep any input well under a second of work. */
   limits?: Partial<JsonLimits>;
@@ -104,7 +112,7 @@ export function resolveOptions(options: CommonVerifyOptions): Context {
     skewMs: (nonNegative(options.clockSkewSeconds, 'clockSkewSeconds') ?? 0) * 1000,
     statusMaxAgeSeconds: nonNegative(options.statusMaxAgeSeconds, 'statusMaxAgeSeconds'),
     bundleMaxAgeSeconds: nonNegative(options.bundleMaxAgeSeconds, 'bundleMaxAgeSeconds'),
-    mandatoryClaims: options.mandatoryClaims ?? MANDATORY_POINTERS,
+    mandatoryClaims: options.mandatoryClaims ?? DEFAULT_MANDATORY_CLAIMS,
     limits: { ...DEFAULT_JSON_LIMITS, ...options.limits },
   };
 }
