@@ -17,6 +17,7 @@ export { didKeyFromPublicKey, keyTypeOfMultibase, resolveDidKey } from './did/di
 export { didWebFromHost, didWebToUrl } from './did/did-web.js';
 export type { OfflineDidResolver } from './did/offline-resolver.js';
 export { createOfflineDidResolver } from './did/offline-resolver.js';
+export { countDisclosedStatements } from './disclosure-count.js';
 export type { DocumentLoader, DocumentLoaderOptions, RemoteDocument } from './document-loader.js';
 export { createDocumentLoader } from './document-loader.js';
 export type { ErrorCode, VneidErrorOptions } from './errors.js';

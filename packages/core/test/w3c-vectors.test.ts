@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import { canonize, createDocumentLoader, type JsonObject, sdProofKind, verifyCredentialProof } from '../src/index.js';
+import {
+  canonize,
+  countDisclosedStatements,
+  createDocumentLoader,
+  type JsonObject,
+  sdProofKind,
+  verifyCredentialProof,
+} from '../src/index.js';
 import { mutateEveryByte } from './helpers/mutate.js';
 import { readVector, readVectorJson, VECTOR_CONTEXTS } from './helpers/vectors.js';
 
@@ -165,4 +172,16 @@ test('ecdsa-sd-2023: base and derived proofs are told apart by their header', (t
   t.is(sdProofKind(base.proof.proofValue), 'base');
   t.is(sdProofKind(derived.proof.proofValue), 'derived');
   t.is(sdProofKind('z3abc'), undefined);
+});
+
+test('ecdsa-sd-2023: an injected claim is counted as shown but not covered by the derived proof', async (t) => {
+  const derived = readVectorJson<JsonObject & { credentialSubject: JsonObject }>(`${SD}/derivedRevealDocument.json`);
+  const intact = await countDisclosedStatements(derived, { documentLoader });
+  t.truthy(intact);
+  t.is(intact!.shown, intact!.covered);
+  const injected = { ...derived, credentialSubject: { ...derived.credentialSubject, birthDate: '1990-01-01' } };
+  const counted = await countDisclosedStatements(injected, { documentLoader });
+  t.is(counted!.shown, intact!.shown + 1);
+  t.is(counted!.covered, intact!.covered);
+  t.is(await countDisclosedStatements(readVectorJson(`${SD}/addSignedSDBase.json`), { documentLoader }), undefined);
 });

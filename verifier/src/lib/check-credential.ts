@@ -1,5 +1,6 @@
 import {
   CREDENTIALS_V1_CONTEXT_URL,
+  countDisclosedStatements,
   type JsonObject,
   singleProof,
   VneidError,
@@ -135,6 +136,8 @@ export async function checkCredential(
     if (outcome.verified) {
       result.proofValid = true;
       report.valid(target, 'proof');
+    } else if (await claimInjected(vc, proofObject, ctx)) {
+      report.invalid(target, 'proof', 'CLAIM_INJECTED', 'a claim was added beside the disclosed ones');
     } else {
       const code = outcome.error?.code ?? 'PROOF_VERIFICATION_ERROR';
       report.invalid(target, 'proof', code, outcome.error?.message);
@@ -254,4 +257,12 @@ function checkSchema(
   } else {
     report.valid(target, 'schema');
   }
+}
+
+// Only on the failure path: name a failed derived proof precisely when the
+// document shows more statements than the proof signs.
+async function claimInjected(vc: JsonObject, proof: JsonObject, ctx: Context): Promise<boolean> {
+  if (proof.cryptosuite !== 'ecdsa-sd-2023') return false;
+  const counts = await countDisclosedStatements(vc, { documentLoader: ctx.view.documentLoader });
+  return counts !== undefined && counts.shown > counts.covered;
 }
