@@ -26,7 +26,11 @@ export function activeKeyRecord(ministry: MinistryRecord, keyType: KeyType): Key
  */
 export async function createKeyLocked(ctx: IssuerContext, slug: string, keyType: KeyType): Promise<KeyRecord> {
   const ministry = requireMinistry(ctx, slug);
-  const now = ctx.now().toISOString();
+  // Data Integrity `created` has whole seconds: a key window in milliseconds
+  // would put a proof made in its first second before the window opened.
+  const nowMs = ctx.now().getTime();
+  const now = wholeSeconds(Math.floor(nowMs / 1000));
+  const retiredAt = wholeSeconds(Math.ceil(nowMs / 1000));
   const id = `${ministry.did}#key-${ministry.keys.length + 1}`;
   const pair = await generateKeyPair({ keyType, controller: ministry.did, id });
   // The secret goes to the encrypted store first: a crash between the two
@@ -34,7 +38,7 @@ export async function createKeyLocked(ctx: IssuerContext, slug: string, keyType:
   await ctx.keyStore.put(id, pair.export({ includeSecret: true }));
   const previous = activeKeyRecord(ministry, keyType);
   const record: KeyRecord = { id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom: now };
-  const keys = ministry.keys.map((k) => (k === previous ? { ...k, validUntil: now } : k));
+  const keys = ministry.keys.map((k) => (k === previous ? { ...k, validUntil: retiredAt } : k));
   keys.push(record);
   const updated: MinistryRecord = { ...ministry, keys };
   const audit = auditOps(ctx, previous ? 'key-rotated' : 'key-created', {
@@ -84,4 +88,8 @@ export async function loadSigningKey(ctx: IssuerContext, slug: string, keyId: st
   const pair = await importKeyPair(exported);
   ctx.keyCache.set(keyId, pair);
   return pair;
+}
+
+function wholeSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

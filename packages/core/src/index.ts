@@ -40,6 +40,7 @@ export {
   UnsafeJsonError,
   VneidError,
 } from './errors.js';
+export { isFetchableUrl } from './fetchable-url.js';
 export type { ExportedKeyPair, KeyPair, KeyType, Signer } from './keys.js';
 export { generateKeyPair, importKeyPair } from './keys.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';

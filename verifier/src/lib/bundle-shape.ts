@@ -1,4 +1,4 @@
-import { didWebToUrl, keyTypeOfMultibase, MalformedValueError } from '@vneid/core';
+import { didWebToUrl, isFetchableUrl, keyTypeOfMultibase, MalformedValueError } from '@vneid/core';
 import type { BundleIssuer, BundleVerificationMethod, TrustBundle } from '../types.js';
 import { parseDateTime } from './dates.js';
 
@@ -41,22 +41,8 @@ function text(value: unknown, where: string, max = 256): string {
   return value;
 }
 
-/**
- * Status list and context URLs: https, or plain http on the loopback
- * interface only (development and tests). No credentials, no fragments.
- */
-export function isAllowedUrl(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length > 2048) return false;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password || url.hash) return false;
-  if (url.protocol === 'https:') return true;
-  return url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-}
+/** Status list and context URLs: see core's isFetchableUrl. */
+export const isAllowedUrl = isFetchableUrl;
 
 /** A did:web (validated strictly, no percent tricks), a did:key, or an https URL for issuers named by URL. */
 export function isIssuerId(value: unknown): value is string {

@@ -1,5 +1,6 @@
 import {
   CREDENTIALS_V2_CONTEXT_URL,
+  isFetchableUrl,
   type JsonObject,
   MalformedValueError,
   parseStatusListIndex,
@@ -117,8 +118,8 @@ function statusEntries(value: unknown): StatusEntry[] {
     if (e.statusPurpose !== 'revocation' && e.statusPurpose !== 'suspension') {
       throw new MalformedValueError('statusPurpose must be revocation or suspension');
     }
-    if (typeof e.statusListCredential !== 'string' || !/^https:\/\/[^\s]+$/.test(e.statusListCredential)) {
-      throw new MalformedValueError('statusListCredential must be an https URL');
+    if (!isFetchableUrl(e.statusListCredential)) {
+      throw new MalformedValueError('statusListCredential must be an https URL (http only on loopback)');
     }
     parseStatusListIndex(e.statusListIndex, MAX_INDEX_BOUND);
     return { purpose: e.statusPurpose, listUrl: e.statusListCredential, index: e.statusListIndex as string };
