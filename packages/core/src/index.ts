@@ -51,7 +51,7 @@ export { assertSafePointers } from './pointers.js';
 export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
 export type { JsonLimits } from './safe-json.js';
-export { assertSafeJson, DEFAULT_JSON_LIMITS, parseJsonSafely } from './safe-json.js';
+export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely } from './safe-json.js';
 export type { JsonObject } from './sign-credential.js';
 export { deriveCredential, signCredential } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';

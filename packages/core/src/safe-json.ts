@@ -112,7 +112,45 @@ export function parseJsonSafely(text: string, limits: Partial<JsonLimits> = {}):
     throw new UnsafeJsonError('text is not valid JSON', { cause });
   }
   assertSafeJson(value, l);
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    throw new UnsafeJsonError(`duplicate key "${duplicate.slice(0, 64)}"`, {
+      details: { key: duplicate.slice(0, 64) },
+    });
+  }
   return value;
+}
+
+/**
+ * The first key that appears twice in one object of (already valid) JSON
+ * text. JSON.parse silently keeps the last one; another parser on the path
+ * may keep the first, so what is signed and what is shown could differ.
+ */
+export function findDuplicateKey(text: string): string | undefined {
+  const stack: Array<Set<string> | null> = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = stack[stack.length - 1];
+      let k = j + 1;
+      while (k < text.length && /\s/.test(text[k]!)) k++;
+      if (top && text[k] === ':') {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.has(key)) return key;
+        top.add(key);
+      }
+      i = j + 1;
+      continue;
+    }
+    if (c === '{') stack.push(new Set());
+    else if (c === '[') stack.push(null);
+    else if (c === '}' || c === ']') stack.pop();
+    i++;
+  }
+  return undefined;
 }
 
 function escapePointer(key: string): string {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { assertSafeJson, assertSafePointers, parseJsonSafely } from '../src/index.js';
+import { assertSafeJson, assertSafePointers, findDuplicateKey, parseJsonSafely } from '../src/index.js';
 
 const codeOf = (e: unknown) => (e as { code?: string }).code;
 
@@ -45,4 +45,17 @@ test('selective pointers reaching the prototype are refused with UNSAFE_POINTER'
   t.notThrows(() => assertSafePointers(['/credentialSubject/fullName', '/credentialSubject/licenceClasses/0']));
   t.is(codeOf(t.throws(() => assertSafePointers(new Array(100).fill('/a')))), 'INPUT_LIMIT_EXCEEDED');
   t.throws(() => assertSafePointers('/a' as unknown as string[]), { instanceOf: TypeError });
+});
+
+test('duplicate keys are refused (JSON.parse would silently keep the last one)', (t) => {
+  const error = t.throws(() => parseJsonSafely('{"fullName":"Nguyễn Văn An","a":{"x":1},"fullName":"Kẻ Giả Mạo"}'));
+  t.is((error as { code?: string }).code, 'UNSAFE_JSON');
+  t.is(codeOf(t.throws(() => parseJsonSafely('[{"a":1,"b":{"c":1,"c":2}}]'))), 'UNSAFE_JSON');
+  // The same key in sibling objects, escaped quotes and keys as values are fine.
+  t.deepEqual(parseJsonSafely('[{"a":1},{"a":2},{"k":"a\\\\\\"b","v":"k"}]'), [
+    { a: 1 },
+    { a: 2 },
+    { k: 'a\\"b', v: 'k' },
+  ]);
+  t.is(findDuplicateKey('{"a\\u0062":1,"ab":2}'), 'ab');
 });

@@ -8,7 +8,7 @@ import {
   sdProofKind,
   verifyCredentialProof,
 } from '../src/index.js';
-import { mutateEveryByte } from './helpers/mutate.js';
+import { base58btc, mutateEveryByte } from './helpers/mutate.js';
 import { readVector, readVectorJson, VECTOR_CONTEXTS } from './helpers/vectors.js';
 
 const documentLoader = createDocumentLoader({ contexts: VECTOR_CONTEXTS });
@@ -184,4 +184,24 @@ test('ecdsa-sd-2023: an injected claim is counted as shown but not covered by th
   t.is(counted!.shown, intact!.shown + 1);
   t.is(counted!.covered, intact!.covered);
   t.is(await countDisclosedStatements(readVectorJson(`${SD}/addSignedSDBase.json`), { documentLoader }), undefined);
+});
+
+test('eddsa-rdfc-2022: a non-canonical signature (S + L, same curve point maths) is refused: verification is strict', async (t) => {
+  const signed = readVectorJson<JsonObject & { proof: JsonObject }>(
+    'vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json',
+  );
+  const sig = base58btc.decode(signed.proof.proofValue as string);
+  const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+  let s = 0n;
+  for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i]!);
+  let malleated = s + L;
+  const out = Uint8Array.from(sig);
+  for (let i = 0; i < 32; i++) {
+    out[32 + i] = Number(malleated & 0xffn);
+    malleated >>= 8n;
+  }
+  const credential = { ...signed, proof: { ...signed.proof, proofValue: base58btc.encode(out) } };
+  const result = await verifyCredentialProof({ credential, documentLoader, bindIssuer: false });
+  t.false(result.verified);
+  t.is(result.error?.code, 'PROOF_VERIFICATION_ERROR');
 });

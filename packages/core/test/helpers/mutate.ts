@@ -38,3 +38,9 @@ function encodeBase58(bytes: Uint8Array): string {
   }
   return out;
 }
+
+/** Decodes and re-encodes a base58btc multibase value (`z…`). */
+export const base58btc = {
+  decode: (value: string): Uint8Array => decodeBase58(value.slice(1)),
+  encode: (bytes: Uint8Array): string => `z${encodeBase58(bytes)}`,
+};
