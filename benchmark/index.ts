@@ -128,6 +128,10 @@ const request: PresentationRequest = {
   domain: 'csgt.example.vn',
 };
 const { presentation } = await wallet.present(request);
+const hostile = {
+  ...presentation,
+  verifiableCredential: [{ credentialSubject: { licenceClasses: new Array(20_000).fill({ licenceClass: 'B' }) } }],
+};
 
 const bench = new Bench({ time: 1500, warmupTime: 300 });
 bench
@@ -172,6 +176,17 @@ bench
   })
   .add('wallet.present 2 fields (decrypt, derive, sign VP, log)', async () => {
     await wallet.present(request);
+  })
+  .add('verifier refuses a credential with a 20,000-entry array (TRAPS: 6.5 s in jsonld)', async () => {
+    const report = await verifyPresentation(hostile, {
+      challenge: request.challenge,
+      domain: request.domain,
+      request,
+      bundle,
+      statusCache,
+      now,
+    });
+    if (report.verified) throw new Error('hostile input verified');
   })
   .add('verifier.verifyPresentation (all checks, offline)', async () => {
     const report = await verifyPresentation(presentation, {
