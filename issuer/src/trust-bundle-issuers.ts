@@ -1,22 +1,6 @@
+import type { TrustBundleIssuer } from '@vneid/core';
 import { authorizedTypes } from './add-ministry.js';
 import { type IssuerContext, statusListUrl } from './lib/context.js';
-
-/** One `issuers` entry of a VneidTrustBundle. */
-export interface TrustBundleIssuer {
-  id: string;
-  name: { vi: string; en: string };
-  credentialTypes: string[];
-  verificationMethods: Array<{
-    id: string;
-    type: 'Multikey';
-    publicKeyMultibase: string;
-    validFrom: string;
-    validUntil?: string;
-    compromisedSince?: string;
-  }>;
-  /** URLs of the ministry's status list credentials. */
-  statusLists: string[];
-}
 
 /**
  * The `issuers` entries of a trust bundle, one per ministry: its DID, names,
@@ -45,3 +29,5 @@ export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
       .map((l) => statusListUrl(ctx, l.meta.listId)),
   }));
 }
+
+export type { TrustBundleIssuer };

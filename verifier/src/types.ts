@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@vneid/core';
+import type { ErrorCode, TrustBundleIssuer, TrustBundleVerificationMethod } from '@vneid/core';
 
 /** A text shown to people, in English and Vietnamese. */
 export interface BilingualText {
@@ -6,29 +6,11 @@ export interface BilingualText {
   vi: string;
 }
 
-/** One key of a trusted issuer, with the window in which its signatures are accepted. */
-export interface BundleVerificationMethod {
-  /** `<issuer DID>#<fragment>`, or `did:key:<multibase>#<multibase>` for issuers identified by URL. */
-  id: string;
-  type: 'Multikey';
-  publicKeyMultibase: string;
-  /** Signatures created before this instant are refused. */
-  validFrom: string;
-  /** Signatures created at or after this instant are refused (key retired). */
-  validUntil?: string;
-  /** The key leaked: signatures created at or after this instant are refused as compromised. */
-  compromisedSince?: string;
-}
+/** One key of a trusted issuer (the shape is shared with the issuer through core). */
+export type BundleVerificationMethod = TrustBundleVerificationMethod;
 
 /** An issuer the verifier trusts, and for which document types. */
-export interface BundleIssuer {
-  id: string;
-  name: { vi: string; en: string };
-  credentialTypes: string[];
-  verificationMethods: BundleVerificationMethod[];
-  /** URLs of the issuer's status list credentials, fetched by `syncStatus`. */
-  statusLists: string[];
-}
+export type BundleIssuer = TrustBundleIssuer;
 
 /** The eddsa-jcs-2022 Data Integrity proof of a trust bundle. */
 export interface TrustBundleProof {

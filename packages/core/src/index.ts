@@ -75,5 +75,6 @@ export {
   isCryptosuiteName,
   KEY_TYPE_OF_SUITE,
 } from './suites.js';
+export type { TrustBundleIssuer, TrustBundleVerificationMethod } from './trust-bundle-issuer.js';
 export type { ProofCheckResult } from './verify-proof.js';
 export { sdProofKind, singleProof, verifyCredentialProof, verifyPresentationProof } from './verify-proof.js';

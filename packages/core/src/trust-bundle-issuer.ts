@@ -1,0 +1,28 @@
+/** One key of a trusted issuer, with the window in which its signatures are accepted. */
+export interface TrustBundleVerificationMethod {
+  /** `<issuer DID>#<fragment>`, or `did:key:<multibase>#<multibase>` for issuers identified by URL. */
+  id: string;
+  type: 'Multikey';
+  publicKeyMultibase: string;
+  /** Signatures created before this instant are refused. */
+  validFrom: string;
+  /** Signatures created at or after this instant are refused (key retired). */
+  validUntil?: string;
+  /** The key leaked: signatures created at or after this instant are refused as compromised. */
+  compromisedSince?: string;
+}
+
+/**
+ * One `issuers` entry of a VneidTrustBundle: what issuers publish
+ * (`@vneid/issuer` trustBundleIssuers) and verifiers trust (`@vneid/verifier`).
+ * Defined once here because both sides must agree on it to the letter.
+ */
+export interface TrustBundleIssuer {
+  id: string;
+  name: { vi: string; en: string };
+  /** The credential types this issuer is authorised to issue. */
+  credentialTypes: string[];
+  verificationMethods: TrustBundleVerificationMethod[];
+  /** URLs of the issuer's status list credentials, fetched by the verifier's status sync. */
+  statusLists: string[];
+}
