@@ -3,6 +3,7 @@
  * issuer, wallet and verifier see them without setup.
  */
 import { registerCredentialType } from './registry.js';
+import { ageAttestation } from './types/age-attestation.js';
 import { citizenIdentityCard } from './types/citizen-identity-card.js';
 import { drivingLicence } from './types/driving-licence.js';
 import { healthInsuranceCard } from './types/health-insurance-card.js';
@@ -12,3 +13,5 @@ registerCredentialType(citizenIdentityCard);
 registerCredentialType(drivingLicence);
 registerCredentialType(universityDegree);
 registerCredentialType(healthInsuranceCard);
+// Registered after the four document types, so their order (and index) stays as it was.
+registerCredentialType(ageAttestation);

@@ -30,6 +30,8 @@ export {
   registerCredentialType,
   registeredContexts,
 } from './registry.js';
+export type { AgeAttestationSubject } from './types/age-attestation.js';
+export { AGE_THRESHOLDS, ageAttestation, ageAttestationFixture } from './types/age-attestation.js';
 export type { CitizenIdentityCardSubject } from './types/citizen-identity-card.js';
 export { citizenIdentityCard, citizenIdentityCardFixture } from './types/citizen-identity-card.js';
 export type { DrivingLicenceSubject } from './types/driving-licence.js';

@@ -1,0 +1,275 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type CryptosuiteName, findVneidError, isCryptosuiteName, type KeyType } from '@vneid/core';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { API_KEYS_FILE } from '../dev/bootstrap.js';
+import { generateApiKey, hashApiKey } from '../http/auth.js';
+import { issueBatchFromCsv } from './batch.js';
+import type { CliIo } from './output.js';
+import { readJsonFile } from './read-json.js';
+import { postJson, remoteFrom } from './remote.js';
+import { type StoreOptions, withStore } from './store.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * Exit codes: 0 success (for `issue-batch`: at least one row issued, or every
+ * row with `--strict`); 1 usage or environment error; 2 refused by the issuer
+ * (the error code is printed); 3 `issue-batch` issued nothing (or, with
+ * `--strict`, refused some row).
+ */
+export const EXIT = { ok: 0, usage: 1, refused: 2, batchFailed: 3 } as const;
+
+interface GlobalOptions extends StoreOptions {
+  url?: string;
+  apiKey?: string;
+}
+
+function keyType(value: string): KeyType {
+  if (value !== 'P-256' && value !== 'Ed25519') throw new InvalidArgumentError('expected P-256 or Ed25519');
+  return value;
+}
+
+function suite(value: string): CryptosuiteName {
+  if (!isCryptosuiteName(value))
+    throw new InvalidArgumentError('expected ecdsa-sd-2023, eddsa-rdfc-2022 or ecdsa-rdfc-2019');
+  return value;
+}
+
+function json(io: CliIo, value: unknown): void {
+  io.out(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Builds the `vneid-issuer` command tree; actions write through `io` and set `state.exitCode`. */
+export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
+  const program = new Command('vneid-issuer')
+    .description('VNeID ministry CLI: keys, issuance (one or a CSV batch), revocation and suspension.')
+    .option('--data <dir>', 'issuer data directory (default: $VNEID_ISSUER_DATA or ./data)')
+    .option(
+      '--base-url <url>',
+      "the service's public base URL (default: $VNEID_ISSUER_BASE_URL or http://127.0.0.1:8080)",
+    )
+    .option('--url <url>', 'talk to a running issuer service instead of the local store')
+    .option('--api-key <key>', 'API key of the ministry for --url (default: $VNEID_ISSUER_API_KEY)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride()
+    .showHelpAfterError();
+  const globals = (cmd: Command) => cmd.optsWithGlobals<GlobalOptions>();
+  const warn = (line: string) => io.err(`${line}\n`);
+  const local = <T>(cmd: Command, fn: Parameters<typeof withStore<T>>[3]) => {
+    const g = globals(cmd);
+    if (g.url !== undefined) throw new UsageError(`${cmd.name()} works on the local store only (drop --url)`);
+    return withStore(g, io.env, warn, fn);
+  };
+
+  const ministry = program.command('ministry').description('issuing authorities in the local store');
+  ministry
+    .command('add')
+    .description('add a ministry (its did:web, status lists and a first P-256 key)')
+    .requiredOption('--slug <slug>', 'URL segment, e.g. bo-cong-an')
+    .requiredOption('--name-vi <name>', 'Vietnamese name')
+    .requiredOption('--name-en <name>', 'English name')
+    .requiredOption('--role <role>', 'issuer role, e.g. MinistryOfPublicSecurity')
+    .action(async (o: { slug: string; nameVi: string; nameEn: string; role: string }, cmd: Command) => {
+      const info = await local(cmd, (issuer) =>
+        issuer.addMinistry({ slug: o.slug, name: { vi: o.nameVi, en: o.nameEn }, role: o.role }),
+      );
+      json(io, info);
+    });
+  ministry
+    .command('list')
+    .description('the ministries, their DIDs, types and keys')
+    .action(async (_o: unknown, cmd: Command) => json(io, await local(cmd, async (issuer) => issuer.listMinistries())));
+
+  const keys = program.command('keys').description("a ministry's signing keys");
+  keys
+    .command('create')
+    .description('create the signing key of a key type the ministry has no active key of')
+    .requiredOption('--ministry <slug>', 'the ministry')
+    .option('--key-type <type>', 'P-256 (ecdsa suites, default) or Ed25519 (eddsa-rdfc-2022)', keyType, 'P-256')
+    .action(async (o: { ministry: string; keyType: KeyType }, cmd: Command) => {
+      const key = await local(cmd, async (issuer) => {
+        const active = issuer
+          .getMinistry(o.ministry)
+          .keys.find((k) => k.keyType === o.keyType && k.validUntil === undefined);
+        // Creating over an active key would retire it: that is a rotation, and must be asked for as one.
+        if (active)
+          throw new UsageError(`${o.ministry} already has an active ${o.keyType} key (${active.id}); use keys rotate`);
+        return issuer.createKey(o.ministry, o.keyType);
+      });
+      json(io, key);
+    });
+  keys
+    .command('rotate')
+    .description('create a new signing key and retire the previous one of its type (it keeps verifying)')
+    .requiredOption('--ministry <slug>', 'the ministry')
+    .option('--key-type <type>', 'P-256 (default) or Ed25519', keyType, 'P-256')
+    .action(async (o: { ministry: string; keyType: KeyType }, cmd: Command) => {
+      json(io, await local(cmd, (issuer) => issuer.rotateKey(o.ministry, o.keyType)));
+    });
+
+  program
+    .command('api-key')
+    .description('create an API key for a ministry: printed once, its SHA-256 appended to <data>/api-keys.json')
+    .requiredOption('--ministry <slug>', 'the ministry')
+    .action(async (o: { ministry: string }, cmd: Command) => {
+      const g = globals(cmd);
+      await local(cmd, async (issuer) => issuer.getMinistry(o.ministry));
+      const dataDir = resolve(g.data ?? io.env.VNEID_ISSUER_DATA ?? './data');
+      const file = join(dataDir, API_KEYS_FILE);
+      // The file the service reads its key hashes from; a missing one starts empty.
+      let entries: unknown[] = [];
+      try {
+        entries = JSON.parse(await readFile(file, 'utf8')) as unknown[];
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${file} is not readable JSON`);
+      }
+      if (!Array.isArray(entries)) throw new UsageError(`${file} must hold a JSON array`);
+      const apiKey = generateApiKey();
+      entries.push({ ministry: o.ministry, sha256: hashApiKey(apiKey) });
+      await writeFile(file, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+      json(io, { ministry: o.ministry, apiKey });
+    });
+
+  program
+    .command('issue')
+    .description('issue one credential; prints the signed credential JSON')
+    .requiredOption('--ministry <slug>', 'the issuing ministry (with --url: the API key decides)')
+    .requiredOption('--type <type>', 'credential type, e.g. CitizenIdentityCard')
+    .requiredOption('--subject <file>', 'JSON file with the credentialSubject claims')
+    .option('--holder <did>', "the holder's did:key (becomes credentialSubject.id)")
+    .option('--valid-from <iso>', 'validFrom (default: now)')
+    .option('--valid-until <iso>', 'validUntil')
+    .option('--suite <suite>', 'cryptosuite (default ecdsa-sd-2023)', suite)
+    .action(
+      async (
+        o: {
+          ministry: string;
+          type: string;
+          subject: string;
+          holder?: string;
+          validFrom?: string;
+          validUntil?: string;
+          suite?: CryptosuiteName;
+        },
+        cmd: Command,
+      ) => {
+        const subject = await readJsonFile(o.subject);
+        if (!isObject(subject)) throw new UsageError(`${o.subject} must hold a JSON object`);
+        const remote = remoteFrom(globals(cmd), io.env);
+        if (remote) {
+          const answer = await postJson(remote, '/credentials/issue', {
+            credential: {
+              type: ['VerifiableCredential', o.type],
+              credentialSubject: o.holder ? { ...subject, id: o.holder } : subject,
+              ...(o.validFrom ? { validFrom: o.validFrom } : {}),
+              ...(o.validUntil ? { validUntil: o.validUntil } : {}),
+            },
+            options: { ministry: o.ministry, ...(o.suite ? { suite: o.suite } : {}) },
+          });
+          json(io, answer.verifiableCredential);
+          return;
+        }
+        const credential = await local(cmd, (issuer) =>
+          issuer.issue({
+            ministry: o.ministry,
+            type: o.type,
+            subject,
+            ...(o.holder ? { holder: o.holder } : {}),
+            ...(o.validFrom ? { validFrom: o.validFrom } : {}),
+            ...(o.validUntil ? { validUntil: o.validUntil } : {}),
+            ...(o.suite ? { suite: o.suite } : {}),
+          }),
+        );
+        json(io, credential);
+      },
+    );
+
+  program
+    .command('issue-batch')
+    .description('issue one credential per CSV row (header = subject fields, dotted for nested); JSON lines out')
+    .argument('<csv>', 'CSV file with a header row')
+    .requiredOption('--ministry <slug>', 'the issuing ministry')
+    .requiredOption('--type <type>', 'credential type of every row')
+    .option('--suite <suite>', 'cryptosuite (default ecdsa-sd-2023)', suite)
+    .option('--strict', 'exit 3 when any row is refused (default: only when none is issued)')
+    .action(
+      async (
+        file: string,
+        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean },
+        cmd: Command,
+      ) => {
+        const summary = await local(cmd, (issuer) =>
+          issueBatchFromCsv(
+            issuer,
+            file,
+            { ministry: o.ministry, type: o.type, ...(o.suite ? { suite: o.suite } : {}) },
+            io,
+          ),
+        );
+        if (summary.issued === 0 || (o.strict === true && summary.refused > 0)) state.exitCode = EXIT.batchFailed;
+      },
+    );
+
+  for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
+    program
+      .command(action)
+      .description(`${action} a credential by its id (urn:uuid:…); re-signs its status lists`)
+      .argument('<id>', 'credential id')
+      .option('--reason <text>', 'administrative note for the audit log (no personal data, at most 200 characters)')
+      .action(async (id: string, o: { reason?: string }, cmd: Command) => {
+        const remote = remoteFrom(globals(cmd), io.env);
+        if (remote) {
+          json(
+            io,
+            await postJson(remote, '/credentials/status', {
+              credentialId: id,
+              action,
+              ...(o.reason ? { reason: o.reason } : {}),
+            }),
+          );
+          return;
+        }
+        const change = await local(cmd, (issuer) => issuer[action](id, o.reason));
+        json(io, { credentialId: change.credentialId, state: change.state });
+      });
+  }
+  return program;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script) and returns the exit
+ * code; errors are printed as `CODE: message` on stderr, never with a stack.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const state = { exitCode: EXIT.ok as number };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError) {
+      io.err(`usage error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    const ours = findVneidError(error);
+    if (ours) {
+      const violations = ours.details?.violations as Array<{ pointer: string; code: string }> | undefined;
+      io.err(`${ours.code}: ${ours.message}\n`);
+      for (const v of violations ?? []) io.err(`  ${v.pointer || '/'} ${v.code}\n`);
+      return EXIT.refused;
+    }
+    if (error instanceof TypeError || error instanceof RangeError) {
+      io.err(`usage error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.usage;
+  }
+}
