@@ -7,7 +7,6 @@ import {
   citizenIdentityCard,
   credentialJsonSchema,
   credentialSchemaFor,
-  credentialTypeUrls,
   disclosableFieldsFor,
   fixtures,
   getCredentialType,
@@ -20,44 +19,8 @@ import {
   VNEID_VOCAB_BASE,
   validateSubject,
 } from '../src/index.js';
+import { fishingLicence } from './fixtures/fishing-licence.js';
 import { BUILT_IN_TYPES, codes } from './helpers.js';
-
-/** A fifth type, defined as data only: no code in issuer, wallet or verifier. */
-function fishingLicence(type = 'FishingLicence'): CredentialTypeDefinition {
-  return {
-    type,
-    ...credentialTypeUrls(type),
-    context: {
-      '@context': {
-        '@protected': true,
-        [type]: `${VNEID_VOCAB_BASE}${type}`,
-        [pin.name]: pin.term,
-        vesselNumber: { '@id': `${VNEID_VOCAB_BASE}vesselNumber` },
-      },
-    },
-    subjectSchema: {
-      type: 'object',
-      properties: {
-        id: { type: 'string', pattern: '^did:', maxLength: 2048 },
-        [pin.name]: pin.schema,
-        vesselNumber: { type: 'string', pattern: '^[A-Z]{2}-[0-9]{5}-TS$', maxLength: 11 },
-      },
-      required: [pin.name, 'vesselNumber'],
-      additionalProperties: false,
-    },
-    labels: {
-      type: { vi: 'Giấy phép khai thác thủy sản', en: 'Fishing licence' },
-      fields: {
-        '/id': { vi: 'Định danh chủ thể', en: 'Holder identifier' },
-        [`/${pin.name}`]: pin.label,
-        '/vesselNumber': { vi: 'Số đăng ký tàu cá', en: 'Vessel registration number' },
-      },
-    },
-    issuerRole: 'MinistryOfAgricultureAndEnvironment',
-    fixture: { personalIdentificationNumber: '046079000123', vesselNumber: 'QB-91234-TS' },
-    rules: (subject) => pin.rule(subject),
-  };
-}
 
 test('the four built-in types are registered on import, in order', (t) => {
   t.deepEqual(
