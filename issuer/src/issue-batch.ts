@@ -1,7 +1,7 @@
 import { type ErrorCode, type JsonObject, toVneidError } from '@vneid/core';
 import { localSigner } from './issue.js';
 import type { IssuerContext } from './lib/context.js';
-import { auditRefusal, type IssueRequest, issuePrepared, prepareIssue, type Signer } from './lib/issue-core.js';
+import { type IssueRequest, issuePrepared, prepareOrRefuse, type Signer } from './lib/issue-core.js';
 import { typeContexts } from './lib/loader.js';
 import { createSigningPool } from './lib/worker-pool.js';
 
@@ -54,13 +54,7 @@ export async function issueBatch(
   const runOne = async (i: number): Promise<void> => {
     const request = requests[i] as IssueRequest;
     try {
-      let prepared: Awaited<ReturnType<typeof prepareIssue>>;
-      try {
-        prepared = await prepareIssue(ctx, request);
-      } catch (error) {
-        await auditRefusal(ctx, request, error);
-        throw error;
-      }
+      const prepared = await prepareOrRefuse(ctx, request);
       results[i] = { ok: true, credential: await issuePrepared(ctx, prepared, sign) };
       succeeded += 1;
     } catch (error) {

@@ -1,6 +1,6 @@
 import type { JsonObject } from '@vneid/core';
 import type { IssuerContext } from './lib/context.js';
-import { auditRefusal, type IssueRequest, issuePrepared, prepareIssue, type Signer } from './lib/issue-core.js';
+import { type IssueRequest, issuePrepared, prepareOrRefuse, type Signer } from './lib/issue-core.js';
 import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 
@@ -26,12 +26,5 @@ export function localSigner(ctx: IssuerContext): Signer {
  * @see https://www.w3.org/TR/vc-data-model-2.0/
  */
 export async function issue(ctx: IssuerContext, request: IssueRequest): Promise<JsonObject> {
-  let prepared: Awaited<ReturnType<typeof prepareIssue>>;
-  try {
-    prepared = await prepareIssue(ctx, request);
-  } catch (error) {
-    await auditRefusal(ctx, request, error);
-    throw error;
-  }
-  return issuePrepared(ctx, prepared, localSigner(ctx));
+  return issuePrepared(ctx, await prepareOrRefuse(ctx, request), localSigner(ctx));
 }

@@ -181,6 +181,16 @@ export function mandatoryPointersFor(credential: JsonObject): string[] {
 }
 
 /** Records a refused request in the audit log: the code and field pointers only, never values. */
+/** {@link prepareIssue}, with a refusal written to the audit log before it is thrown. */
+export async function prepareOrRefuse(ctx: IssuerContext, request: IssueRequest): Promise<PreparedIssue> {
+  try {
+    return await prepareIssue(ctx, request);
+  } catch (error) {
+    await auditRefusal(ctx, request, error);
+    throw error;
+  }
+}
+
 export async function auditRefusal(ctx: IssuerContext, request: unknown, error: unknown): Promise<void> {
   const r = (request ?? {}) as Record<string, unknown>;
   const e = toVneidError(error, 'MALFORMED_VALUE_ERROR', 'refused');
