@@ -271,6 +271,28 @@ test.serial('malformed input: each is a 4xx problem, the server stays up and ear
   t.true((await svc.issuer.verifyAuditLog()).valid);
 });
 
+test.serial(
+  'a key of one ministry cannot smuggle another ministry, holder or suite through the credential',
+  async (t) => {
+    const bhxh = svc.keys.bhxh!;
+    const before = (await svc.issuer.listRecords()).length;
+    for (const extra of [
+      { ministry: 'bo-cong-an' },
+      { subject: {} },
+      { holder: 'did:key:z6Mkabc' },
+      { suite: 'eddsa-rdfc-2022' },
+    ]) {
+      const response = await svc.post('/credentials/issue', body('CitizenIdentityCard', undefined, extra), bhxh);
+      t.is(response.status, 422, JSON.stringify(extra));
+      t.is(((await response.json()) as { code: string }).code, 'FORBIDDEN_FIELD');
+    }
+    const plain = await svc.post('/credentials/issue', body('CitizenIdentityCard'), bhxh);
+    t.is(plain.status, 403);
+    t.is(((await plain.json()) as { code: string }).code, 'ISSUER_NOT_AUTHORIZED');
+    t.is((await svc.issuer.listRecords()).length, before, 'nothing was issued or recorded');
+  },
+);
+
 test.serial('revoke, suspend and reinstate over HTTP show in the served status lists; ETag and 304', async (t) => {
   const key = svc.keys.dhqghn!;
   const res = await svc.post(

@@ -20,6 +20,8 @@ function registered(type: string): boolean {
 // Envelope fields the caller may send; every other credential field is passed
 // on to the library, which refuses it as FORBIDDEN_FIELD and audits the refusal.
 const ENVELOPE = new Set(['@context', 'type', 'credentialSubject', 'validFrom', 'validUntil']);
+/** Fields of the library's issue request that only the API key and `options` may set. */
+const REQUEST_CONTROLS = new Set(['ministry', 'subject', 'holder', 'suite', 'mandatoryPointers']);
 
 /**
  * POST /credentials/issue (W3C VC API): `{ credential, options }` → 201
@@ -81,7 +83,20 @@ export function issueRoute(issuer: Issuer) {
       if (JSON.stringify(credential['@context']) !== JSON.stringify(expected))
         request['@context'] = credential['@context'];
     }
-    for (const [key, value] of Object.entries(credential)) if (!ENVELOPE.has(key)) request[key] = value;
+    // Other credential fields go to the library, which refuses (and audits)
+    // `issuer`, `proof`, `credentialStatus`… But the request's own controls —
+    // the ministry comes from the API key, never from the body — must not be
+    // overridable through the credential: a BHXH key naming "bo-cong-an" here
+    // would otherwise sign as the Ministry of Public Security.
+    for (const [key, value] of Object.entries(credential)) {
+      if (ENVELOPE.has(key)) continue;
+      if (Object.hasOwn(request, key) || REQUEST_CONTROLS.has(key)) {
+        throw new VneidError('FORBIDDEN_FIELD', `credential.${key.slice(0, 40)} is not a credential field`, {
+          details: { pointer: `/credential/${key.slice(0, 40)}` },
+        });
+      }
+      request[key] = value;
+    }
     res.locals.credentialType = type;
     const verifiableCredential = await issuer.issue(request as unknown as IssueRequest);
     res.status(201).json({ verifiableCredential });
