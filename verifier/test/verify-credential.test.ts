@@ -190,6 +190,24 @@ test('a university issuing a citizen identity card fails with ISSUER_NOT_AUTHORI
   t.true((await verify(degree)).verified);
 });
 
+for (const cryptosuite of ['ecdsa-sd-2023', 'ecdsa-rdfc-2019'] as const) {
+  test(`${cryptosuite}: a university claiming CitizenIdentityCard beside UniversityDegree fails with CREDENTIAL_TYPE_CONFLICT`, async (t) => {
+    const base = await issue(world, {
+      issuer: world.university,
+      type: 'CitizenIdentityCard',
+      alsoTypes: ['UniversityDegree'],
+      subject: { ...fixtures.CitizenIdentityCard, fullName: 'Giả Mạo Bởi Trường' },
+      cryptosuite,
+    });
+    const vc = cryptosuite === 'ecdsa-sd-2023' ? await derive(world, base, ['fullName']) : base;
+    const report = await verify(vc);
+    t.is(check(report, 'proof')?.result, 'valid');
+    t.is(check(report, 'issuerTrusted')?.result, 'valid');
+    t.is(check(report, 'issuerAuthorized')?.code, 'CREDENTIAL_TYPE_CONFLICT');
+    t.false(report.verified);
+  });
+}
+
 test('keys outside their window: compromised before issuance → KEY_COMPROMISED, not yet valid → KEY_NOT_VALID', async (t) => {
   const w = await createWorld({
     issuers: ({ ministry }) => {

@@ -164,10 +164,31 @@ export async function checkCredential(
 
   if (!report.wants('issuerAuthorized')) report.skipped(target, 'issuerAuthorized', NOT_REQUESTED);
   else if (!issuer) report.skipped(target, 'issuerAuthorized', NOT_APPLICABLE);
-  else if (types.some((t) => t !== 'VerifiableCredential' && issuer.credentialTypes.includes(t))) {
-    report.valid(target, 'issuerAuthorized');
-  } else {
-    report.invalid(target, 'issuerAuthorized', 'ISSUER_NOT_AUTHORIZED', `${issuerId} may not issue ${type}`);
+  else {
+    // Every type the credential claims must be one the issuer may issue, and it
+    // may be only one of our document types: the type shown, the schema applied
+    // and the request matched all come from it, so a university must not slip a
+    // CitizenIdentityCard in beside its UniversityDegree.
+    const specific = types.filter((t) => t !== 'VerifiableCredential');
+    const documentTypes = specific.filter(isRegisteredType);
+    const unauthorised = specific.filter((t) => !issuer.credentialTypes.includes(t));
+    if (documentTypes.length > 1) {
+      report.invalid(
+        target,
+        'issuerAuthorized',
+        'CREDENTIAL_TYPE_CONFLICT',
+        `a credential has one document type, not ${documentTypes.join(' + ').slice(0, 200)}`,
+      );
+    } else if (specific.length === 0 || unauthorised.length > 0) {
+      report.invalid(
+        target,
+        'issuerAuthorized',
+        'ISSUER_NOT_AUTHORIZED',
+        `${issuerId} may not issue ${(unauthorised[0] ?? type).slice(0, 100)}`,
+      );
+    } else {
+      report.valid(target, 'issuerAuthorized');
+    }
   }
 
   if (!report.wants('keyValid')) report.skipped(target, 'keyValid', NOT_REQUESTED);

@@ -99,6 +99,10 @@ export const CODE_MESSAGES: Readonly<Partial<Record<ErrorCode, BilingualText>>> 
     en: 'The issuer is not authorised to issue this document type.',
     vi: 'Cơ quan cấp không có thẩm quyền cấp loại giấy tờ này.',
   },
+  CREDENTIAL_TYPE_CONFLICT: {
+    en: 'The document claims to be of more than one document type.',
+    vi: 'Giấy tờ tự nhận là nhiều loại giấy tờ khác nhau.',
+  },
   KEY_NOT_VALID: {
     en: 'The signing key was not valid when the document was signed.',
     vi: 'Khóa ký không còn hiệu lực tại thời điểm ký.',

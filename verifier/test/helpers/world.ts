@@ -237,6 +237,8 @@ export interface IssueOptions {
   revocationIndex?: number;
   suspensionIndex?: number;
   lists?: StatusLists;
+  /** More document types claimed beside `type` (their contexts are added too). */
+  alsoTypes?: Array<keyof typeof fixtures>;
 }
 
 /** A signed VNeID credential (ecdsa-sd-2023 base by default) with both status entries. */
@@ -256,9 +258,12 @@ export async function issue(world: World, options: IssueOptions = {}): Promise<J
     statusListCredential: which[purpose].url,
   });
   const credential: JsonObject = {
-    '@context': ['https://www.w3.org/ns/credentials/v2', getCredentialType(type).contextUrl],
+    '@context': [
+      'https://www.w3.org/ns/credentials/v2',
+      ...[type, ...(options.alsoTypes ?? [])].map((t) => getCredentialType(t).contextUrl),
+    ],
     id: `urn:uuid:${randomUUID()}`,
-    type: ['VerifiableCredential', type],
+    type: ['VerifiableCredential', type, ...(options.alsoTypes ?? [])],
     issuer: options.issuerId ?? issuer.did,
     validFrom: options.validFrom ?? '2026-01-01T00:00:00Z',
     validUntil: options.validUntil ?? '2036-01-01T00:00:00Z',
