@@ -221,6 +221,22 @@ test('POST /presentations/verify: 200 verified, 422 for a wrong domain, 400 with
   t.is(missing.status, 400);
 });
 
+test('options.checks cannot switch off the proof: a forged presentation signature is 422 whatever checks are asked for', async (t) => {
+  const vc = await derive(world, await issue(world), ['fullName']);
+  const vp = await present(world, [vc], { challenge: 'router-forged', domain: 'nganhang.example' });
+  const proof = vp.proof as JsonObject;
+  const forged = { ...vp, proof: { ...proof, proofValue: `z${'1'.repeat(86)}` } };
+  for (const checks of [['holderBinding', 'requestSatisfied'], ['schema'], ['proof']]) {
+    const r = await post('/presentations/verify', {
+      verifiablePresentation: forged,
+      options: { challenge: 'router-forged', domain: 'nganhang.example', checks },
+    });
+    t.is(r.status, 422, JSON.stringify(checks));
+    t.false(r.json.verified);
+    t.is(r.json.checks.find((c: any) => c.target === 'presentation' && c.check === 'proof')?.result, 'invalid');
+  }
+});
+
 test('the router refuses a bundle that did not come from loadTrustBundle', (t) => {
   t.throws(() => createVerifierRouter({ bundle: undefined as never, statusCache: world.cache }), {
     instanceOf: TypeError,

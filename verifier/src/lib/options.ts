@@ -18,6 +18,8 @@ import {
 import { isLoaded } from './bundle-registry.js';
 import { nowMs } from './dates.js';
 
+const NEVER_SKIPPED: readonly CheckName[] = ['context', 'proof', 'challenge', 'domain', 'holderBinding'];
+
 // Claims every VNeID credential carries, so a derived one must show them.
 // `validUntil` (a degree never expires) and `credentialSubject.id` (a
 // holder-less credential) are optional in the base credential; when present
@@ -37,7 +39,7 @@ export interface CommonVerifyOptions {
   now: Date;
   /** Default `trust-bundle`. `integrity-only` accepts any issuer controlling a key resolvable offline (did:key). */
   policy?: VerificationPolicy;
-  /** Run only these checks (VC API `options.checks`); the rest are reported `skipped`. Input limits and contexts always run. */
+  /** Run only these checks (VC API `options.checks`); the rest are reported `skipped`. Input limits, contexts, proofs, challenge, domain and holder binding always run. */
   checks?: readonly CheckName[];
   /** `fail-closed` (default): `unknown` means not verified. `warn`: verified, with warnings. */
   onUnknown?: UnknownPolicy;
@@ -99,7 +101,10 @@ export function resolveOptions(options: CommonVerifyOptions): Context {
     for (const c of options.checks) {
       if (!(CHECK_NAMES as readonly string[]).includes(c)) throw new TypeError(`unknown check ${String(c)}`);
     }
-    checks = new Set(options.checks);
+    // A caller may narrow the policy checks (VC API `options.checks`), never
+    // the integrity and binding ones: without them a garbage signature on a
+    // never-issued challenge would come back `verified`.
+    checks = new Set([...options.checks, ...NEVER_SKIPPED]);
   }
   return {
     bundle,

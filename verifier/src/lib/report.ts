@@ -82,6 +82,9 @@ export class ReportBuilder {
         (onUnknown === 'warn' ? warnings : errors).push(item);
       }
     }
+    // Defence in depth: nothing is verified whose proofs did not all run and pass.
+    const proofs = this.checks.filter((c) => c.check === 'proof');
+    if (proofs.length === 0 || proofs.some((c) => c.result !== 'valid')) invalid = true;
     const status = invalid ? 'not-verified' : unknown ? 'unknown' : 'verified';
     const verified = !invalid && (!unknown || onUnknown === 'warn');
     return { verified, status, checks: this.checks, errors, warnings, credentials: invalid ? [] : this.credentials };
