@@ -11,7 +11,14 @@ import { verifyPresentation } from './verify-presentation.js';
 export interface VerifierRouterOptions
   extends Pick<
     CommonVerifyOptions,
-    'bundle' | 'statusCache' | 'policy' | 'onUnknown' | 'clockSkewSeconds' | 'statusMaxAgeSeconds' | 'extraContexts'
+    | 'bundle'
+    | 'statusCache'
+    | 'policy'
+    | 'onUnknown'
+    | 'clockSkewSeconds'
+    | 'statusMaxAgeSeconds'
+    | 'bundleMaxAgeSeconds'
+    | 'extraContexts'
   > {
   /** The clock: a fixed Date or a function read at each request (default: the system clock). */
   now?: Date | (() => Date);
@@ -73,6 +80,7 @@ export function createVerifierRouter(options: VerifierRouterOptions): Router {
     ...(options.onUnknown ? { onUnknown: options.onUnknown } : {}),
     ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
     ...(options.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: options.statusMaxAgeSeconds } : {}),
+    ...(options.bundleMaxAgeSeconds !== undefined ? { bundleMaxAgeSeconds: options.bundleMaxAgeSeconds } : {}),
     ...(options.extraContexts ? { extraContexts: options.extraContexts } : {}),
   });
 

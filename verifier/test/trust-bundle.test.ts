@@ -195,6 +195,20 @@ test.before(async () => {
 });
 test.after.always(() => world?.close());
 
+test('a bundle that loadTrustBundle judged stale by maxAge stays stale when verifying', async (t) => {
+  const vc = await derive(world, await issue(world), ['fullName']);
+  const loadedStale = await loadTrustBundle(world.bundle, {
+    anchorKey: world.anchor.publicKeyMultibase,
+    now: NOW,
+    maxAge: 60,
+  });
+  t.is(loadedStale.status, 'stale');
+  const report = await verifyCredential(vc, { bundle: loadedStale, statusCache: world.cache, now: NOW });
+  t.false(report.verified);
+  t.is(report.status, 'unknown');
+  t.is(report.checks.find((c) => c.check === 'bundle')?.code, 'BUNDLE_STALE');
+});
+
 test('a credential checked under a stale bundle is unknown (BUNDLE_STALE), not verified; warn policy verifies with a warning', async (t) => {
   const vc = await derive(world, await issue(world), ['fullName']);
   const fresh = await verifyCredential(vc, { bundle: world.loaded, statusCache: world.cache, now: NOW });

@@ -69,6 +69,8 @@ export interface Context {
   skewMs: number;
   statusMaxAgeSeconds: number | undefined;
   bundleMaxAgeSeconds: number | undefined;
+  /** loadTrustBundle already judged the bundle stale (e.g. by its `maxAge`): that verdict stands. */
+  bundleLoadedStale: boolean;
   mandatoryClaims: readonly string[];
   limits: JsonLimits;
 }
@@ -85,8 +87,9 @@ function nonNegative(value: unknown, name: string): number | undefined {
 export function resolveOptions(options: CommonVerifyOptions): Context {
   if (!options || typeof options !== 'object') throw new TypeError('options are required');
   const raw = options.bundle as unknown;
-  const bundle =
-    raw && typeof raw === 'object' && 'status' in raw && 'bundle' in raw ? (raw as LoadedTrustBundle).bundle : raw;
+  const loaded =
+    raw && typeof raw === 'object' && 'status' in raw && 'bundle' in raw ? (raw as LoadedTrustBundle) : undefined;
+  const bundle = loaded ? loaded.bundle : raw;
   if (!isLoaded(bundle)) throw new TypeError('bundle is required and must come from loadTrustBundle');
   if (!options.statusCache || typeof options.statusCache.get !== 'function') {
     throw new TypeError('statusCache is required');
@@ -117,6 +120,7 @@ export function resolveOptions(options: CommonVerifyOptions): Context {
     skewMs: (nonNegative(options.clockSkewSeconds, 'clockSkewSeconds') ?? 0) * 1000,
     statusMaxAgeSeconds: nonNegative(options.statusMaxAgeSeconds, 'statusMaxAgeSeconds'),
     bundleMaxAgeSeconds: nonNegative(options.bundleMaxAgeSeconds, 'bundleMaxAgeSeconds'),
+    bundleLoadedStale: loaded?.status === 'stale',
     mandatoryClaims: options.mandatoryClaims ?? DEFAULT_MANDATORY_CLAIMS,
     limits: { ...DEFAULT_JSON_LIMITS, ...options.limits },
   };
