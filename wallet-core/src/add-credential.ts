@@ -35,7 +35,8 @@ export interface AddResult {
  * const { added, credential } = await wallet.add(vcFromIssuer)
  * @throws {VneidError} UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, MALFORMED_VALUE_ERROR, UNKNOWN_CREDENTIAL_TYPE,
  *   HOLDER_MISMATCH, SCHEMA_VALIDATION_ERROR, PROOF_VERIFICATION_ERROR, DID_NOT_FOUND (did:web issuer
- *   unknown to the resolver), CONTEXT_NOT_ALLOWED, JSONLD_SAFE_MODE_ERROR, WALLET_LOCKED (closed).
+ *   unknown to the resolver), CONTEXT_NOT_ALLOWED, JSONLD_SAFE_MODE_ERROR, WALLET_LOCKED (closed),
+ *   CREDENTIAL_ID_CONFLICT (a different credential under an id already held).
  * @see https://www.w3.org/TR/vc-data-model-2.0/#verification
  */
 export async function addCredential(state: WalletState, input: unknown): Promise<AddResult> {
@@ -44,6 +45,14 @@ export async function addCredential(state: WalletState, input: unknown): Promise
   const existing = await vault.get<StoredSummary>('summary', vc.shape.id);
   if (existing && existing.digest === vc.digest) {
     return { added: false, credential: toPublicSummary(existing, state.now()) };
+  }
+  // Another document under an id the wallet already holds: never overwrite.
+  // Any did:key could otherwise replace the ministry's card (and reset its
+  // known revocation) by reusing its id; the citizen removes the old one first.
+  if (existing) {
+    throw new VneidError('CREDENTIAL_ID_CONFLICT', 'the wallet already holds a different credential with this id', {
+      details: { type: existing.type },
+    });
   }
   const summary: StoredSummary = {
     ...vc.shape,

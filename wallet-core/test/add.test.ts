@@ -2,7 +2,16 @@ import { forbidNetwork, networkAttempts } from '../../packages/core/test/helpers
 
 forbidNetwork();
 
-import { createDocumentLoader, deriveCredential, type JsonLdContextDocument, verifyCredentialProof } from '@vneid/core';
+import {
+  createDocumentLoader,
+  deriveCredential,
+  generateKeyPair,
+  type JsonLdContextDocument,
+  type JsonObject,
+  mandatoryPointersFor,
+  signCredential,
+  verifyCredentialProof,
+} from '@vneid/core';
 import { fixtures, registeredContexts } from '@vneid/schemas';
 import test from 'ava';
 import { createTestIssuer } from './helpers/issue.js';
@@ -53,6 +62,35 @@ test('adding the same credential twice is harmless', async (t) => {
   t.false((await wallet.add(structuredClone(vc))).added);
   t.false((await wallet.add(JSON.stringify(vc))).added);
   t.is((await wallet.list()).length, 1);
+});
+
+test('another credential reusing an id the wallet holds is CREDENTIAL_ID_CONFLICT, and the held one is untouched', async (t) => {
+  const ministry = await createTestIssuer({ didWeb: 'bocongan.gov.vn' });
+  const { wallet } = await newWallet(t, { resolver: ministry.resolver });
+  const genuine = await ministry.issue({ type: 'CitizenIdentityCard', holder: wallet.holderDid });
+  t.true((await wallet.add(genuine)).added);
+  // A did:key "issuer" signs a forged card under the genuine card's id.
+  const evil = await generateKeyPair({ keyType: 'P-256' });
+  const { proof: _proof, ...unsigned } = structuredClone(genuine) as JsonObject;
+  unsigned.issuer = evil.controller;
+  (unsigned.credentialSubject as JsonObject).fullName = 'Kẻ Giả Mạo';
+  const forged = await signCredential({
+    credential: unsigned,
+    key: evil,
+    cryptosuite: 'ecdsa-sd-2023',
+    documentLoader: createDocumentLoader({ contexts: registeredContexts() as Map<string, JsonLdContextDocument> }),
+    mandatoryPointers: mandatoryPointersFor(unsigned),
+  });
+  t.is(codeOf(await t.throwsAsync(wallet.add(forged))), 'CREDENTIAL_ID_CONFLICT');
+  t.deepEqual(
+    (await wallet.list()).map((c) => [c.id, c.issuer]),
+    [[genuine.id, 'did:web:bocongan.gov.vn']],
+  );
+  t.is(
+    ((await wallet.get(genuine.id as string)) as JsonObject & { credentialSubject: JsonObject }).credentialSubject
+      .fullName,
+    fixtures.CitizenIdentityCard.fullName,
+  );
 });
 
 test('a credential issued to another holder is HOLDER_MISMATCH', async (t) => {
