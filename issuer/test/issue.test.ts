@@ -482,3 +482,28 @@ test('validUntil defaults to the end of the document’s own expiry day (the car
   });
   t.is(degree.validUntil, undefined, 'a degree does not expire');
 });
+
+test('each re-signed status list is dated strictly after the last, even for changes in the same instant', async (t) => {
+  const frozen = new Date('2026-11-25T08:00:00.000Z');
+  const { issuer, cleanup } = await freshIssuer({ now: () => frozen });
+  t.teardown(cleanup);
+  const a = await issuer.issue({
+    ministry: 'bo-cong-an',
+    type: 'DrivingLicence',
+    subject: { ...fixtures.DrivingLicence },
+  });
+  const b = await issuer.issue({
+    ministry: 'bo-cong-an',
+    type: 'DrivingLicence',
+    subject: { ...fixtures.DrivingLicence },
+  });
+  const listId = (issuer.trustBundleIssuers().find((i) => i.id.endsWith(':bo-cong-an'))!.statusLists[0] as string)
+    .split('/')
+    .pop()!;
+  await issuer.revoke(a.id as string, 'test');
+  const first = Date.parse((await issuer.getStatusListCredential(listId)).validFrom as string);
+  await issuer.revoke(b.id as string, 'test');
+  const second = Date.parse((await issuer.getStatusListCredential(listId)).validFrom as string);
+  // A verifier that synced the first keeps it and accepts only a newer one.
+  t.true(second > first, `${second} > ${first}`);
+});

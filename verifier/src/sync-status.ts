@@ -25,6 +25,9 @@ export interface StatusSyncReport {
 
 export type { FetchLike };
 
+/** Clocks drift: a list may be dated up to five minutes ahead of ours. */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
 /**
  * The one online step: downloads every status list the bundle names,
  * verifies each against the bundle (issuer, key, window, proof, size caps),
@@ -68,6 +71,12 @@ export async function syncStatus(
         });
         const json = parseJsonSafely(text, STATUS_LIST_JSON_LIMITS);
         const entry = await verifyStatusListCredential(json, { url, issuer, view, now: options.now });
+        // A list dated in the future would block every later update as a rollback.
+        if ((parseDateTime(entry.validFrom) ?? 0) > nowMs(options.now) + FUTURE_TOLERANCE_MS) {
+          throw new VneidError('STATUS_VERIFICATION_ERROR', `status list ${url} is dated in the future`, {
+            details: { url, validFrom: entry.validFrom },
+          });
+        }
         const held = await options.cache.get(url);
         if (held) {
           const heldFrom = parseDateTime(held.validFrom) ?? 0;

@@ -178,6 +178,18 @@ test('an older list than the one held is refused with STATUS_LIST_ROLLBACK and t
   t.is(check(await verify(w, await derive(w, base, ['fullName'])), 'revocation')?.code, 'CREDENTIAL_REVOKED');
 });
 
+test('a list dated in the future is refused with STATUS_VERIFICATION_ERROR (it would block every later update)', async (t) => {
+  const w = await setup(t);
+  await publishLists(w, { validFrom: new Date(NOW.getTime() + 3_600_000) });
+  const report = await sync(w);
+  const ministryLists = [w.lists.revocation.url, w.lists.suspension.url];
+  t.deepEqual(
+    report.results.filter((r) => ministryLists.includes(r.url)).map((r) => r.code),
+    ['STATUS_VERIFICATION_ERROR', 'STATUS_VERIFICATION_ERROR'],
+  );
+  t.is(await w.cache.get(w.lists.revocation.url), undefined);
+});
+
 test('a held list signed by a key later marked compromised, or no longer in the bundle, is not trusted (STATUS_UNKNOWN)', async (t) => {
   const w = await setup(t);
   await publishLists(w);

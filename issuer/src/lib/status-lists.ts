@@ -36,8 +36,12 @@ export async function signListLocked(ctx: IssuerContext, listId: string): Promis
   }
   const ministry = ctx.ministries.get(state.meta.ministry);
   if (!ministry) throw new VneidError('UNKNOWN_MINISTRY', 'status list has no ministry');
-  const now = ctx.now();
-  const validFrom = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  // Verifiers keep the newest list and refuse an older or same-dated other
+  // one (rollback). Two changes in one second must therefore give two
+  // distinct, increasing dates: milliseconds, at least 1 ms after the last.
+  const previous = await ctx.db.signedLists.get(listId);
+  const after = previous ? Date.parse(previous.signedAt) + 1 : 0;
+  const validFrom = new Date(Math.max(ctx.now().getTime(), after));
   const validUntil = new Date(validFrom.getTime() + ctx.statusListValidity * 1000);
   const unsigned = await createStatusListCredential({
     id: statusListUrl(ctx, listId),
