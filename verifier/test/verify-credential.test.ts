@@ -18,6 +18,7 @@ import {
   issue,
   NOW,
   publishLists,
+  SIGNED_AT,
   type World,
 } from './helpers/world.js';
 
@@ -323,4 +324,21 @@ test('options.checks runs only the named checks; the others are skipped', async 
   t.true(report.verified);
   t.is(check(report, 'validityPeriod')?.result, 'skipped');
   t.is(check(report, 'proof')?.result, 'valid');
+});
+
+test('a VNeID credential without a suspension entry (it could never be suspended) fails with STATUS_VERIFICATION_ERROR', async (t) => {
+  const base = await issue(world, { cryptosuite: 'ecdsa-rdfc-2019' });
+  const { proof: _proof, ...unsigned } = base;
+  const onlyRevocation = (unsigned.credentialStatus as JsonObject[]).filter((e) => e.statusPurpose === 'revocation');
+  const resigned = await signCredential({
+    credential: { ...unsigned, credentialStatus: onlyRevocation },
+    key: world.ministry.key,
+    cryptosuite: 'ecdsa-rdfc-2019',
+    documentLoader: world.documentLoader,
+    now: SIGNED_AT,
+  });
+  const report = await verify(resigned);
+  t.is(check(report, 'proof')?.result, 'valid');
+  t.is(check(report, 'suspension')?.code, 'STATUS_VERIFICATION_ERROR');
+  t.false(report.verified);
 });

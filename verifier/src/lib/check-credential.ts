@@ -218,7 +218,11 @@ export async function checkCredential(
       now: ctx.now,
       maxAgeSeconds: ctx.statusMaxAgeSeconds,
     });
-    if (outcome.result === 'skipped') report.skipped(target, purpose, NOT_APPLICABLE);
+    if (outcome.result === 'skipped' && registered) {
+      // Our issuers publish both purposes for every document: one without an
+      // entry could never be revoked or suspended, so it is not accepted.
+      report.invalid(target, purpose, 'STATUS_VERIFICATION_ERROR', `a VNeID credential must carry a ${purpose} entry`);
+    } else if (outcome.result === 'skipped') report.skipped(target, purpose, NOT_APPLICABLE);
     else report.add(target, purpose, outcome.result, outcome.code, outcome.detail);
   }
 
