@@ -47,7 +47,8 @@ const MAX_QUERIES = 8;
  * @throws {UnsafeJsonError} UNSAFE_JSON, {InputLimitError} INPUT_LIMIT_EXCEEDED.
  */
 export function parsePresentationRequest(request: unknown): NormalizedPresentationRequest {
-  assertSafeJson(request, { maxBytes: 16 * 1024, maxKeys: 256 });
+  // assertSafeJson bounds structure, not bytes: keep every string short too.
+  assertSafeJson(request, { maxKeys: 256, maxStringLength: 1024, maxDepth: 8 });
   const r = request as Partial<PresentationRequest>;
   if (!r || typeof r !== 'object') throw new MalformedValueError('presentation request must be an object');
   if (typeof r.challenge !== 'string' || r.challenge.length < 8 || r.challenge.length > 256) {
