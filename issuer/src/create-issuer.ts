@@ -12,7 +12,7 @@ import { type BatchResult, type IssueBatchOptions, issueBatch } from './issue-ba
 import { type GeneralIssueRequest, issueGeneral } from './issue-general.js';
 import { createEncryptedKeyStore, type KeyStore } from './key-store.js';
 import { loadLists } from './lib/allocation.js';
-import { loadAuditHead } from './lib/audit.js';
+import { auditChainKey, loadAuditHead } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
 import { entries, openIssuerDb } from './lib/db.js';
 import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
@@ -24,7 +24,7 @@ import type { IssuanceRecord, KeyRecord, MinistryRecord } from './lib/types.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
 import { type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
-import { type AuditVerification, verifyAuditLog } from './verify-audit-log.js';
+import { type AuditHead, type AuditVerification, auditHead, verifyAuditLog } from './verify-audit-log.js';
 
 /** Options of {@link createIssuer}. */
 export interface CreateIssuerOptions {
@@ -69,7 +69,10 @@ export interface Issuer {
   /** The ministry's DID document. @throws UNKNOWN_MINISTRY */
   didDocument(slug: string): DidDocument;
   trustBundleIssuers(): TrustBundleIssuer[];
-  verifyAuditLog(): Promise<AuditVerification>;
+  /** Re-verifies the keyed audit chain; pass the last head exported elsewhere as `anchor` to catch a cut tail. */
+  verifyAuditLog(options?: { anchor?: AuditHead }): Promise<AuditVerification>;
+  /** The current audit head, to export regularly outside the issuer's folder. */
+  auditHead(): AuditHead;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
   documentLoader(): DocumentLoader;
   close(): Promise<void>;
@@ -129,6 +132,7 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
     lists: new Map(),
     currentList: new Map(),
     auditHead: { seq: 0, hash: '' },
+    auditChainKey: Buffer.alloc(0),
     keyCache: new Map(),
     lock: createMutex(),
     closed: false,
@@ -136,6 +140,7 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
   try {
     for (const [slug, m] of await entries<MinistryRecord>(db.ministries)) ctx.ministries.set(slug, m);
     await loadLists(ctx);
+    ctx.auditChainKey = await auditChainKey(db, options.passphrase);
     ctx.auditHead = await loadAuditHead(ctx);
   } catch (error) {
     await db.root.close();
@@ -174,7 +179,8 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
     getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
     didDocument: (slug) => didDocumentOf(requireMinistry(ctx, slug)),
     trustBundleIssuers: () => trustBundleIssuers(ctx),
-    verifyAuditLog: () => verifyAuditLog(ctx),
+    verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),
+    auditHead: () => auditHead(ctx),
     documentLoader: () => issuerLoader(ctx),
     async close() {
       if (ctx.closed) return;

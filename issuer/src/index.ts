@@ -18,7 +18,7 @@ export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
 export type { GeneralIssueRequest } from './issue-general.js';
 export type { KeyStore, KeyStoreBackend } from './key-store.js';
 export { createEncryptedKeyStore } from './key-store.js';
-export type { AuditVerification } from './lib/audit.js';
+export type { AuditHead, AuditVerification } from './lib/audit.js';
 export type { IssueRequest } from './lib/issue-core.js';
 export type { SignedList } from './lib/status-lists.js';
 export type {

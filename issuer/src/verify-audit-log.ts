@@ -1,16 +1,26 @@
-import { type AuditVerification, verifyAuditChain } from './lib/audit.js';
+import { type AuditHead, type AuditVerification, verifyAuditChain } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
 
-export type { AuditVerification };
+export type { AuditHead, AuditVerification };
 
 /**
- * Re-verifies the whole hash-chained audit log: a changed, inserted or
- * deleted entry (or a cut tail) breaks the chain at the first bad seq.
- * Reports, never throws for a broken chain.
+ * Re-verifies the whole audit log, an HMAC chain keyed by the passphrase: a
+ * changed, inserted or deleted entry breaks the chain at the first bad seq,
+ * and rewriting it needs the passphrase. To also catch a cut tail with a
+ * rewound head, export {@link auditHead} regularly to another system and pass
+ * the last exported head as `anchor`. Reports, never throws for a broken chain.
  *
  * @example
- * const { valid, brokenAt } = await issuer.verifyAuditLog();
+ * const { valid, brokenAt } = await issuer.verifyAuditLog({ anchor: lastExportedHead });
  */
-export async function verifyAuditLog(ctx: IssuerContext): Promise<AuditVerification> {
-  return verifyAuditChain(ctx);
+export async function verifyAuditLog(
+  ctx: IssuerContext,
+  options: { anchor?: AuditHead } = {},
+): Promise<AuditVerification> {
+  return verifyAuditChain(ctx, options.anchor);
+}
+
+/** The current head of the audit chain (`seq`, `hash`), to anchor outside the issuer's folder. */
+export function auditHead(ctx: IssuerContext): AuditHead {
+  return { ...ctx.auditHead };
 }

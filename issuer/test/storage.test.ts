@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { VneidError } from '@vneid/core';
+import { canonicalJson, VneidError } from '@vneid/core';
 import { fixtures } from '@vneid/schemas';
 import test from 'ava';
 import { Level } from 'level';
@@ -135,6 +136,64 @@ test('the audit chain detects a deleted entry and a cut tail', async (t) => {
   const hole = await check();
   t.false(hole.valid);
   t.is(hole.brokenAt, 2);
+});
+
+test('rewriting the audit chain with recomputed hashes and head is detected: the chain is keyed by the passphrase', async (t) => {
+  const dir = await issueSome(2);
+  t.teardown(() => removeDir(dir));
+  const { db, sub } = await rawDb(dir);
+  const audit = sub('audit');
+  const meta = sub('meta');
+  // The attacker edits entry 4 and recomputes every later hash as a plain
+  // SHA-256 chain would allow, then moves the head: all without the passphrase.
+  const all: Array<[string, any]> = [];
+  for await (const [k, v] of audit.iterator()) all.push([k, v]);
+  let prev = all[2]![1].hash as string;
+  for (const [k, entry] of all.slice(3)) {
+    if (entry.seq === 4) entry.data = { ...entry.data, ministry: 'bhxh' };
+    entry.prevHash = prev;
+    entry.hash = createHash('sha256')
+      .update(
+        canonicalJson({
+          seq: entry.seq,
+          time: entry.time,
+          event: entry.event,
+          data: entry.data,
+          prevHash: entry.prevHash,
+        }),
+      )
+      .digest('hex');
+    prev = entry.hash;
+    await audit.put(k, entry);
+  }
+  await meta.put('audit-head', { seq: all.length, hash: prev });
+  await db.close();
+  const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  t.teardown(() => issuer.close());
+  const result = await issuer.verifyAuditLog();
+  t.false(result.valid);
+  t.is(result.brokenAt, 4, 'the first recomputed hash does not match the keyed chain');
+});
+
+test('a cut tail with a rewound head is caught against a head anchored elsewhere', async (t) => {
+  const dir = await issueSome(2);
+  t.teardown(() => removeDir(dir));
+  let issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  const anchor = issuer.auditHead();
+  t.true((await issuer.verifyAuditLog({ anchor })).valid);
+  await issuer.close();
+  const { db, sub } = await rawDb(dir);
+  const audit = sub('audit');
+  const previous = await audit.get(String(anchor.seq - 1).padStart(16, '0'));
+  await audit.del(String(anchor.seq).padStart(16, '0'));
+  await sub('meta').put('audit-head', { seq: anchor.seq - 1, hash: previous.hash });
+  await db.close();
+  issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  t.teardown(() => issuer.close());
+  t.true((await issuer.verifyAuditLog()).valid, 'without an anchor the rewound chain is self-consistent');
+  const anchored = await issuer.verifyAuditLog({ anchor });
+  t.false(anchored.valid);
+  t.is(anchored.brokenAt, anchor.seq);
 });
 
 test('records hold ids, slots and a subject digest, never the subject', async (t) => {

@@ -1,4 +1,6 @@
-import { canonicalJson, sha256Hex } from '@vneid/core';
+import { createHmac, randomBytes, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import { canonicalJson } from '@vneid/core';
 import type { IssuerContext } from './context.js';
 import type { Op } from './db.js';
 import { entries } from './db.js';
@@ -7,6 +9,23 @@ import type { AuditEntry } from './types.js';
 /** prevHash of the first entry. */
 export const GENESIS_HASH = '0'.repeat(64);
 const HEAD_KEY = 'audit-head';
+const SALT_KEY = 'audit-salt';
+const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
+
+/**
+ * The key of the audit chain, derived from the key-store passphrase (scrypt,
+ * its own salt). A plain hash chain stored beside its head can be rewritten
+ * by anyone with write access to the folder; a keyed one only by someone who
+ * also knows the passphrase.
+ */
+export async function auditChainKey(db: Pick<IssuerContext['db'], 'meta'>, passphrase: string): Promise<Buffer> {
+  let salt = (await db.meta.get(SALT_KEY)) as string | undefined;
+  if (salt === undefined) {
+    salt = randomBytes(16).toString('base64');
+    await db.meta.put(SALT_KEY, salt, { sync: true });
+  }
+  return scryptAsync(passphrase.normalize('NFC'), Buffer.from(salt, 'base64'), 32, { N: 2 ** 14, r: 8, p: 1 });
+}
 
 export interface AuditHead {
   seq: number;
@@ -18,10 +37,18 @@ export function auditKey(seq: number): string {
   return String(seq).padStart(16, '0');
 }
 
-export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  return sha256Hex(
-    canonicalJson({ seq: entry.seq, time: entry.time, event: entry.event, data: entry.data, prevHash: entry.prevHash }),
-  );
+export function entryHash(key: Buffer, entry: Omit<AuditEntry, 'hash'>): string {
+  return createHmac('sha256', key)
+    .update(
+      canonicalJson({
+        seq: entry.seq,
+        time: entry.time,
+        event: entry.event,
+        data: entry.data,
+        prevHash: entry.prevHash,
+      }),
+    )
+    .digest('hex');
 }
 
 export async function loadAuditHead(ctx: Pick<IssuerContext, 'db'>): Promise<AuditHead> {
@@ -46,7 +73,7 @@ export function auditOps(
     data,
     prevHash: ctx.auditHead.hash,
   };
-  const entry: AuditEntry = { ...partial, hash: entryHash(partial) };
+  const entry: AuditEntry = { ...partial, hash: entryHash(ctx.auditChainKey, partial) };
   const head: AuditHead = { seq: entry.seq, hash: entry.hash };
   return {
     ops: [
@@ -70,10 +97,14 @@ export interface AuditVerification {
 
 /**
  * Re-walks the chain from the first entry: every seq present and consecutive,
- * every prevHash equal to the previous hash, every hash recomputed, and the
- * last entry equal to the stored head (so a deleted tail shows too).
+ * every prevHash equal to the previous hash, every keyed hash recomputed, and
+ * the last entry equal to the stored head. A cut tail with a rewound head is
+ * only visible against a head kept elsewhere: pass it as `anchor`.
  */
-export async function verifyAuditChain(ctx: Pick<IssuerContext, 'db'>): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  ctx: Pick<IssuerContext, 'db' | 'auditChainKey'>,
+  anchor?: AuditHead,
+): Promise<AuditVerification> {
   const head = await loadAuditHead(ctx);
   const all = await entries<AuditEntry>(ctx.db.audit);
   let prev = GENESIS_HASH;
@@ -85,13 +116,19 @@ export async function verifyAuditChain(ctx: Pick<IssuerContext, 'db'>): Promise<
       entry.seq === expectedSeq &&
       key === auditKey(expectedSeq) &&
       entry.prevHash === prev &&
-      entry.hash === entryHash(entry);
+      entry.hash === entryHash(ctx.auditChainKey, entry);
     if (!ok) return { valid: false, entries: all.length, brokenAt: expectedSeq };
     prev = entry.hash;
     expectedSeq += 1;
   }
   if (head.seq !== expectedSeq - 1 || head.hash !== prev) {
     return { valid: false, entries: all.length, brokenAt: Math.min(head.seq, expectedSeq) };
+  }
+  if (anchor) {
+    const anchored = all[anchor.seq - 1]?.[1];
+    if (!anchored || anchored.hash !== anchor.hash) {
+      return { valid: false, entries: all.length, brokenAt: Math.min(anchor.seq, all.length + 1) };
+    }
   }
   return { valid: true, entries: all.length };
 }

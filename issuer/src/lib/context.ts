@@ -29,6 +29,8 @@ export interface IssuerContext {
   /** `${slug}:${purpose}` → the list currently allocated from. */
   currentList: Map<string, string>;
   auditHead: AuditHead;
+  /** HMAC key of the audit chain, derived from the passphrase (never stored). */
+  auditChainKey: Buffer;
   /** Decrypted signing keys by key id (only keys that may still sign). */
   keyCache: Map<string, KeyPair>;
   lock: <T>(section: () => Promise<T>) => Promise<T>;
