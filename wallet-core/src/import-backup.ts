@@ -12,8 +12,6 @@ export interface ImportResult {
   historyEntries: number;
 }
 
-const STATUSES = new Set(['active', 'revoked', 'suspended', 'unknown']);
-
 /**
  * Restores a backup made by `export` into this wallet, which must be new and
  * empty (no credential, no log entry): the backup's holder key replaces the
@@ -48,11 +46,14 @@ export async function importBackup(state: WalletState, blob: string, backupPassp
       });
     }
     const previous = (item.summary ?? {}) as Partial<StoredSummary>;
+    // The blob is trusted no further than the issuers' signatures: whoever
+    // knows the backup passphrase can edit it. Status is restored only where
+    // it makes the wallet stricter (revocation is final); everything else
+    // starts unknown, with no list history, until the next refreshStatus().
     const summary: StoredSummary = {
       ...checked.shape,
-      status: typeof previous.status === 'string' && STATUSES.has(previous.status) ? previous.status : 'unknown',
-      ...(typeof previous.statusCheckedAt === 'string' ? { statusCheckedAt: previous.statusCheckedAt } : {}),
-      listsSeen: stringRecord(previous.listsSeen),
+      status: previous.status === 'revoked' ? 'revoked' : 'unknown',
+      listsSeen: {},
       addedAt: typeof previous.addedAt === 'string' ? previous.addedAt : state.now().toISOString(),
       digest: checked.digest,
     };
@@ -84,14 +85,6 @@ async function restoreHolderKey(exported: ExportedKeyPair): Promise<KeyPair> {
   } catch (cause) {
     throw new VneidError('BACKUP_INVALID', 'the backup holder key does not decode', { cause });
   }
-}
-
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!value || typeof value !== 'object') return out;
-  // Keys are status list URLs; anything else (`__proto__` included) is dropped.
-  for (const [k, v] of Object.entries(value)) if (k.startsWith('https://') && typeof v === 'string') out[k] = v;
-  return out;
 }
 
 function isLogEntry(value: unknown): value is StoredLogEntry {

@@ -3,6 +3,7 @@ import { forbidNetwork, networkAttempts } from '../../packages/core/test/helpers
 forbidNetwork();
 
 import test from 'ava';
+import { openBackup, sealBackup } from '../src/lib/backup-format.js';
 import { createTestIssuer } from './helpers/issue.js';
 import { newWallet, requestFor } from './helpers/wallet.js';
 
@@ -90,4 +91,35 @@ test('a backup whose issuer cannot be resolved by the new wallet is BACKUP_INVAL
   t.is(codeOf(error), 'BACKUP_INVALID');
   t.is((error as { details?: { code?: string } }).details?.code, 'DID_NOT_FOUND');
   t.deepEqual(await target.list(), []);
+});
+
+test('a restored backup never makes a credential less revoked: status comes back only when it is "revoked"', async (t) => {
+  const issuer = await createTestIssuer();
+  const { wallet } = await newWallet(t, { resolver: issuer.resolver });
+  const revoked = await issuer.issue({ type: 'CitizenIdentityCard', holder: wallet.holderDid });
+  const active = await issuer.issue({ type: 'DrivingLicence', holder: wallet.holderDid });
+  await wallet.add(revoked);
+  await wallet.add(active);
+  issuer.setStatus(revoked, 'revocation', true);
+  const lists = {
+    revocation: await issuer.statusListCredential('revocation'),
+    suspension: await issuer.statusListCredential('suspension'),
+  };
+  await wallet.refreshStatus(async (url) =>
+    url === issuer.listUrl('revocation') ? lists.revocation : lists.suspension,
+  );
+  const blob = await wallet.export(BACKUP_PASSPHRASE);
+
+  const { wallet: honest } = await newWallet(t, { resolver: issuer.resolver });
+  await honest.importBackup(blob, BACKUP_PASSPHRASE);
+  const statusOf = async (w: typeof wallet) => Object.fromEntries((await w.list()).map((c) => [c.type, c.status]));
+  t.deepEqual(await statusOf(honest), { CitizenIdentityCard: 'revoked', DrivingLicence: 'unknown' });
+
+  // Whoever knows the backup passphrase can re-seal an edited blob: "revoked" → "active".
+  const content = await openBackup(blob, BACKUP_PASSPHRASE);
+  for (const c of content.credentials) (c.summary as { status: string }).status = 'active';
+  const forged = await sealBackup(content, BACKUP_PASSPHRASE);
+  const { wallet: restored } = await newWallet(t, { resolver: issuer.resolver });
+  await restored.importBackup(forged, BACKUP_PASSPHRASE);
+  t.deepEqual(await statusOf(restored), { CitizenIdentityCard: 'unknown', DrivingLicence: 'unknown' });
 });
