@@ -15,12 +15,13 @@ import {
   VneidError,
   W3C_CONTEXTS,
 } from '@vneid/core';
+import { getCredentialType } from '@vneid/schemas';
 import { auditOps } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
 import { commit } from './lib/db.js';
 import { mandatoryPointersFor, safeLabel } from './lib/issue-core.js';
 import { requireMinistry, signingKeyLocked } from './lib/keys.js';
-import { issuerLoader, typeContexts } from './lib/loader.js';
+import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 
 /** What {@link Issuer.issueGeneral} takes. */
@@ -41,10 +42,11 @@ function contextList(credential: JsonObject): string[] {
       details: { pointer: '/@context' },
     });
   }
-  const known = typeContexts();
   for (const entry of list) {
     // Inline contexts could redefine any term the issuer signs: only pinned URLs are accepted.
-    if (typeof entry !== 'string' || !(W3C_CONTEXTS.has(entry) || known.has(entry))) {
+    // Our document types' contexts are not among them: those types go through issue(),
+    // with their schema, the ministry's role, a holder and status entries.
+    if (typeof entry !== 'string' || !W3C_CONTEXTS.has(entry)) {
       throw new ContextNotAllowedError('only bundled contexts may be used', {
         details: { context: typeof entry === 'string' ? entry.slice(0, 200) : typeof entry },
       });
@@ -102,6 +104,18 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
   if (!(types === 'VerifiableCredential' || (Array.isArray(types) && types.includes('VerifiableCredential')))) {
     throw new MalformedValueError('type must include VerifiableCredential', { details: { pointer: '/type' } });
   }
+  const documentType = (Array.isArray(types) ? types : [types]).find(
+    (t) => typeof t === 'string' && isRegisteredType(t),
+  );
+  if (documentType !== undefined) {
+    throw new VneidError(
+      'ISSUER_NOT_AUTHORIZED',
+      `${String(documentType).slice(0, 60)} is a document type: issue it with issue()`,
+      {
+        details: { ministry: ministry.slug, type: String(documentType).slice(0, 60) },
+      },
+    );
+  }
   const contexts = contextList(credential);
   const now = ctx
     .now()
@@ -151,4 +165,13 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
     audit.after();
   });
   return signed;
+}
+
+function isRegisteredType(type: string): boolean {
+  try {
+    getCredentialType(type);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -3,7 +3,7 @@ import { forbidNetwork } from '../../packages/core/test/helpers/no-network.js';
 forbidNetwork();
 
 import { type CryptosuiteName, decodeStatusList, hasCode, type JsonObject, VneidError } from '@vneid/core';
-import { fixtures, listCredentialTypes, registerCredentialType } from '@vneid/schemas';
+import { fixtures, getCredentialType, listCredentialTypes, registerCredentialType } from '@vneid/schemas';
 import test from 'ava';
 import { fishingLicence } from './helpers/fishing-licence.js';
 import { freshIssuer, holderDid, ISSUER_OF, verifyIssued } from './helpers/setup.js';
@@ -506,4 +506,34 @@ test('each re-signed status list is dated strictly after the last, even for chan
   const second = Date.parse((await issuer.getStatusListCredential(listId)).validFrom as string);
   // A verifier that synced the first keeps it and accepts only a newer one.
   t.true(second > first, `${second} > ${first}`);
+});
+
+test('the general-credential path does not sign our document types or use their contexts', async (t) => {
+  const { issuer, cleanup } = await freshIssuer();
+  t.teardown(cleanup);
+  await issuer.addMinistry({
+    slug: 'uni',
+    name: { vi: 'Trường thử', en: 'Test university' },
+    role: 'AccreditedUniversity',
+    allowGeneralCredentials: true,
+  });
+  const cardContext = getCredentialType('CitizenIdentityCard').contextUrl;
+  const asCard = issuer.issueGeneral({
+    ministry: 'uni',
+    credential: {
+      '@context': ['https://www.w3.org/ns/credentials/v2', cardContext],
+      type: ['VerifiableCredential', 'CitizenIdentityCard'],
+      credentialSubject: { fullName: 'Nguyễn Văn Giả' },
+    },
+  });
+  t.is(codeOf(await t.throwsAsync(asCard)), 'ISSUER_NOT_AUTHORIZED');
+  const withOurContext = issuer.issueGeneral({
+    ministry: 'uni',
+    credential: {
+      '@context': ['https://www.w3.org/ns/credentials/v2', cardContext],
+      type: ['VerifiableCredential'],
+      credentialSubject: { fullName: 'Nguyễn Văn Giả' },
+    },
+  });
+  t.is(codeOf(await t.throwsAsync(withOurContext)), 'CONTEXT_NOT_ALLOWED');
 });
