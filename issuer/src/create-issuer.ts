@@ -94,6 +94,16 @@ function checkOptions(o: CreateIssuerOptions): URL {
   if (o.statusListValidity !== undefined && (!Number.isInteger(o.statusListValidity) || o.statusListValidity < 60)) {
     throw new RangeError('statusListValidity must be an integer number of seconds, at least 60');
   }
+  const length = o.statusListLength ?? MIN_STATUS_LIST_LENGTH;
+  if (!Number.isInteger(length) || length < MIN_STATUS_LIST_LENGTH || length % 8 !== 0) {
+    throw new RangeError(`statusListLength must be a multiple of 8, at least ${MIN_STATUS_LIST_LENGTH}`);
+  }
+  // Random allocation needs free room: past half a list, draws start to collide
+  // often, and a cap at the length itself would loop forever on a full list.
+  const cap = o.maxAllocationsPerList;
+  if (cap !== undefined && (!Number.isInteger(cap) || cap < 1 || cap > length / 2)) {
+    throw new RangeError('maxAllocationsPerList must be an integer between 1 and half the list length');
+  }
   return url;
 }
 

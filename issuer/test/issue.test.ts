@@ -5,6 +5,7 @@ forbidNetwork();
 import { type CryptosuiteName, decodeStatusList, hasCode, type JsonObject, VneidError } from '@vneid/core';
 import { fixtures, getCredentialType, listCredentialTypes, registerCredentialType } from '@vneid/schemas';
 import test from 'ava';
+import { createIssuer } from '../src/index.js';
 import { fishingLicence } from './helpers/fishing-licence.js';
 import { freshIssuer, holderDid, ISSUER_OF, verifyIssued } from './helpers/setup.js';
 
@@ -536,4 +537,11 @@ test('the general-credential path does not sign our document types or use their 
     },
   });
   t.is(codeOf(await t.throwsAsync(withOurContext)), 'CONTEXT_NOT_ALLOWED');
+});
+
+test('status list options that would break allocation are refused up front (RangeError)', async (t) => {
+  const base = { dataDir: '/nonexistent-never-opened', passphrase: 'p', baseUrl: 'http://127.0.0.1:8080' };
+  await t.throwsAsync(createIssuer({ ...base, maxAllocationsPerList: 131_072 }), { instanceOf: RangeError });
+  await t.throwsAsync(createIssuer({ ...base, maxAllocationsPerList: 0 }), { instanceOf: RangeError });
+  await t.throwsAsync(createIssuer({ ...base, statusListLength: 1000 }), { instanceOf: RangeError });
 });

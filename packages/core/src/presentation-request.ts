@@ -81,6 +81,9 @@ export function parsePresentationRequest(request: unknown): NormalizedPresentati
         if (!FIELD.test(f) || f === 'id')
           throw new MalformedValueError(`requested field name is not allowed: ${f.slice(0, 64)}`);
       }
+      if (cq.trustedIssuer !== undefined && !Array.isArray(cq.trustedIssuer)) {
+        throw new MalformedValueError('trustedIssuer must be an array');
+      }
       const trustedIssuers = (cq.trustedIssuer ?? []).map((t) => {
         if (!t || typeof t.issuer !== 'string') throw new MalformedValueError('trustedIssuer entries need an issuer');
         return t.issuer;

@@ -20,10 +20,14 @@ export function didWebToUrl(did: string, { scheme = 'https' }: { scheme?: 'https
     throw new MalformedValueError(`not a did:web identifier: ${did.slice(0, 80)}`);
   }
   const [host, ...path] = parts.slice(2) as [string, ...string[]];
-  if (!HOST.test(host) || !path.every((p) => PATH_SEGMENT.test(p))) {
+  if (!HOST.test(host) || !path.every((p) => PATH_SEGMENT.test(p) && p !== '.' && p !== '..')) {
     throw new MalformedValueError(`did:web host or path is not allowed: ${did.slice(0, 80)}`);
   }
   const authority = host.replace('%3A', ':');
+  const port = authority.includes(':') ? Number(authority.split(':')[1]) : undefined;
+  if (port !== undefined && (port < 1 || port > 65535)) {
+    throw new MalformedValueError(`did:web port is out of range: ${did.slice(0, 80)}`);
+  }
   const suffix = path.length === 0 ? '/.well-known/did.json' : `/${path.join('/')}/did.json`;
   return new URL(`${scheme}://${authority}${suffix}`);
 }
