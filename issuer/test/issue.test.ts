@@ -321,6 +321,11 @@ test('indexes are random, unique and a list that passes the fill threshold is fo
   t.deepEqual([...lists].sort(), ['dhqghn-revocation-1', 'dhqghn-revocation-2', 'dhqghn-revocation-3']);
   const statusLists = issuer.trustBundleIssuers().find((i) => i.id.endsWith(':dhqghn'))!.statusLists;
   t.true(statusLists.some((u) => u.endsWith('/status-lists/dhqghn-suspension-3')));
+  // The standby list after the current one is already published, so a bundle
+  // made now names the list the next credentials will use.
+  t.true(statusLists.some((u) => u.endsWith('/status-lists/dhqghn-revocation-4')));
+  t.truthy(await issuer.getStatusListCredential('dhqghn-revocation-4'));
+
   // Not sequential: 12 draws from 131,072 in increasing order would be a 1-in-479-million event.
   const indexes = records.map((r) => r.status!.revocation.index);
   t.notDeepEqual(
@@ -544,4 +549,27 @@ test('status list options that would break allocation are refused up front (Rang
   await t.throwsAsync(createIssuer({ ...base, maxAllocationsPerList: 131_072 }), { instanceOf: RangeError });
   await t.throwsAsync(createIssuer({ ...base, maxAllocationsPerList: 0 }), { instanceOf: RangeError });
   await t.throwsAsync(createIssuer({ ...base, statusListLength: 1000 }), { instanceOf: RangeError });
+});
+
+test('a new ministry publishes a standby list per purpose; after a restart issuance continues in the list with room', async (t) => {
+  const first = await freshIssuer({ maxAllocationsPerList: 3 });
+  const subjects = () => ({ ministry: 'bhxh', type: 'HealthInsuranceCard', subject: subjectOf('HealthInsuranceCard') });
+  const bhxhLists = (i: typeof first.issuer) =>
+    i
+      .trustBundleIssuers()
+      .find((e) => e.id.endsWith(':bhxh'))!
+      .statusLists.map((u) => u.split('/').pop());
+  t.deepEqual(bhxhLists(first.issuer), [
+    'bhxh-revocation-1',
+    'bhxh-revocation-2',
+    'bhxh-suspension-1',
+    'bhxh-suspension-2',
+  ]);
+  await first.issuer.issue(subjects());
+  await first.issuer.close();
+  const { issuer, cleanup } = await freshIssuer({ maxAllocationsPerList: 3, dataDir: first.dir });
+  t.teardown(cleanup);
+  const next = await issuer.issue(subjects());
+  const listIds = (next.credentialStatus as JsonObject[]).map((e) => String(e.statusListCredential).split('/').pop());
+  t.deepEqual(listIds, ['bhxh-revocation-1', 'bhxh-suspension-1']);
 });

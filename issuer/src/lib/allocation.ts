@@ -31,17 +31,19 @@ function newList(ctx: IssuerContext, slug: string, purpose: StatusPurpose, seq: 
 }
 
 /**
- * Opens the first list of each purpose for a new ministry (so the trust
- * bundle can name them before anything is issued). Inside the mutex.
+ * Opens the first list of each purpose for a new ministry, and the standby
+ * list after it, so that the trust bundle names both before anything is
+ * issued: when the first fills, credentials move to a list verifiers already
+ * sync (else their status would be `unknown` until a new bundle). Inside the mutex.
  */
 export function initialListOps(ctx: IssuerContext, slug: string): { ops: Op[]; after: () => void } {
-  const states = PURPOSES.map((purpose) => newList(ctx, slug, purpose, 1));
+  const states = PURPOSES.flatMap((purpose) => [newList(ctx, slug, purpose, 1), newList(ctx, slug, purpose, 2)]);
   return {
     ops: states.map((s) => ({ type: 'put', sublevel: ctx.db.lists, key: s.meta.listId, value: s.meta })),
     after: () => {
       for (const s of states) {
         ctx.lists.set(s.meta.listId, s);
-        ctx.currentList.set(currentListKey(slug, s.meta.purpose), s.meta.listId);
+        if (s.meta.seq === 1) ctx.currentList.set(currentListKey(slug, s.meta.purpose), s.meta.listId);
       }
     },
   };
@@ -65,9 +67,14 @@ export function reserveSlots(
     const key = currentListKey(slug, purpose);
     let state = ctx.lists.get(ctx.currentList.get(key) ?? '');
     if (!state || state.allocated >= ctx.maxAllocationsPerList) {
-      state = newList(ctx, slug, purpose, (state?.meta.seq ?? 0) + 1);
+      // Move to the standby list (already published) and open the next standby.
+      const seq = (state?.meta.seq ?? 0) + 1;
+      state = ctx.lists.get(`${slug}-${purpose}-${seq}`) ?? newList(ctx, slug, purpose, seq);
       ctx.lists.set(state.meta.listId, state);
       ctx.currentList.set(key, state.meta.listId);
+      const standby = ctx.lists.get(`${slug}-${purpose}-${seq + 1}`) ?? newList(ctx, slug, purpose, seq + 1);
+      ctx.lists.set(standby.meta.listId, standby);
+      ops.push({ type: 'put', sublevel: ctx.db.lists, key: standby.meta.listId, value: standby.meta });
     }
     // Written again with every reservation: idempotent, and it makes a new
     // list durable in the same batch as the first record that uses it.
@@ -87,9 +94,6 @@ export function reserveSlots(
 export async function loadLists(ctx: IssuerContext): Promise<void> {
   for (const [, meta] of await entries<StatusListMeta>(ctx.db.lists)) {
     ctx.lists.set(meta.listId, { meta, bitmap: new Uint8Array(meta.length / 8), allocated: 0 });
-    const key = currentListKey(meta.ministry, meta.purpose);
-    const current = ctx.lists.get(ctx.currentList.get(key) ?? '');
-    if (!current || current.meta.seq < meta.seq) ctx.currentList.set(key, meta.listId);
   }
   for await (const key of ctx.db.alloc.keys()) {
     const bang = key.lastIndexOf('!');
@@ -101,4 +105,16 @@ export async function loadLists(ctx: IssuerContext): Promise<void> {
       state.allocated += 1;
     }
   }
+  // The current list is the lowest one with room; later ones are standby.
+  // When every list is full, the highest one: the next reservation opens a new one.
+  const bySeq = [...ctx.lists.values()].sort((a, b) => a.meta.seq - b.meta.seq);
+  const highest = new Map<string, string>();
+  for (const state of bySeq) {
+    const key = currentListKey(state.meta.ministry, state.meta.purpose);
+    highest.set(key, state.meta.listId);
+    if (!ctx.currentList.has(key) && state.allocated < ctx.maxAllocationsPerList) {
+      ctx.currentList.set(key, state.meta.listId);
+    }
+  }
+  for (const [key, listId] of highest) if (!ctx.currentList.has(key)) ctx.currentList.set(key, listId);
 }
