@@ -6,6 +6,7 @@ import {
   CREDENTIALS_V2_CONTEXT_URL,
   type CryptosuiteName,
   DATA_INTEGRITY_V2_CONTEXT_URL,
+  idOf,
   isCryptosuiteName,
   type JsonObject,
   jsonDigest,
@@ -15,7 +16,7 @@ import {
   VneidError,
   W3C_CONTEXTS,
 } from '@vneid/core';
-import { getCredentialType } from '@vneid/schemas';
+import { isRegisteredType } from '@vneid/schemas';
 import { auditOps } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
 import { commit } from './lib/db.js';
@@ -91,7 +92,7 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
       throw new VneidError('FORBIDDEN_FIELD', `the caller cannot set ${field}`, { details: { field } });
   }
   const given = credential.issuer;
-  const givenId = typeof given === 'object' && given !== null ? (given as { id?: unknown }).id : given;
+  const givenId = idOf(given);
   if (given !== undefined && givenId !== ministry.did) {
     throw new VneidError('FORBIDDEN_FIELD', 'issuer must be the ministry itself', { details: { field: 'issuer' } });
   }
@@ -104,9 +105,7 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
   if (!(types === 'VerifiableCredential' || (Array.isArray(types) && types.includes('VerifiableCredential')))) {
     throw new MalformedValueError('type must include VerifiableCredential', { details: { pointer: '/type' } });
   }
-  const documentType = (Array.isArray(types) ? types : [types]).find(
-    (t) => typeof t === 'string' && isRegisteredType(t),
-  );
+  const documentType = (Array.isArray(types) ? types : [types]).find((t) => isRegisteredType(t));
   if (documentType !== undefined) {
     throw new VneidError(
       'ISSUER_NOT_AUTHORIZED',
@@ -165,13 +164,4 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
     audit.after();
   });
   return signed;
-}
-
-function isRegisteredType(type: string): boolean {
-  try {
-    getCredentialType(type);
-    return true;
-  } catch {
-    return false;
-  }
 }

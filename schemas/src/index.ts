@@ -26,6 +26,7 @@ export {
   credentialSchemaFor,
   disclosableFieldsFor,
   getCredentialType,
+  isRegisteredType,
   listCredentialTypes,
   registerCredentialType,
   registeredContexts,

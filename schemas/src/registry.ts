@@ -67,6 +67,17 @@ export function getCredentialType(type: string): CredentialTypeDefinition {
 }
 
 /**
+ * Whether a type is registered; never throws (for callers that sort types
+ * rather than use one).
+ *
+ * @example
+ * isRegisteredType('DrivingLicence') // true
+ */
+export function isRegisteredType(type: unknown): type is string {
+  return typeof type === 'string' && entries.has(type);
+}
+
+/**
  * Every registered definition, in registration order (the four built-in types first).
  *
  * @example

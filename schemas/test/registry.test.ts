@@ -10,6 +10,7 @@ import {
   disclosableFieldsFor,
   fixtures,
   getCredentialType,
+  isRegisteredType,
   labelFor,
   listCredentialTypes,
   personalIdentificationNumberField as pin,
@@ -270,4 +271,10 @@ test('the fixtures are valid today (2026-11-25) and for years to come', (t) => {
   const hic = fixtures.HealthInsuranceCard;
   t.true(hic.coverageFrom <= today && hic.coverageTo > inFourYears);
   t.true(fixtures.UniversityDegree.graduationYear <= 2026);
+});
+
+test('isRegisteredType answers without throwing, for any input', (t) => {
+  t.true(isRegisteredType('DrivingLicence'));
+  for (const value of ['NoSuchCard', '', '__proto__', 'constructor', 42, undefined, null])
+    t.false(isRegisteredType(value));
 });

@@ -1,4 +1,5 @@
 import {
+  idOf,
   type JsonObject,
   type NormalizedPresentationRequest,
   type PresentationRequest,
@@ -12,6 +13,7 @@ import type { ChallengeStore } from './challenge-store.js';
 import { checkBundle } from './lib/bundle-check.js';
 import { type CheckedCredential, CREDENTIAL_CHECKS, checkCredential } from './lib/check-credential.js';
 import { parseDateTime } from './lib/dates.js';
+import { NOT_REQUESTED } from './lib/messages.js';
 import { assertInputSafe, type CommonVerifyOptions, resolveOptions } from './lib/options.js';
 import { ReportBuilder } from './lib/report.js';
 import { contextProblem } from './lib/trust-view.js';
@@ -42,15 +44,6 @@ const PRESENTATION_CHECKS: readonly CheckName[] = [
   'requestSatisfied',
 ];
 const REFUSED = { en: 'Not checked: the input was refused.', vi: 'Không kiểm tra: dữ liệu đầu vào bị từ chối.' };
-const NOT_REQUESTED = { en: 'Not requested.', vi: 'Không được yêu cầu kiểm tra.' };
-
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
-    return (value as { id: string }).id;
-  }
-  return undefined;
-}
 
 /**
  * Verifies a presentation offline: input limits, pinned contexts, exactly

@@ -2,6 +2,7 @@ import {
   assertSafeJson,
   decodeStatusList,
   type ErrorCode,
+  idOf,
   type JsonObject,
   parseJsonSafely,
   parseStatusListIndex,
@@ -9,7 +10,6 @@ import {
   VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
-import { idOf } from './lib/inspect-credential.js';
 import { type CredentialStatus, documentLoaderFor, type StoredSummary, type WalletState } from './lib/state.js';
 
 /** Fetches a status list credential (JSON object or JSON text) by URL; all I/O is the caller's. */

@@ -1,20 +1,11 @@
 import { MalformedValueError, VneidError } from '@vneid/core';
-import { getCredentialType } from '@vneid/schemas';
+import { getCredentialType, isRegisteredType } from '@vneid/schemas';
 import type { Request, Response } from 'express';
 import type { Issuer } from '../create-issuer.js';
 import type { IssueRequest } from '../lib/issue-core.js';
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function registered(type: string): boolean {
-  try {
-    getCredentialType(type);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Envelope fields the caller may send; every other credential field is passed
@@ -54,7 +45,7 @@ export function issueRoute(issuer: Issuer) {
         details: { pointer: '/credential/type' },
       });
     }
-    const ours = (types as string[]).filter((t) => t !== 'VerifiableCredential' && registered(t));
+    const ours = (types as string[]).filter((t) => t !== 'VerifiableCredential' && isRegisteredType(t));
     const suite = options.suite as IssueRequest['suite'];
     if (ours.length > 1)
       throw new MalformedValueError('a credential has one document type', { details: { pointer: '/credential/type' } });

@@ -41,6 +41,7 @@ export {
   VneidError,
 } from './errors.js';
 export { isFetchableUrl } from './fetchable-url.js';
+export { idOf } from './id-of.js';
 export type { ExportedKeyPair, KeyPair, KeyType, Signer } from './keys.js';
 export { generateKeyPair, importKeyPair } from './keys.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';

@@ -1,16 +1,18 @@
 import {
   CREDENTIALS_V1_CONTEXT_URL,
   countDisclosedStatements,
+  idOf,
   type JsonObject,
   singleProof,
   VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
-import { credentialSchemaFor, getCredentialType, validateSubject } from '@vneid/schemas';
+import { credentialSchemaFor, isRegisteredType, validateSubject } from '@vneid/schemas';
 import type { CheckName } from '../types.js';
-import { disclosedClaims, isRegisteredType, valueAt } from './claims.js';
+import { disclosedClaims, valueAt } from './claims.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
+import { NOT_REQUESTED } from './messages.js';
 import type { Context } from './options.js';
 import type { ReportBuilder } from './report.js';
 import { checkStatusPurpose } from './status-check.js';
@@ -29,7 +31,6 @@ export const CREDENTIAL_CHECKS: readonly CheckName[] = [
   'suspension',
 ];
 
-const NOT_REQUESTED = { en: 'Not requested.', vi: 'Không được yêu cầu kiểm tra.' };
 const NOT_APPLICABLE = { en: 'Not applicable.', vi: 'Không áp dụng.' };
 const NOT_REACHED = { en: 'Not checked: an earlier check failed.', vi: 'Không kiểm tra: một bước trước đó không đạt.' };
 
@@ -42,15 +43,6 @@ export interface CheckedCredential {
   types: string[];
   subject: Record<string, unknown> | undefined;
   issuerId: string | undefined;
-}
-
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const id = (value as { id?: unknown }).id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
 }
 
 function mainType(types: string[]): string {
@@ -272,7 +264,6 @@ function checkSchema(
     report.invalid(target, 'schema', 'SCHEMA_VALIDATION_ERROR', `credentialSchema is not the ${type} schema`);
     return;
   }
-  getCredentialType(type);
   // A selective disclosure legitimately omits fields: check what is there
   // (types, patterns, rules), not what is required.
   const violations = validateSubject(type, subject).errors.filter((v) => !(derived && v.code === 'REQUIRED'));

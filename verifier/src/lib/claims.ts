@@ -1,18 +1,8 @@
-import { getCredentialType, labelFor } from '@vneid/schemas';
+import { isRegisteredType, labelFor } from '@vneid/schemas';
 import type { DisclosedClaim } from '../types.js';
 
 function escapePointer(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
-/** Whether `type` is a registered VNeID credential type. */
-export function isRegisteredType(type: string): boolean {
-  try {
-    getCredentialType(type);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

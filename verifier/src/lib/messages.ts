@@ -1,6 +1,9 @@
 import type { ErrorCode } from '@vneid/core';
 import type { BilingualText, CheckName, CheckResult } from '../types.js';
 
+/** Why a check was skipped: the caller narrowed the checks (VC API `options.checks`). */
+export const NOT_REQUESTED: BilingualText = { en: 'Not requested.', vi: 'Không được yêu cầu kiểm tra.' };
+
 /** What a passed check means, for the person at the counter or the roadside. */
 export const VALID_MESSAGES: Readonly<Record<CheckName, BilingualText>> = {
   bundle: { en: 'The trust list is signed and current.', vi: 'Danh sách tin cậy có chữ ký hợp lệ và còn hiệu lực.' },

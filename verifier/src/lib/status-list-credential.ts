@@ -1,6 +1,7 @@
 import {
   assertSafeJson,
   decodeStatusList,
+  idOf,
   type JsonObject,
   StatusVerificationError,
   singleProof,
@@ -24,14 +25,6 @@ export const STATUS_LIST_JSON_LIMITS = {
 
 function refuse(message: string): never {
   throw new StatusVerificationError(`status list refused: ${message}`);
-}
-
-function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as { id?: unknown }).id === 'string') {
-    return (value as { id: string }).id;
-  }
-  return undefined;
 }
 
 /**

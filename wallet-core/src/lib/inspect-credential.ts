@@ -1,5 +1,6 @@
 import {
   CREDENTIALS_V2_CONTEXT_URL,
+  idOf,
   isFetchableUrl,
   type JsonObject,
   MalformedValueError,
@@ -87,15 +88,6 @@ export function inspectCredential(vc: JsonObject): CredentialShape {
     fields: Object.keys(subject).filter((k) => k !== 'id'),
     statusEntries: statusEntries(vc.credentialStatus),
   };
-}
-
-/** The id of a value that is either a string or an object with an `id` (issuer forms). */
-export function idOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object' && typeof (value as JsonObject).id === 'string') {
-    return (value as JsonObject).id as string;
-  }
-  return undefined;
 }
 
 function optionalDate(vc: JsonObject, name: 'validFrom' | 'validUntil'): Partial<Record<typeof name, string>> {
