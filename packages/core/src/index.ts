@@ -44,6 +44,7 @@ export { isFetchableUrl } from './fetchable-url.js';
 export { idOf } from './id-of.js';
 export type { ExportedKeyPair, KeyPair, KeyType, Signer } from './keys.js';
 export { generateKeyPair, importKeyPair } from './keys.js';
+export { decodeBase58, encodeBase58 } from './lib/base58.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';
 export { canonicalJson } from './lib/canonical-json.js';
 export { findVneidError, toVneidError } from './lib/find-error.js';

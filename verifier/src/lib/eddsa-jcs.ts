@@ -1,6 +1,5 @@
 import { createHash, createPublicKey, verify as edVerify } from 'node:crypto';
-import { canonicalJson, type Signer } from '@vneid/core';
-import { decodeBase58, encodeBase58 } from './base58.js';
+import { canonicalJson, decodeBase58, encodeBase58, type Signer } from '@vneid/core';
 
 // SubjectPublicKeyInfo DER header of an Ed25519 key (RFC 8410): the raw
 // 32-byte key follows. Lets node:crypto verify without another dependency.
