@@ -10,6 +10,7 @@ import {
   sexValueLabels,
   textSchema,
 } from '../lib/common-fields.js';
+import { FIXTURE_CITIZEN } from '../lib/fixture-citizen.js';
 import type { Infer, ObjectSchema } from '../lib/infer.js';
 import { pinLabel, pinRule, pinSchema, pinTerm } from '../lib/pin.js';
 import { mustPrecede } from '../lib/rules.js';
@@ -66,13 +67,13 @@ export type CitizenIdentityCardSubject = Infer<typeof subjectSchema>;
 
 /** A valid synthetic Thẻ căn cước subject: a woman born in 1978, registered in Hà Nội (001). */
 export const citizenIdentityCardFixture: CitizenIdentityCardSubject = {
-  personalIdentificationNumber: '001178012345',
-  fullName: 'Nguyễn Thị Minh Khai',
-  dateOfBirth: '1978-05-19',
-  sex: 'female',
-  nationality: 'Việt Nam',
+  personalIdentificationNumber: FIXTURE_CITIZEN.personalIdentificationNumber,
+  fullName: FIXTURE_CITIZEN.fullName,
+  dateOfBirth: FIXTURE_CITIZEN.dateOfBirth,
+  sex: FIXTURE_CITIZEN.sex,
+  nationality: FIXTURE_CITIZEN.nationality,
   placeOfBirthRegistration: 'Phường Hàng Bạc, Quận Hoàn Kiếm, Thành phố Hà Nội',
-  placeOfResidence: 'Số 12 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội',
+  placeOfResidence: FIXTURE_CITIZEN.placeOfResidence,
   dateOfIssue: '2024-08-12',
   // A card issued after 40 is valid until the holder turns 60 (Law on Identification 2023, Art. 21).
   dateOfExpiry: '2038-05-19',

@@ -8,6 +8,7 @@ import {
   holderIdSchema,
   textSchema,
 } from '../lib/common-fields.js';
+import { FIXTURE_CITIZEN } from '../lib/fixture-citizen.js';
 import type { Infer, ObjectSchema } from '../lib/infer.js';
 import { pinLabel, pinRule, pinSchema, pinTerm } from '../lib/pin.js';
 import { dateField, mustPrecede } from '../lib/rules.js';
@@ -86,11 +87,11 @@ export type DrivingLicenceSubject = Infer<typeof subjectSchema>;
 /** A valid synthetic Giấy phép lái xe subject, same holder as the citizen identity card fixture. */
 export const drivingLicenceFixture: DrivingLicenceSubject = {
   licenceNumber: '010250012345',
-  fullName: 'Nguyễn Thị Minh Khai',
-  dateOfBirth: '1978-05-19',
-  personalIdentificationNumber: '001178012345',
-  nationality: 'Việt Nam',
-  placeOfResidence: 'Số 12 phố Láng Hạ, Phường Láng Hạ, Quận Đống Đa, Thành phố Hà Nội',
+  fullName: FIXTURE_CITIZEN.fullName,
+  dateOfBirth: FIXTURE_CITIZEN.dateOfBirth,
+  personalIdentificationNumber: FIXTURE_CITIZEN.personalIdentificationNumber,
+  nationality: FIXTURE_CITIZEN.nationality,
+  placeOfResidence: FIXTURE_CITIZEN.placeOfResidence,
   licenceClasses: [{ licenceClass: 'A1' }, { licenceClass: 'B', dateOfExpiry: '2035-09-03' }],
   dateOfIssue: '2025-09-03',
   issuingAuthority: 'Phòng Cảnh sát giao thông, Công an Thành phố Hà Nội',

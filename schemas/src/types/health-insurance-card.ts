@@ -10,6 +10,7 @@ import {
   sexValueLabels,
   textSchema,
 } from '../lib/common-fields.js';
+import { FIXTURE_CITIZEN } from '../lib/fixture-citizen.js';
 import type { Infer, ObjectSchema } from '../lib/infer.js';
 import { pinLabel, pinRule, pinSchema, pinTerm } from '../lib/pin.js';
 import { mustPrecede } from '../lib/rules.js';
@@ -62,10 +63,10 @@ export type HealthInsuranceCardSubject = Infer<typeof subjectSchema>;
 /** A valid synthetic Thẻ BHYT subject, same holder as the citizen identity card fixture. */
 export const healthInsuranceCardFixture: HealthInsuranceCardSubject = {
   socialInsuranceNumber: '0107812345',
-  personalIdentificationNumber: '001178012345',
-  fullName: 'Nguyễn Thị Minh Khai',
-  dateOfBirth: '1978-05-19',
-  sex: 'female',
+  personalIdentificationNumber: FIXTURE_CITIZEN.personalIdentificationNumber,
+  fullName: FIXTURE_CITIZEN.fullName,
+  dateOfBirth: FIXTURE_CITIZEN.dateOfBirth,
+  sex: FIXTURE_CITIZEN.sex,
   initialHealthFacility: { facilityCode: '01009', facilityName: 'Bệnh viện Đa khoa Đống Đa' },
   coverageFrom: '2026-01-01',
   coverageTo: '2031-12-31',
