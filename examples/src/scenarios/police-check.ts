@@ -68,8 +68,7 @@ export async function run(world: World): Promise<StepLog[]> {
     ),
   );
 
-  // Later that day (status lists are dated to the second: a list re-signed in
-  // the same second as the one held would be refused as a rollback).
+  // Later that day the ministry suspends the licence.
   world.clock.set(new Date(world.clock.now().getTime() + 3 * 3600_000));
   const change = await world.changeStatus(
     'police',
