@@ -10,6 +10,19 @@ import { toVneidError } from './lib/find-error.js';
  * @throws {VneidError} JSONLD_SAFE_MODE_ERROR, CONTEXT_NOT_ALLOWED, MALFORMED_VALUE_ERROR.
  */
 export async function canonize(document: unknown, options: { documentLoader: DocumentLoader }): Promise<string> {
+  return canonizeWithLibrary(document, options);
+}
+
+/**
+ * The reference path: jsonld.canonize on the whole document, every call.
+ * {@link canonize} must produce the same bytes; tests and `pnpm bench` compare the two.
+ *
+ * @throws {VneidError} JSONLD_SAFE_MODE_ERROR, CONTEXT_NOT_ALLOWED, MALFORMED_VALUE_ERROR.
+ */
+export async function canonizeWithLibrary(
+  document: unknown,
+  options: { documentLoader: DocumentLoader },
+): Promise<string> {
   try {
     return await jsonld.canonize(document, {
       algorithm: 'RDFC-1.0',

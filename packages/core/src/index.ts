@@ -1,4 +1,4 @@
-export { canonize } from './canonize.js';
+export { canonize, canonizeWithLibrary } from './canonize.js';
 export type { JsonLdContextDocument } from './contexts.js';
 
 export {
@@ -54,8 +54,8 @@ export type { CredentialQuery, NormalizedPresentationRequest, PresentationReques
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
 export type { JsonLimits } from './safe-json.js';
 export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely } from './safe-json.js';
-export type { JsonObject } from './sign-credential.js';
-export { deriveCredential, signCredential } from './sign-credential.js';
+export type { JsonObject, SignCredentialOptions } from './sign-credential.js';
+export { deriveCredential, signCredential, signCredentialWithLibrary } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';
 export type { StatusPurpose } from './status-list.js';
 export {
@@ -78,5 +78,11 @@ export {
   KEY_TYPE_OF_SUITE,
 } from './suites.js';
 export type { TrustBundleIssuer, TrustBundleVerificationMethod } from './trust-bundle-issuer.js';
-export type { ProofCheckResult } from './verify-proof.js';
-export { sdProofKind, singleProof, verifyCredentialProof, verifyPresentationProof } from './verify-proof.js';
+export type { ProofCheckResult, VerifyCredentialProofOptions } from './verify-proof.js';
+export {
+  sdProofKind,
+  singleProof,
+  verifyCredentialProof,
+  verifyCredentialProofWithLibrary,
+  verifyPresentationProof,
+} from './verify-proof.js';

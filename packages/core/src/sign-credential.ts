@@ -17,14 +17,25 @@ export type JsonObject = Record<string, unknown>;
  * @throws {VneidError} CONTEXT_NOT_ALLOWED, JSONLD_SAFE_MODE_ERROR, UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, INVALID_KEY, PROOF_GENERATION_ERROR.
  * @see https://www.w3.org/TR/vc-data-integrity/#add-proof
  */
-export async function signCredential(options: {
+export async function signCredential(options: SignCredentialOptions): Promise<JsonObject> {
+  return signCredentialWithLibrary(options);
+}
+
+/** What {@link signCredential} takes. */
+export interface SignCredentialOptions {
   credential: JsonObject;
   key: KeyPair;
   cryptosuite: CryptosuiteName;
   documentLoader: DocumentLoader;
   mandatoryPointers?: string[];
   now?: Date;
-}): Promise<JsonObject> {
+}
+
+/**
+ * The reference path: `vc.issue` with the Data Integrity suite, every call.
+ * Proofs from {@link signCredential} must verify here and the other way round.
+ */
+export async function signCredentialWithLibrary(options: SignCredentialOptions): Promise<JsonObject> {
   assertSafeJson(options.credential);
   if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
   const suite = createSigningSuite({

@@ -50,7 +50,12 @@ export function singleProof(document: JsonObject): JsonObject | VneidError {
  * @example
  * const { verified, error } = await verifyCredentialProof({ credential, documentLoader });
  */
-export async function verifyCredentialProof(options: {
+export async function verifyCredentialProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
+  return verifyCredentialProofWithLibrary(options);
+}
+
+/** What {@link verifyCredentialProof} takes. */
+export interface VerifyCredentialProofOptions {
   credential: JsonObject;
   documentLoader: DocumentLoader;
   /**
@@ -61,7 +66,15 @@ export async function verifyCredentialProof(options: {
   bindIssuer?: boolean;
   /** Input limits; raise `maxStringLength` for status list credentials, whose `encodedList` is long. */
   limits?: Partial<JsonLimits>;
-}): Promise<ProofCheckResult> {
+}
+
+/**
+ * The reference path: `vc.verifyCredential` (or jsonld-signatures for
+ * integrity only) with the Data Integrity suites, every call.
+ */
+export async function verifyCredentialProofWithLibrary(
+  options: VerifyCredentialProofOptions,
+): Promise<ProofCheckResult> {
   const { credential, documentLoader, bindIssuer = true } = options;
   try {
     assertSafeJson(credential, options.limits);
