@@ -1,5 +1,6 @@
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
+import { RDFC_SUITES, signRdfcFast } from './fast/rdfc-proof.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafePointers } from './pointers.js';
@@ -18,6 +19,16 @@ export type JsonObject = Record<string, unknown>;
  * @see https://www.w3.org/TR/vc-data-integrity/#add-proof
  */
 export async function signCredential(options: SignCredentialOptions): Promise<JsonObject> {
+  if (RDFC_SUITES[options.cryptosuite]) {
+    assertSafeJson(options.credential);
+    let signed: JsonObject | undefined;
+    try {
+      signed = await signRdfcFast(options);
+    } catch (error) {
+      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
+    }
+    if (signed) return signed;
+  }
   return signCredentialWithLibrary(options);
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import {
   canonize,
   countDisclosedStatements,
@@ -62,6 +62,11 @@ for (const suite of rdfcSuites) {
   const f = (k: keyof typeof suite.files) => `${suite.dir}/${suite.files[k]}`;
 
   test(`${suite.name}: our loader reproduces the canonical document, the proof configuration and every hash`, async (t) => {
+    // The first sighting of a shape goes through jsonld, later ones through its compiled template: both must match.
+    for (let sighting = 1; sighting <= 3; sighting++) await reproducesHashes(t);
+  });
+
+  async function reproducesHashes(t: ExecutionContext): Promise<void> {
     const canonDoc = await canonize(readVectorJson(suite.unsigned), { documentLoader });
     t.is(canonDoc, readVector(f('canonDoc')));
     const hash = (s: string) =>
@@ -75,7 +80,7 @@ for (const suite of rdfcSuites) {
     const proofHash = hash(proofCanon);
     t.is(proofHash, readVector(f('proofHash')).trim());
     t.is(proofHash + docHash, readVector(f('combined')).trim());
-  });
+  }
 
   test(`${suite.name}: the signed vector verifies offline through our suites`, async (t) => {
     const result = await verifyCredentialProof({

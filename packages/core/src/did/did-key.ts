@@ -24,6 +24,11 @@ export function didKeyFromPublicKey(publicKeyMultibase: string): string {
   return `did:key:${publicKeyMultibase}`;
 }
 
+const MAX_CACHED_DID_KEYS = 4096;
+// A did:key document is a pure function of the DID; checking the key
+// (an import into WebCrypto) once per DID is enough.
+const resolvedDidKeys = new Map<string, DidDocument>();
+
 /**
  * Expands a `did:key` into its DID document entirely offline, after checking
  * that the key decodes as an Ed25519, P-256 or P-384 public key.
@@ -31,6 +36,15 @@ export function didKeyFromPublicKey(publicKeyMultibase: string): string {
  * @throws {InvalidKeyError} INVALID_KEY for anything else.
  */
 export async function resolveDidKey(did: string): Promise<DidDocument> {
+  const cached = resolvedDidKeys.get(did);
+  if (cached) return structuredClone(cached);
+  const document = await resolveDidKeyUncached(did);
+  resolvedDidKeys.set(did, structuredClone(document));
+  if (resolvedDidKeys.size > MAX_CACHED_DID_KEYS) resolvedDidKeys.delete(resolvedDidKeys.keys().next().value!);
+  return document;
+}
+
+async function resolveDidKeyUncached(did: string): Promise<DidDocument> {
   const multibase = did.slice('did:key:'.length);
   if (
     !did.startsWith('did:key:') ||

@@ -3,6 +3,7 @@
 declare module 'jsonld' {
   const jsonld: {
     canonize(input: unknown, options: Record<string, unknown>): Promise<string>;
+    toRDF(input: unknown, options: Record<string, unknown>): Promise<unknown[]>;
     expand(input: unknown, options: Record<string, unknown>): Promise<unknown[]>;
     compact(input: unknown, ctx: unknown, options: Record<string, unknown>): Promise<Record<string, unknown>>;
     getValues(subject: unknown, property: string): unknown[];
@@ -16,6 +17,11 @@ declare module '@digitalbazaar/vc' {
   export function verify(options: Record<string, unknown>): Promise<any>;
   export function signPresentation(options: Record<string, unknown>): Promise<Record<string, unknown>>;
   export function createPresentation(options: Record<string, unknown>): Record<string, unknown>;
+  export function _checkCredential(options: Record<string, unknown>): void;
+}
+declare module 'rdf-canonize' {
+  export function canonize(input: unknown, options: Record<string, unknown>): Promise<string>;
+  export const NQuads: unknown;
 }
 declare module '@digitalbazaar/data-integrity' {
   export class DataIntegrityProof {
