@@ -17,6 +17,14 @@ export interface BulkResult {
   workersPerSecond: number;
   /** The same items in batches just under the worker threshold: signed in the calling thread. */
   inThreadPerSecond: number;
+  /** One issueBatch of exactly WORKER_BATCH_THRESHOLD items: mostly starting the pool. */
+  smallestPoolBatchMs: number;
+  /**
+   * (items − threshold) / (time of `items` − time of `threshold` items): the
+   * pool's rate once started. An estimate from two runs; undefined when noise
+   * makes the difference meaningless.
+   */
+  steadyWorkersPerSecond?: number;
 }
 
 async function timed(issuer: Issuer, batches: IssueRequest[][]): Promise<number> {
@@ -38,10 +46,15 @@ export async function measureBulk(issuer: Issuer, items: number): Promise<BulkRe
   const chunks = Array.from({ length: Math.ceil(items / chunk) }, (_, i) => all.slice(i * chunk, (i + 1) * chunk));
   const inThreadMs = await timed(issuer, chunks);
   const workersMs = await timed(issuer, [requests()]);
+  const smallestPoolBatchMs = await timed(issuer, [requests().slice(0, WORKER_BATCH_THRESHOLD)]);
+  const extraMs = workersMs - smallestPoolBatchMs;
+  const extraItems = items - WORKER_BATCH_THRESHOLD;
   return {
     items,
     workersPerSecond: (items * 1000) / workersMs,
     inThreadPerSecond: (items * 1000) / inThreadMs,
+    smallestPoolBatchMs,
+    ...(extraItems > 0 && extraMs > 0 ? { steadyWorkersPerSecond: (extraItems * 1000) / extraMs } : {}),
   };
 }
 
@@ -69,7 +82,12 @@ export function bulkFigures(r: BulkResult, baselines: IssueBaselines): Figure[] 
       ...issueBaselineColumns(baselines),
       notes: [
         `${ratio.toFixed(2)}× the in-thread rate below`,
-        'includes starting the worker threads (per batch; from TypeScript sources under tsx)',
+        `includes starting the worker threads, once per batch (here from TypeScript sources under tsx): ` +
+          `a batch of ${WORKER_BATCH_THRESHOLD} took ${(r.smallestPoolBatchMs / 1000).toFixed(1)} s`,
+        r.steadyWorkersPerSecond === undefined
+          ? 'rate once the pool runs: not estimable from this run'
+          : `rate once the pool runs ≈ ${r.steadyWorkersPerSecond.toFixed(1)} items/s ` +
+            `(estimate: the ${r.items - WORKER_BATCH_THRESHOLD} items beyond a ${WORKER_BATCH_THRESHOLD}-item batch, over the extra time)`,
         'a 1-worker run is not possible: issueBatch has no worker-count option (2 is a constant)',
       ],
     },

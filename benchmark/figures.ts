@@ -4,8 +4,10 @@
 export type Unit = 'ms' | 'items/s' | 'req/s' | 'MB';
 
 export interface Stat {
+  /** For timed operations the median latency: robust to the pauses a shared machine causes. */
   value: number;
-  /** tinybench's relative margin of error, in percent (absent for one-shot measurements). */
+  /** Mean latency, and tinybench's relative margin of error of the mean in percent (timed operations only). */
+  mean?: number;
   rme?: number;
   samples?: number;
 }

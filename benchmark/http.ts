@@ -74,6 +74,7 @@ export function httpFigures(levels: readonly HttpLevel[], baselines: IssueBaseli
     ours: { value: l.requestsPerSecond },
     ...issueBaselineColumns(baselines),
     notes: [
+      'each request: API key, schema check, random status indexes, sign, record and audit entry durably written (synced LevelDB batch) before the answer',
       `latency p50 ${l.p50} ms, p99 ${l.p99} ms; ${l.ok} × 2xx, ${l.non2xx} non-2xx, ${l.errors} errors, ${l.timeouts} timeouts`,
     ],
   }));

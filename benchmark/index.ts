@@ -1,6 +1,7 @@
 // `pnpm bench` (`pnpm bench -- --quick` for short runs): every figure beside
 // the plain-library baseline and the raw node:crypto primitive, measured in
 // the same run on the same input; results in benchmark/results/latest.json.
+import { loadavg } from 'node:os';
 import { bulkFigures, measureBulk } from './bulk.js';
 import { httpFigures, measureHttp } from './http.js';
 import { buildInput, TYPE } from './input.js';
@@ -8,7 +9,7 @@ import { describeMachine, machineLine } from './machine.js';
 import { timeTasks } from './measure.js';
 import { measureMemory, memoryFigure } from './memory.js';
 import { operations } from './operations.js';
-import { runOptions } from './options.js';
+import { type RunOptions, runOptions } from './options.js';
 import { printReport } from './report.js';
 import { type RunResults, readLatest, writeResults } from './results.js';
 import { countStatements, sdTargetNote } from './sd-statements.js';
@@ -17,7 +18,13 @@ import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
 import { buildWorld } from './world.js';
 
 const started = performance.now();
-const options = runOptions(process.argv.slice(2));
+let options: RunOptions;
+try {
+  options = runOptions(process.argv.slice(2));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 const machine = describeMachine();
 const log = (line: string) => console.error(line);
 log(
@@ -53,6 +60,7 @@ try {
     mode: options.quick ? 'quick' : 'full',
     machine,
     durationSeconds: (performance.now() - started) / 1000,
+    loadAtEnd: loadavg()[0] as number,
     figures,
     targets: evaluateTargets(figures, { statements, http, librarySdPerSecond: baselines.librarySdPerSecond }),
     facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, baselines },

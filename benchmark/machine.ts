@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** What the figures were measured on. */
 export interface Machine {
@@ -9,6 +9,8 @@ export interface Machine {
   node: string;
   /** `git describe` of the work tree, `-dirty` when it has uncommitted changes. */
   commit: string;
+  /** 1-minute load average when the run started: other work on the machine skews the milliseconds. */
+  loadAtStart: number;
 }
 
 export function describeMachine(): Machine {
@@ -25,9 +27,19 @@ export function describeMachine(): Machine {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     commit,
+    loadAtStart: loadavg()[0] as number,
   };
 }
 
 export function machineLine(m: Machine): string {
   return `Machine: ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB; Node ${m.node}; commit ${m.commit}`;
+}
+
+/** A warning when the machine was busy with other work during the run. */
+export function loadLine(m: Machine, loadAtEnd: number): string {
+  const busy = Math.max(m.loadAtStart, loadAtEnd) > m.cores * 0.75;
+  return (
+    `Load average (1 min): ${m.loadAtStart.toFixed(1)} at start, ${loadAtEnd.toFixed(1)} at end, on ${m.cores} cores` +
+    (busy ? ': the machine was shared with other work, read the ratios rather than the milliseconds.' : '.')
+  );
 }

@@ -6,7 +6,7 @@ import type { RunOptions } from './options.js';
 
 export type TaskFn = () => unknown;
 
-/** Runs each task for the run's time budget; returns the mean latency (ms) per task name. */
+/** Runs each task for the run's time budget; returns its latency statistics (ms) per task name. */
 export async function timeTasks(
   tasks: ReadonlyMap<string, TaskFn>,
   options: RunOptions,
@@ -16,7 +16,9 @@ export async function timeTasks(
   for (const [name, fn] of tasks) bench.add(name, fn);
   bench.addEventListener('cycle', (event) => {
     const task = event.task;
-    if (task?.result?.state === 'completed') log(`  ${task.name}: ${task.result.latency.mean.toFixed(3)} ms`);
+    const r = task?.result;
+    if (r?.state === 'completed')
+      log(`  ${task?.name}: median ${r.latency.p50.toFixed(3)} ms, mean ${r.latency.mean.toFixed(3)} ms`);
   });
   await bench.run();
   const stats = new Map<string, Stat>();
@@ -25,7 +27,8 @@ export async function timeTasks(
     if (result.state === 'errored') throw new Error(`benchmark task "${task.name}" failed`, { cause: result.error });
     if (result.state !== 'completed') throw new Error(`benchmark task "${task.name}" did not complete`);
     stats.set(task.name, {
-      value: result.latency.mean,
+      value: result.latency.p50,
+      mean: result.latency.mean,
       rme: result.latency.rme,
       samples: result.latency.samplesCount,
     });

@@ -1,7 +1,7 @@
 // The printed report: each figure with its library and raw baselines as
 // ratios and its change against the previous run, then the targets.
 import { type Figure, improvement, rawMultiple, speedup, type Target } from './figures.js';
-import { machineLine } from './machine.js';
+import { loadLine, machineLine } from './machine.js';
 import type { RunResults } from './results.js';
 
 function num(n: number): string {
@@ -13,9 +13,13 @@ function num(n: number): string {
   return n.toPrecision(2);
 }
 
-function value(f: Figure, v: number, rme?: number): string {
-  const spread = rme === undefined ? '' : ` ±${rme.toFixed(1)}%`;
-  return `${num(v)} ${f.unit}${spread}`;
+function value(f: Figure, v: number): string {
+  return `${num(v)} ${f.unit}`;
+}
+
+function spread(s: { mean?: number; rme?: number; samples?: number }): string {
+  if (s.mean === undefined || s.rme === undefined) return '';
+  return ` (mean ${num(s.mean)} ±${s.rme.toFixed(0)}%, n=${s.samples})`;
 }
 
 function versusLibrary(f: Figure): string {
@@ -45,10 +49,11 @@ function change(f: Figure, previous: RunResults | undefined): string {
 export function printReport(results: RunResults, previous: RunResults | undefined, out = console.log): void {
   out('');
   out(machineLine(results.machine));
+  out(loadLine(results.machine, results.loadAtEnd));
   out(
     `Mode: ${results.mode}; ${results.date}; ${results.durationSeconds.toFixed(0)} s. ` +
       'Each figure: ours, the plain library on the same input in this run (N× faster), ' +
-      'and the raw node:crypto primitive (ours costs N× it).',
+      'and the raw node:crypto primitive (ours costs N× it). Timed operations: median latency.',
   );
   if (previous) {
     const notes = [
@@ -66,7 +71,7 @@ export function printReport(results: RunResults, previous: RunResults | undefine
   out('');
   for (const f of results.figures) {
     out(f.name);
-    const parts = [`ours ${value(f, f.ours.value, f.ours.rme)}`];
+    const parts = [`ours ${value(f, f.ours.value)}${spread(f.ours)}`];
     if (f.library) parts.push(`library ${value(f, f.library.value)} [${f.library.label}] → ${versusLibrary(f)}`);
     if (f.raw) parts.push(`raw ${value(f, f.raw.value)} [${f.raw.label}] → ${versusRaw(f)}`);
     const delta = change(f, previous);

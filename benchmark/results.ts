@@ -11,6 +11,7 @@ export interface RunResults {
   mode: 'full' | 'quick';
   machine: Machine;
   durationSeconds: number;
+  loadAtEnd: number;
   figures: Figure[];
   targets: Target[];
   facts: Record<string, unknown>;
