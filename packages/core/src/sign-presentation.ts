@@ -1,6 +1,7 @@
 import * as vc from '@digitalbazaar/vc';
 import { CREDENTIALS_V2_CONTEXT_URL } from './contexts.js';
 import type { DocumentLoader } from './document-loader.js';
+import { signRdfcFast } from './fast/rdfc-proof.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafeJson } from './safe-json.js';
@@ -31,11 +32,21 @@ export async function signPresentation(options: {
     verifiableCredential: structuredClone(options.verifiableCredential),
   };
   assertSafeJson(presentation);
-  const suite = createSigningSuite({
-    cryptosuite: holderKey.keyType === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019',
-    key: holderKey,
-    date: options.now ?? new Date(),
-  });
+  const cryptosuite = holderKey.keyType === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019';
+  try {
+    const signed = await signRdfcFast({
+      credential: presentation,
+      key: holderKey,
+      cryptosuite,
+      documentLoader: options.documentLoader,
+      now: options.now,
+      purpose: { term: 'authentication', challenge: options.challenge, domain: options.domain },
+    });
+    if (signed) return signed;
+  } catch (error) {
+    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the presentation');
+  }
+  const suite = createSigningSuite({ cryptosuite, key: holderKey, date: options.now ?? new Date() });
   try {
     return await vc.signPresentation({
       presentation,

@@ -4,21 +4,27 @@
 // issuer/test/fast-path-property.test.ts; these are the corner cases.
 import * as vc from '@digitalbazaar/vc';
 import test from 'ava';
+import jsigs from 'jsonld-signatures';
 import * as rdfCanonize from 'rdf-canonize';
 import { describeShape } from '../src/fast/document-shape.js';
 import { escapeIri, escapeLiteral } from '../src/fast/nquads-escape.js';
+import { verifyRdfcFast } from '../src/fast/rdfc-proof.js';
 import { templateFor } from '../src/fast/template-cache.js';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
   canonize,
   canonizeWithLibrary,
   createDocumentLoader,
+  createSigningSuite,
+  createVerifyingSuites,
   generateKeyPair,
   type JsonLdContextDocument,
   signCredential,
   signCredentialWithLibrary,
+  signPresentation,
   verifyCredentialProof,
   verifyCredentialProofWithLibrary,
+  verifyPresentationProof,
 } from '../src/index.js';
 
 const EX = 'https://test.vneid.example/fast/v1';
@@ -162,13 +168,17 @@ for (const [cryptosuite, keyType] of [
       if (keyType === 'Ed25519') t.deepEqual(fast, library, 'Ed25519 signatures are deterministic: same bytes');
       const plain = await vc.verifyCredential({
         credential: fast,
-        suite: (await import('../src/suites.js')).createVerifyingSuites(),
+        suite: createVerifyingSuites(),
         documentLoader,
         checkStatus: async () => ({ verified: true }),
       });
       t.true(plain.verified, 'the plain library verifies the fast proof');
       t.true((await verifyCredentialProof({ credential: library, documentLoader })).verified);
       t.true((await verifyCredentialProof({ credential: fast, documentLoader })).verified);
+      t.true(
+        await verifyRdfcFast({ credential: library, documentLoader, bindIssuer: true, now: undefined }),
+        'accepted by the fast path itself, not by the fallback',
+      );
     }
   });
 
@@ -242,6 +252,86 @@ for (const [cryptosuite, keyType] of [
         t.is(fast.verified, library.verified, `${name}: same verdict`);
         t.is(fast.verified, expected, `${name}: ${expected ? 'accepted' : 'refused'}`);
         if (!expected) t.is(fast.error?.code, library.error?.code, `${name}: same error code`);
+      }
+    }
+  });
+}
+
+for (const keyType of ['Ed25519', 'P-256'] as const) {
+  test(`${keyType} holder: fast presentation proofs and the library agree, challenge and domain bound`, async (t) => {
+    const documentLoader = newLoader();
+    const issuer = await generateKeyPair({ keyType: 'Ed25519' });
+    const holder = await generateKeyPair({ keyType });
+    const credential = await signCredential({
+      credential: { ...card({ id: holder.controller, note: 'Đặng Thuỳ Trâm' }), issuer: issuer.controller },
+      key: issuer,
+      cryptosuite: 'eddsa-rdfc-2022',
+      documentLoader,
+    });
+    const now = new Date('2026-05-01T09:30:00Z');
+    const request = { challenge: 'c-0f3a9e', domain: 'bank.example.vn' };
+    const fast = await signPresentation({
+      verifiableCredential: [credential],
+      holderKey: holder,
+      documentLoader,
+      now,
+      ...request,
+    });
+    const librarySigned = await vc.signPresentation({
+      presentation: JSON.parse(JSON.stringify({ ...fast, proof: undefined })),
+      suite: createSigningSuite({
+        cryptosuite: keyType === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019',
+        key: holder,
+        date: now,
+      }),
+      documentLoader,
+      ...request,
+    });
+    if (keyType === 'Ed25519') t.deepEqual(fast.proof, librarySigned.proof, 'same proof bytes');
+    const byLibrary = await jsigs.verify(fast, {
+      suite: createVerifyingSuites(),
+      purpose: new jsigs.purposes.AuthenticationProofPurpose(request),
+      documentLoader,
+    });
+    t.true(byLibrary.verified, 'the plain library verifies the fast presentation proof');
+    const purpose = { term: 'authentication' as const, ...request };
+    for (const presentation of [fast, librarySigned]) {
+      for (let i = 0; i < 2; i++) {
+        t.true(
+          await verifyRdfcFast({
+            credential: presentation,
+            documentLoader,
+            bindIssuer: false,
+            now: undefined,
+            purpose,
+          }),
+          'accepted by the fast path itself, not by the fallback',
+        );
+      }
+    }
+    const variants: Array<[string, Record<string, unknown>, typeof request, boolean]> = [
+      ['fast-signed', fast, request, true],
+      ['library-signed', librarySigned, request, true],
+      ['another challenge expected', fast, { ...request, challenge: 'c-other' }, false],
+      ['another domain expected', fast, { ...request, domain: 'evil.example' }, false],
+      [
+        'credential swapped out',
+        { ...fast, verifiableCredential: [{ ...credential, validFrom: '2020-01-01T00:00:00Z' }] },
+        request,
+        false,
+      ],
+      ['holder renamed', { ...fast, holder: issuer.controller }, request, false],
+    ];
+    for (const [name, presentation, expected, verdict] of variants) {
+      for (let i = 0; i < 2; i++) {
+        const ours = await verifyPresentationProof({ presentation, documentLoader, ...expected });
+        const theirs = await jsigs.verify(presentation, {
+          suite: createVerifyingSuites(),
+          purpose: new jsigs.purposes.AuthenticationProofPurpose(expected),
+          documentLoader,
+        });
+        t.is(ours.verified, theirs.verified, `${name}: same verdict`);
+        t.is(ours.verified, verdict, name);
       }
     }
   });

@@ -36,20 +36,29 @@ export async function signRdfcFast(options: {
   cryptosuite: string;
   documentLoader: DocumentLoader;
   now?: Date;
+  /** Default: an issuer's assertion, with vc's credential checks. A holder's presentation names its challenge and domain. */
+  purpose?: FastProofPurpose;
 }): Promise<JsonObject | undefined> {
-  const { credential, key, cryptosuite, documentLoader } = options;
+  const { credential, key, cryptosuite, documentLoader, purpose = ASSERTION } = options;
   const keyType = RDFC_SUITES[cryptosuite];
   if (!keyType || key.keyType !== keyType || 'proof' in credential || !isVc2(credential)) return undefined;
   const privateKey = nodePrivateKey(key);
   if (!privateKey) return undefined;
-  vc._checkCredential({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
+  // vc.issue checks credentials; vc.signPresentation checks nothing beyond jsonld-signatures.
+  if (purpose.term === 'assertionMethod') {
+    vc._checkCredential({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
+  }
   const proof: JsonObject = {
     type: 'DataIntegrityProof',
     created: w3cDate(options.now ?? new Date()),
     verificationMethod: key.id,
     cryptosuite,
-    proofPurpose: 'assertionMethod',
+    proofPurpose: purpose.term,
   };
+  if (purpose.term === 'authentication') {
+    proof.challenge = purpose.challenge;
+    proof.domain = purpose.domain;
+  }
   const data = await verifyData(credential, proof, documentLoader);
   const signature =
     keyType === 'Ed25519'
@@ -58,12 +67,21 @@ export async function signRdfcFast(options: {
   return { ...structuredClone(credential), proof: { ...proof, proofValue: `z${encodeBase58(signature)}` } };
 }
 
+/** What a proof is for, as jsonld-signatures' AssertionProofPurpose / AuthenticationProofPurpose check it. */
+export type FastProofPurpose =
+  | { term: 'assertionMethod' }
+  | { term: 'authentication'; challenge: string; domain: string };
+
+const ASSERTION: FastProofPurpose = { term: 'assertionMethod' };
+
 /**
- * Accepts a credential's rdfc proof when it is the plain, common case the
- * library would also accept: exactly the proof properties our issuers
- * write, a Multikey verification method listed under `assertionMethod` of a
- * DID document, the issuer that controls it (when `bindIssuer`), vc's own
- * `_checkCredential`, and a valid signature over the canonical forms.
+ * Accepts a credential's (or presentation's) rdfc proof when it is the
+ * plain, common case the library would also accept: exactly the proof
+ * properties our issuers and wallets write (the expected challenge and
+ * domain for a presentation), a Multikey verification method listed under
+ * the purpose's relationship in a DID document, the issuer that controls it
+ * (credentials, when `bindIssuer`), vc's own `_checkCredential`, and a
+ * valid signature over the canonical forms.
  * Anything else — including every failure — returns `undefined`, and the
  * caller asks the library, whose verdict and error then stand. So this path
  * can only ever say yes to what the library says yes to, never no.
@@ -73,11 +91,14 @@ export async function verifyRdfcFast(options: {
   documentLoader: DocumentLoader;
   bindIssuer: boolean;
   now: string | undefined;
+  purpose?: FastProofPurpose;
 }): Promise<boolean> {
-  const { credential, documentLoader, bindIssuer } = options;
+  const { credential, documentLoader, purpose = ASSERTION } = options;
+  // Presentations are bound to their holder by the caller, never to an issuer.
+  const bindIssuer = options.bindIssuer && purpose.term === 'assertionMethod';
   const proof = credential.proof as JsonObject;
   const keyType = RDFC_SUITES[proof.cryptosuite as string];
-  if (!keyType || !isVc2(credential) || !hasPlainProofShape(proof)) return false;
+  if (!keyType || !isVc2(credential) || !hasPlainProofShape(proof, purpose)) return false;
   if (bindIssuer) {
     try {
       vc._checkCredential({ credential, now: options.now, mode: 'verify', maxClockSkew: 1 });
@@ -91,7 +112,7 @@ export async function verifyRdfcFast(options: {
   const publicKey = nodePublicKey(method.publicKeyMultibase);
   if (!publicKey || publicKey.keyType !== keyType) return false;
   const controller = await load(documentLoader, method.controller);
-  if (!controller || !isDidDocument(controller) || !lists(controller.assertionMethod, method.id)) return false;
+  if (!controller || !isDidDocument(controller) || !lists(controller[purpose.term], method.id)) return false;
   if (bindIssuer && issuerIdOf(credential.issuer) !== controller.id) return false;
 
   const { proofValue, ...proofOptions } = proof;
@@ -133,16 +154,21 @@ const PLAIN_PROOF_KEYS = new Set([
   'proofPurpose',
   'proofValue',
 ]);
+const PRESENTATION_PROOF_KEYS = new Set([...PLAIN_PROOF_KEYS, 'challenge', 'domain']);
 
 // data-integrity's XMLDateTimeRegExp (lib/util.js), which it applies to `created`.
 const XML_DATE_TIME =
   /-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|(24:00:00(\.0+)?))(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?/;
 
-function hasPlainProofShape(proof: JsonObject): boolean {
-  for (const key of Object.keys(proof)) if (!PLAIN_PROOF_KEYS.has(key)) return false;
+function hasPlainProofShape(proof: JsonObject, purpose: FastProofPurpose): boolean {
+  const allowed = purpose.term === 'authentication' ? PRESENTATION_PROOF_KEYS : PLAIN_PROOF_KEYS;
+  for (const key of Object.keys(proof)) if (!allowed.has(key)) return false;
+  if (purpose.term === 'authentication' && (proof.challenge !== purpose.challenge || proof.domain !== purpose.domain)) {
+    return false;
+  }
   return (
     proof.type === 'DataIntegrityProof' &&
-    proof.proofPurpose === 'assertionMethod' &&
+    proof.proofPurpose === purpose.term &&
     typeof proof.verificationMethod === 'string' &&
     typeof proof.proofValue === 'string' &&
     proof.proofValue.startsWith('z') &&
