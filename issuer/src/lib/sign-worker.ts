@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExportedKeyPair, JsonLdContextDocument } from '@vneid/core';
 import { toVneidError } from '@vneid/core';
-import { type SignJob, signWithExportedKey } from './sign.js';
+import { createExportedKeySigner, type SignJob } from './sign.js';
 
 interface Message {
   id: number;
@@ -12,13 +12,13 @@ interface Message {
   key: ExportedKeyPair;
 }
 
-const contexts = new Map<string, JsonLdContextDocument>(
-  (workerData as { contexts: Array<[string, JsonLdContextDocument]> }).contexts,
+const signWithExportedKey = createExportedKeySigner(
+  new Map<string, JsonLdContextDocument>((workerData as { contexts: Array<[string, JsonLdContextDocument]> }).contexts),
 );
 
 parentPort?.on('message', async (message: Message) => {
   try {
-    const credential = await signWithExportedKey(message.job, message.key, contexts);
+    const credential = await signWithExportedKey(message.job, message.key);
     parentPort?.postMessage({ id: message.id, ok: true, credential });
   } catch (error) {
     const e = toVneidError(error, 'PROOF_GENERATION_ERROR', 'signing failed in worker');

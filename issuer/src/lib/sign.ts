@@ -30,12 +30,25 @@ export async function signWithKey(job: SignJob, key: KeyPair, documentLoader: Do
   });
 }
 
-/** Worker side: import the exported key and sign with a loader over the given contexts. */
-export async function signWithExportedKey(
-  job: SignJob,
-  exported: ExportedKeyPair,
+/**
+ * Worker side: a signer that imports each exported key once and keeps one
+ * loader for the worker's life, so the key's node:crypto object and the
+ * loader's compiled canonicalization templates are reused across jobs.
+ */
+export function createExportedKeySigner(
   contexts: ReadonlyMap<string, JsonLdContextDocument>,
-): Promise<JsonObject> {
-  const key = await importKeyPair(exported);
-  return signWithKey(job, key, createDocumentLoader({ contexts }));
+): (job: SignJob, exported: ExportedKeyPair) => Promise<JsonObject> {
+  const documentLoader = createDocumentLoader({ contexts });
+  const keys = new Map<string, Promise<KeyPair>>();
+  return async (job, exported) => {
+    const cacheKey = JSON.stringify(exported);
+    let key = keys.get(cacheKey);
+    if (!key) {
+      key = importKeyPair(exported);
+      keys.set(cacheKey, key);
+      // A ministry signs with one key at a time; rotation adds one more.
+      if (keys.size > 16) keys.delete(keys.keys().next().value!);
+    }
+    return signWithKey(job, await key, documentLoader);
+  };
 }

@@ -59,6 +59,8 @@ export interface WalletState {
   nextSeq?: number;
   /** Serializes every operation: a passphrase change must not interleave with a write. */
   queue: Promise<unknown>;
+  /** The loader of the last operation, kept while the registered contexts stay the same. */
+  loader?: { contextUrls: string; documentLoader: DocumentLoader };
 }
 
 /** Runs `fn` after every earlier operation on the wallet has settled. */
@@ -73,14 +75,17 @@ export function serialized<T>(state: WalletState, fn: () => Promise<T>): Promise
 
 /**
  * The static, offline loader: bundled W3C contexts, every registered credential
- * type's context, DIDs from the wallet's resolver. Built per operation so a
- * type registered after opening is known.
+ * type's context, DIDs from the wallet's resolver. Rebuilt when a type is
+ * registered after opening; otherwise kept, so its compiled canonicalization
+ * templates serve every operation.
  */
 export function documentLoaderFor(state: WalletState): DocumentLoader {
-  return createDocumentLoader({
-    contexts: registeredContexts() as Map<string, JsonLdContextDocument>,
-    resolver: state.resolver,
-  });
+  const contexts = registeredContexts() as Map<string, JsonLdContextDocument>;
+  const contextUrls = [...contexts.keys()].join('\n');
+  if (state.loader?.contextUrls !== contextUrls) {
+    state.loader = { contextUrls, documentLoader: createDocumentLoader({ contexts, resolver: state.resolver }) };
+  }
+  return state.loader.documentLoader;
 }
 
 /** True when `summary` is within its validity window at `now`. */
