@@ -59,8 +59,10 @@ const N_HOSTILE = 400;
 const N_SIGNED = 300;
 const N_NEGATIVE = 60;
 const N_SD = 60;
-/** Cases run this many at a time: signatures and hashing overlap with canonicalization. */
+/** Groups run this many at a time: signatures and hashing overlap with canonicalization. */
 const BATCH = 8;
+/** Cases per shape: the first sighting takes the library path, the second compiles a plan, the rest reuse it. */
+const GROUP = 5;
 
 // Every loader answer is bundled; a fast path that reached for the network would fail here.
 forbidNetwork();
@@ -73,25 +75,44 @@ const documentLoader = createDocumentLoader({ contexts: registeredContexts() });
 
 interface Case {
   index: number;
+  /** The case's value seed. */
   seed: number;
   type: BuiltinType;
   credential: JsonObject;
-  /** The rest of the case's stream, for choices made after the credential. */
+  /** The rest of the case's value stream, for choices made after the credential. */
   rng: Rng;
+  /** The rest of its shape stream (shared by its group). */
+  shape: Rng;
   label: string;
 }
 
-/** Case `index` of stream `stream`: everything in it follows from its seed (and `issuer`, when given). */
-function generated(stream: string, index: number, issuer?: string): Case {
+/**
+ * Case `index` of stream `stream`; everything in it follows from its seeds
+ * (and `issuer`, when given). Cases come in groups of `group` that share one
+ * JSON shape (type, fields present, array lengths, key order) and differ in
+ * every string, so that a per-shape plan compiled on a shape's second
+ * sighting is held to the library on values it was not compiled from.
+ */
+function generated(stream: string, index: number, options: { group?: number; issuer?: string } = {}): Case {
+  const group = options.group ?? 1;
   let salt = 0;
   for (const ch of stream) salt = (Math.imul(salt, 31) + (ch.codePointAt(0) ?? 0)) >>> 0;
-  const seed = caseSeed((BASE_SEED ^ salt) >>> 0, index);
+  const shapeSeed = caseSeed((BASE_SEED ^ salt) >>> 0, Math.floor(index / group));
+  const seed = caseSeed((BASE_SEED ^ salt ^ 0x5bd1e995) >>> 0, index);
+  const shape = createRng(shapeSeed);
   const rng = createRng(seed);
-  const type = BUILTIN_TYPES[index % BUILTIN_TYPES.length] as BuiltinType;
-  const issuerDid = issuer ?? (rng.bool() ? randomDidKey(rng) : 'did:web:vneid.gov.vn:issuers:bo-cong-an');
-  const credential = randomCredential(type, rng, issuerDid);
-  const label = `${stream} case ${index} (${type}, case seed ${seed}; rerun with VNEID_PROPERTY_SEED=${BASE_SEED})`;
-  return { index, seed, type, credential, rng, label };
+  const type = BUILTIN_TYPES[Math.floor(index / group) % BUILTIN_TYPES.length] as BuiltinType;
+  const issuerDid = options.issuer ?? (rng.bool() ? randomDidKey(rng) : 'did:web:vneid.gov.vn:issuers:bo-cong-an');
+  const credential = randomCredential(type, shape, issuerDid, rng);
+  const label = `${stream} case ${index} (${type}, shape seed ${shapeSeed}, value seed ${seed}; rerun with VNEID_PROPERTY_SEED=${BASE_SEED})`;
+  return { index, seed, type, credential, rng, shape, label };
+}
+
+/** Indices 0..n-1 cut into groups of `size`: a group runs in order (its shape is seen, compiled, then reused), groups run `BATCH` at a time. */
+function groupsOf(n: number, size: number): number[][] {
+  return Array.from({ length: Math.ceil(n / size) }, (_, g) =>
+    range(Math.min(size, n - g * size)).map((j) => g * size + j),
+  );
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -196,33 +217,37 @@ async function plainVerify(
 test(`${N_CANONICAL} generated credentials and their proof options canonicalize to byte-identical N-Quads on the fast and the library path`, async (t) => {
   t.log(`base seed ${BASE_SEED}`);
   const perType = new Map<string, number>();
-  await inBatches(range(N_CANONICAL), async (i) => {
-    const c = generated('canonical', i);
-    const proofOptions = proofOptionsFor(c);
-    await inCase(t, c.label, { credential: c.credential, proofOptions }, async () => {
-      const before = JSON.stringify(c.credential);
-      const [fast, library] = await Promise.all([
-        canonize(c.credential, { documentLoader }),
-        canonizeWithLibrary(c.credential, { documentLoader }),
-      ]);
-      t.is(fast, library, `canonical credential differs: ${c.label}`);
-      t.is(JSON.stringify(c.credential), before, `canonize changed its input: ${c.label}`);
-      // Not vacuous: a real graph, with the subject's claims in it.
-      t.true(library.endsWith(' .\n') && library.includes('<https://vneid.gov.vn/vocab#'), c.label);
-      const [fastProof, libraryProof] = await Promise.all([
-        canonize(proofOptions, { documentLoader }),
-        canonizeWithLibrary(proofOptions, { documentLoader }),
-      ]);
-      t.is(fastProof, libraryProof, `canonical proof options differ: ${c.label}`);
-      t.true(libraryProof.includes('<https://w3id.org/security#cryptosuite>'), c.label);
-    });
-    perType.set(c.type, (perType.get(c.type) ?? 0) + 1);
+  await inBatches(groupsOf(N_CANONICAL, GROUP), async (group) => {
+    for (const i of group) await canonicalCase(t, i, perType);
   });
   t.deepEqual(
     [...perType.values()],
     BUILTIN_TYPES.map(() => N_CANONICAL / BUILTIN_TYPES.length),
   );
 });
+
+async function canonicalCase(t: ExecutionContext, i: number, perType: Map<string, number>): Promise<void> {
+  const c = generated('canonical', i, { group: GROUP });
+  const proofOptions = proofOptionsFor(c);
+  await inCase(t, c.label, { credential: c.credential, proofOptions }, async () => {
+    const before = JSON.stringify(c.credential);
+    const [fast, library] = await Promise.all([
+      canonize(c.credential, { documentLoader }),
+      canonizeWithLibrary(c.credential, { documentLoader }),
+    ]);
+    t.is(fast, library, `canonical credential differs: ${c.label}`);
+    t.is(JSON.stringify(c.credential), before, `canonize changed its input: ${c.label}`);
+    // Not vacuous: a real graph, with the subject's claims in it.
+    t.true(library.endsWith(' .\n') && library.includes('<https://vneid.gov.vn/vocab#'), c.label);
+    const [fastProof, libraryProof] = await Promise.all([
+      canonize(proofOptions, { documentLoader }),
+      canonizeWithLibrary(proofOptions, { documentLoader }),
+    ]);
+    t.is(fastProof, libraryProof, `canonical proof options differ: ${c.label}`);
+    t.true(libraryProof.includes('<https://w3id.org/security#cryptosuite>'), c.label);
+  });
+  perType.set(c.type, (perType.get(c.type) ?? 0) + 1);
+}
 
 /** A proof options document as the rdfc suites canonicalize it: the proof without proofValue, with a @context. */
 function proofOptionsFor(c: Case): JsonObject {
@@ -244,26 +269,32 @@ function proofOptionsFor(c: Case): JsonObject {
 
 test(`${N_HOSTILE} credentials with values outside the schemas (control characters, lone surrogates, numbers, null, duplicate set members, undefined terms) canonicalize identically or are refused with the same code`, async (t) => {
   const refused = new Map<string, number>();
-  await inBatches(range(N_HOSTILE), async (i) => {
-    const c = generated('hostile', i);
-    const document = hostileVariant(c.credential, c.rng);
-    // Every tenth document also carries a term no context defines: safe mode must refuse it on both paths.
-    const undefinedTerm = i % 10 === 9;
-    if (undefinedTerm) (document.credentialSubject as JsonObject)[c.rng.pick(['nickname', 'fullname', 'tên'])] = 'x';
-    await inCase(t, c.label, document, async () => {
-      const [fast, library] = await Promise.all([
-        outcome(canonize(document, { documentLoader })),
-        outcome(canonizeWithLibrary(document, { documentLoader })),
-      ]);
-      t.deepEqual(fast, library, `fast and library canonicalization differ: ${c.label}`);
-      if (undefinedTerm) t.deepEqual(library, { code: 'JSONLD_SAFE_MODE_ERROR' }, c.label);
-      if ('code' in library) refused.set(library.code, (refused.get(library.code) ?? 0) + 1);
-    });
+  await inBatches(groupsOf(N_HOSTILE, GROUP), async (group) => {
+    for (const i of group) await hostileCase(t, i, refused);
   });
   t.log(`refused by both paths: ${JSON.stringify(Object.fromEntries(refused))} of ${N_HOSTILE}`);
   // Exactly the documents with an undefined term are refused: the library canonicalizes all other hostile values.
   t.deepEqual(Object.fromEntries(refused), { JSONLD_SAFE_MODE_ERROR: N_HOSTILE / 10 });
 });
+
+async function hostileCase(t: ExecutionContext, i: number, refused: Map<string, number>): Promise<void> {
+  const c = generated('hostile', i, { group: GROUP });
+  // Same structural choices across the group (from the shape stream), hostile strings from each case's own stream.
+  const document = hostileVariant(c.credential, c.shape, c.rng);
+  // Every tenth document (the last of every other group) also carries a term no context defines:
+  // safe mode must refuse it on both paths.
+  const undefinedTerm = i % 10 === 9;
+  if (undefinedTerm) (document.credentialSubject as JsonObject)[c.rng.pick(['nickname', 'fullname', 'tên'])] = 'x';
+  await inCase(t, c.label, document, async () => {
+    const [fast, library] = await Promise.all([
+      outcome(canonize(document, { documentLoader })),
+      outcome(canonizeWithLibrary(document, { documentLoader })),
+    ]);
+    t.deepEqual(fast, library, `fast and library canonicalization differ: ${c.label}`);
+    if (undefinedTerm) t.deepEqual(library, { code: 'JSONLD_SAFE_MODE_ERROR' }, c.label);
+    if ('code' in library) refused.set(library.code, (refused.get(library.code) ?? 0) + 1);
+  });
+}
 
 // ---------------------------------------------------------------------------
 // (b) signatures, both ways
@@ -286,22 +317,25 @@ const signedCases: Record<RdfcSuite, () => Promise<{ keys: KeyPair[]; cases: Sig
 async function signAll(suite: RdfcSuite): Promise<{ keys: KeyPair[]; cases: SignedCase[] }> {
   const keys = await Promise.all(range(3).map(() => generateKeyPair({ keyType: RDFC_SUITES[suite].keyType })));
   const cases: SignedCase[] = [];
-  await inBatches(range(N_SIGNED), async (i) => {
-    const key = keys[i % keys.length] as KeyPair;
-    const c = generated(suite, i, key.controller);
-    const now = insideValidity(c.credential);
-    const before = JSON.stringify(c.credential);
-    const options = { credential: c.credential, key, cryptosuite: suite, documentLoader, now };
-    try {
-      const fast = await signCredential(options);
-      const inputUnchanged = JSON.stringify(c.credential) === before;
-      const library = await signCredentialWithLibrary(options);
-      cases[i] = { ...c, key, now, fast, library, inputUnchanged };
-    } catch (error) {
-      throw new Error(`signing failed: ${c.label}: ${JSON.stringify(c.credential).slice(0, 6000)}`, { cause: error });
-    }
+  await inBatches(groupsOf(N_SIGNED, GROUP), async (group) => {
+    for (const i of group) cases[i] = await signOne(suite, i, keys[i % keys.length] as KeyPair);
   });
   return { keys, cases };
+}
+
+async function signOne(suite: RdfcSuite, i: number, key: KeyPair): Promise<SignedCase> {
+  const c = generated(suite, i, { group: GROUP, issuer: key.controller });
+  const now = insideValidity(c.credential);
+  const before = JSON.stringify(c.credential);
+  const options = { credential: c.credential, key, cryptosuite: suite, documentLoader, now };
+  try {
+    const fast = await signCredential(options);
+    const inputUnchanged = JSON.stringify(c.credential) === before;
+    const library = await signCredentialWithLibrary(options);
+    return { ...c, key, now, fast, library, inputUnchanged };
+  } catch (error) {
+    throw new Error(`signing failed: ${c.label}: ${JSON.stringify(c.credential).slice(0, 6000)}`, { cause: error });
+  }
 }
 
 const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
@@ -547,9 +581,12 @@ test(`ecdsa-sd-2023: ${N_SD} generated credentials signed by signCredential and 
   const verifySuite = new DataIntegrityProof({ cryptosuite: createVerifyCryptosuite() });
   await inBatches(range(N_SD), async (i) => {
     const key = keys[i % keys.length] as KeyPair;
-    const c = generated('ecdsa-sd-2023', i, key.controller);
-    // `<urn:bnid:…>` in a disclosed text makes a genuine credential unverifiable (library defect, pinned below).
-    const credential = JSON.parse(JSON.stringify(c.credential).replaceAll('<urn:bnid:', '<urn:bnid-')) as JsonObject;
+    const c = generated('ecdsa-sd-2023', i, { issuer: key.controller });
+    // A `_:` token or `<urn:bnid:…>` in a disclosed text breaks ecdsa-sd-2023 (library defect, pinned below):
+    // these cases spell them `_-` and `<urn:bnid-`. The rdfc suites above keep them.
+    const credential = JSON.parse(
+      JSON.stringify(c.credential).replaceAll('_:', '_-').replaceAll('<urn:bnid:', '<urn:bnid-'),
+    ) as JsonObject;
     const mandatoryPointers = mandatoryPointersFor(credential);
     const selectivePointers = selectivePointersFor(credential, c.rng);
     const label = `${c.label}; mandatory ${JSON.stringify(mandatoryPointers)}; selective ${JSON.stringify(selectivePointers)}`;
@@ -578,8 +615,7 @@ test(`ecdsa-sd-2023: ${N_SD} generated credentials signed by signCredential and 
       });
       t.true(plain.verified, `plain @digitalbazaar/vc refused the derived credential: ${label}`);
       await assertSameVerdict(t, derived, { verified: true }, label);
-      // A `_:` token inside a text is not covered by the signature (library defect, pinned below): such texts keep their characters.
-      const { credential: tampered, change } = tamperOneClaim(derived, createRng(caseSeed(c.seed, 4)), { spare: /_:/ });
+      const { credential: tampered, change } = tamperOneClaim(derived, createRng(caseSeed(c.seed, 4)));
       await assertSameVerdict(t, tampered, PROOF_FAILS, `${change}; ${label}`);
     });
   });
@@ -596,7 +632,7 @@ test(`ecdsa-sd-2023: ${N_SD} generated credentials signed by signCredential and 
  */
 async function derivedWithFacilityName(facilityName: string): Promise<JsonObject> {
   const key = await generateKeyPair({ keyType: 'P-256' });
-  const { credential } = generated('sd-defect', 3, key.controller);
+  const { credential } = generated('sd-defect', 3, { issuer: key.controller });
   (credential.credentialSubject as { initialHealthFacility: JsonObject }).initialHealthFacility.facilityName =
     facilityName;
   const signed = await signCredential({
@@ -620,6 +656,12 @@ test.failing('ecdsa-sd-2023 (known library defect): a changed `_:` token inside 
   (forged.credentialSubject as { initialHealthFacility: JsonObject }).initialHealthFacility.facilityName =
     'Trạm y tế _:giả-mạo';
   await assertSameVerdict(t, forged, PROOF_FAILS, 'facilityName "_:c14n0" changed to "_:giả-mạo"');
+});
+
+test.failing('ecdsa-sd-2023 (known library defect): a genuine credential disclosing a text with a `_:c14n0` token verifies', async (t) => {
+  // The token matches a real canonical label, which is mapped differently when signing and when verifying.
+  const derived = await derivedWithFacilityName('Trạm _:c14n0 Hà Nội');
+  await assertSameVerdict(t, derived, { verified: true }, 'facilityName with "_:c14n0 "');
 });
 
 test.failing('ecdsa-sd-2023 (known library defect): a genuine credential disclosing a text with `<urn:bnid:…>` verifies', async (t) => {
