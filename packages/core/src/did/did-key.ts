@@ -31,17 +31,27 @@ const resolvedDidKeys = new Map<string, DidDocument>();
 
 /**
  * Expands a `did:key` into its DID document entirely offline, after checking
- * that the key decodes as an Ed25519, P-256 or P-384 public key.
+ * that the key decodes as an Ed25519, P-256 or P-384 public key. The
+ * document is frozen and shared: copy it before changing it.
  *
  * @throws {InvalidKeyError} INVALID_KEY for anything else.
  */
-export async function resolveDidKey(did: string): Promise<DidDocument> {
+export async function resolveDidKey(did: string): Promise<Readonly<DidDocument>> {
   const cached = resolvedDidKeys.get(did);
-  if (cached) return structuredClone(cached);
-  const document = await resolveDidKeyUncached(did);
-  resolvedDidKeys.set(did, structuredClone(document));
+  if (cached) return cached;
+  const document = deepFreeze(await resolveDidKeyUncached(did));
+  resolvedDidKeys.set(did, document);
   if (resolvedDidKeys.size > MAX_CACHED_DID_KEYS) resolvedDidKeys.delete(resolvedDidKeys.keys().next().value!);
   return document;
+}
+
+// Shared between callers, so nobody may change it (the document loader hands out copies).
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) deepFreeze(item);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 async function resolveDidKeyUncached(did: string): Promise<DidDocument> {
