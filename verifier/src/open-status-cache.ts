@@ -20,7 +20,7 @@ export interface CachedStatusList {
 
 /** Storage of verified status lists (and of the trust bundle in use, for rollback checks). */
 export interface StatusCache {
-  get(url: string): Promise<CachedStatusList | undefined>;
+  get(url: string): Promise<Readonly<CachedStatusList> | undefined>;
   put(entry: CachedStatusList): Promise<void>;
   getBundle(): Promise<TrustBundle | undefined>;
   putBundle(bundle: Readonly<TrustBundle>): Promise<void>;
@@ -29,6 +29,8 @@ export interface StatusCache {
 
 const LIST_PREFIX = 'list:';
 const BUNDLE_KEY = 'bundle:current';
+// Entries hold the compressed list (kilobytes); a verifier follows a few dozen lists.
+const MAX_LISTS_IN_MEMORY = 256;
 
 /**
  * Opens (creating if needed) the LevelDB status cache in `path`. Writes are
@@ -43,12 +45,27 @@ export async function openStatusCache(options: { path: string }): Promise<Status
   if (typeof options?.path !== 'string' || options.path.length === 0) throw new TypeError('path is required');
   const db = new Level<string, unknown>(options.path, { valueEncoding: 'json' });
   await db.open();
+  // LevelDB locks the folder, so this process is its only writer and a
+  // write-through copy in memory stays exact: a status check is then a map
+  // lookup, not a disk read and a JSON parse of the whole list.
+  const lists = new Map<string, Readonly<CachedStatusList>>();
+  const remember = (entry: CachedStatusList): Readonly<CachedStatusList> => {
+    const frozen = Object.freeze({ ...entry });
+    lists.delete(entry.url);
+    lists.set(entry.url, frozen);
+    if (lists.size > MAX_LISTS_IN_MEMORY) lists.delete(lists.keys().next().value!);
+    return frozen;
+  };
   return {
     async get(url) {
-      return (await db.get(LIST_PREFIX + url)) as CachedStatusList | undefined;
+      const known = lists.get(url);
+      if (known) return known;
+      const stored = (await db.get(LIST_PREFIX + url)) as CachedStatusList | undefined;
+      return stored && remember(stored);
     },
     async put(entry) {
       await db.put(LIST_PREFIX + entry.url, entry, { sync: true });
+      remember(entry);
     },
     async getBundle() {
       return (await db.get(BUNDLE_KEY)) as TrustBundle | undefined;
