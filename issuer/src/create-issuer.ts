@@ -14,7 +14,8 @@ import { createEncryptedKeyStore, type KeyStore } from './key-store.js';
 import { loadLists } from './lib/allocation.js';
 import { auditChainKey, loadAuditHead } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
-import { entries, openIssuerDb } from './lib/db.js';
+import { entries, type IssuerDb, openIssuerDb } from './lib/db.js';
+import { StorageWriteError } from './lib/group-commit.js';
 import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
 import { requireMinistry } from './lib/keys.js';
 import { didDocumentOf, issuerLoader } from './lib/loader.js';
@@ -120,9 +121,21 @@ function checkOptions(o: CreateIssuerOptions): URL {
  * @throws {TypeError} {RangeError} for bad options.
  */
 export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer> {
+  return openIssuer(options, openIssuerDb);
+}
+
+/**
+ * {@link createIssuer} with the database opener passed in. Not exported from
+ * the package: tests use it to wrap the real LevelDB's `batch` (to count
+ * synced batches or make one fail through the real level API).
+ */
+export async function openIssuer(
+  options: CreateIssuerOptions,
+  openDb: (dataDir: string) => Promise<IssuerDb>,
+): Promise<Issuer> {
   const baseUrl = checkOptions(options);
   const statusListLength = options.statusListLength ?? MIN_STATUS_LIST_LENGTH;
-  const db = await openIssuerDb(options.dataDir);
+  const db = await openDb(options.dataDir);
   let keyStore: KeyStore;
   try {
     keyStore = await createEncryptedKeyStore(db.keystore, options.passphrase);
@@ -162,15 +175,25 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
       if (ctx.closed) throw new Error('issuer is closed');
       return fn(...args);
     };
+  // After a failed write the writer refuses everything (fail-stop, see
+  // group-commit.ts): refuse up front rather than validate, allocate and sign for nothing.
+  const writing =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      if (ctx.closed) throw new Error('issuer is closed');
+      const stopped = db.writer.failure;
+      if (stopped) throw new StorageWriteError('writes-stopped', { cause: stopped });
+      return fn(...args);
+    };
   return {
     baseUrl: baseUrl.toString().replace(/\/$/, ''),
-    addMinistry: guard((input) => addMinistry(ctx, input)),
+    addMinistry: writing((input) => addMinistry(ctx, input)),
     getMinistry: (slug) => ministryInfo(requireMinistry(ctx, slug)),
     listMinistries: () => [...ctx.ministries.values()].map(ministryInfo),
-    createKey: guard((slug, keyType) => rotateKey(ctx, slug, keyType)),
-    rotateKey: guard((slug, keyType) => rotateKey(ctx, slug, keyType)),
-    issue: guard((request) => issue(ctx, request)),
-    issueGeneral: guard(async (request) => {
+    createKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
+    rotateKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
+    issue: writing((request) => issue(ctx, request)),
+    issueGeneral: writing(async (request) => {
       try {
         return await issueGeneral(ctx, request);
       } catch (error) {
@@ -179,10 +202,10 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
         throw error;
       }
     }),
-    issueBatch: guard((requests, o) => issueBatch(ctx, requests, o)),
-    revoke: guard((id, reason) => changeStatus(ctx, id, 'revoke', reason)),
-    suspend: guard((id, reason) => changeStatus(ctx, id, 'suspend', reason)),
-    reinstate: guard((id, reason) => changeStatus(ctx, id, 'reinstate', reason)),
+    issueBatch: writing((requests, o) => issueBatch(ctx, requests, o)),
+    revoke: writing((id, reason) => changeStatus(ctx, id, 'revoke', reason)),
+    suspend: writing((id, reason) => changeStatus(ctx, id, 'suspend', reason)),
+    reinstate: writing((id, reason) => changeStatus(ctx, id, 'reinstate', reason)),
     getRecord: (id) => requireRecord(ctx, id),
     listRecords: async () => (await entries<IssuanceRecord>(db.records)).map(([, r]) => r),
     getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
@@ -195,8 +218,9 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;
-      // Let in-flight sections finish their batches before the handle goes.
+      // Let in-flight sections queue their writes, and the writer sync them, before the handle goes.
       await ctx.lock(async () => undefined);
+      await db.writer.drain();
       await db.root.close();
     },
   };

@@ -55,7 +55,10 @@ export function initialListOps(ctx: IssuerContext, slug: string): { ops: Op[]; a
  * reveal neither issuance order nor volume; a list past the fill threshold is
  * closed and a new one opened, which keeps the rejection sampling short. The
  * reservation is in memory; `ops` persist it with the issuance record.
- * Inside the mutex.
+ * If that batch fails, the bit stays set here (this process never hands the
+ * index out again) and the writer stops; a reopen rebuilds the bitmap from
+ * disk, where an index is set exactly when a record holding it may have been
+ * acknowledged. Inside the mutex.
  */
 export function reserveSlots(
   ctx: IssuerContext,

@@ -2,8 +2,8 @@ import { createHmac, randomBytes, scrypt } from 'node:crypto';
 import { promisify } from 'node:util';
 import { canonicalJson } from '@vneid/core';
 import type { IssuerContext } from './context.js';
-import type { Op } from './db.js';
-import { entries } from './db.js';
+import { commit, entries, type Op } from './db.js';
+import { StorageWriteError } from './group-commit.js';
 import type { AuditEntry } from './types.js';
 
 /** prevHash of the first entry. */
@@ -51,28 +51,22 @@ export function entryHash(key: Buffer, entry: Omit<AuditEntry, 'hash'>): string 
     .digest('hex');
 }
 
+// The chain tip: the last entry handed to the writer, durable or not. New
+// entries chain onto it. `ctx.auditHead` stays the last *durable* entry, so
+// `auditHead()` never exports an anchor that a crash could take back.
+const tips = new WeakMap<IssuerContext, AuditHead>();
+
+function tipOf(ctx: IssuerContext): AuditHead {
+  return tips.get(ctx) ?? ctx.auditHead;
+}
+
 export async function loadAuditHead(ctx: Pick<IssuerContext, 'db'>): Promise<AuditHead> {
   return ((await ctx.db.meta.get(HEAD_KEY)) as AuditHead | undefined) ?? { seq: 0, hash: GENESIS_HASH };
 }
 
-/**
- * The operations appending one audit entry (and moving the stored head),
- * to be committed in the same batch as the change they describe. Call only
- * inside the issuer's mutex; `after()` advances the in-memory head once the
- * batch is durable.
- */
-export function auditOps(
-  ctx: IssuerContext,
-  event: string,
-  data: Record<string, unknown>,
-): { ops: Op[]; after: () => void } {
-  const partial = {
-    seq: ctx.auditHead.seq + 1,
-    time: ctx.now().toISOString(),
-    event,
-    data,
-    prevHash: ctx.auditHead.hash,
-  };
+function nextEntry(ctx: IssuerContext, event: string, data: Record<string, unknown>): { ops: Op[]; head: AuditHead } {
+  const tip = tipOf(ctx);
+  const partial = { seq: tip.seq + 1, time: ctx.now().toISOString(), event, data, prevHash: tip.hash };
   const entry: AuditEntry = { ...partial, hash: entryHash(ctx.auditChainKey, partial) };
   const head: AuditHead = { seq: entry.seq, hash: entry.hash };
   return {
@@ -80,10 +74,64 @@ export function auditOps(
       { type: 'put', sublevel: ctx.db.audit, key: auditKey(entry.seq), value: entry },
       { type: 'put', sublevel: ctx.db.meta, key: HEAD_KEY, value: head },
     ],
+    head,
+  };
+}
+
+function advanceDurable(ctx: IssuerContext, head: AuditHead): void {
+  if (head.seq > ctx.auditHead.seq) ctx.auditHead = head;
+}
+
+/**
+ * The operations appending one audit entry (and moving the stored head),
+ * to be committed in the same batch as the change they describe. Call only
+ * inside the issuer's mutex, commit at once and await the commit there;
+ * `after()` advances the in-memory head once the batch is durable. (Until
+ * then the next entry would chain onto the same predecessor: the mutex
+ * makes sure there is no next entry.)
+ */
+export function auditOps(
+  ctx: IssuerContext,
+  event: string,
+  data: Record<string, unknown>,
+): { ops: Op[]; after: () => void } {
+  const { ops, head } = nextEntry(ctx, event, data);
+  return {
+    ops,
     after: () => {
-      ctx.auditHead = head;
+      tips.set(ctx, head);
+      advanceDurable(ctx, head);
     },
   };
+}
+
+/**
+ * Queues `ops` with one audit entry describing them in the writer (group
+ * commit) and moves the chain tip at once, so the mutex can be released
+ * before the batch is synced: the next entry chains onto this one, and the
+ * writer keeps queue order. Call inside the mutex; await `durable` outside
+ * it, and acknowledge nothing before it resolves. The returned object (not a
+ * bare promise) keeps an async mutex section from waiting for the sync.
+ *
+ * If the batch fails, the tip has run ahead of the disk; the writer then
+ * refuses every later write (see `createGroupCommit`), so no entry is
+ * ever written onto a missing one, and reopening reloads the head from disk.
+ *
+ * @throws {StorageWriteError} INTERNAL_ERROR (synchronously) when the writer has already stopped;
+ *   `durable` rejects with it when this batch fails.
+ */
+export function queueAudited(
+  ctx: IssuerContext,
+  event: string,
+  data: Record<string, unknown>,
+  ops: Op[] = [],
+): { durable: Promise<void> } {
+  const stopped = ctx.db.writer.failure;
+  if (stopped) throw new StorageWriteError('writes-stopped', { cause: stopped });
+  const audit = nextEntry(ctx, event, data);
+  const durable = commit(ctx.db, [...ops, ...audit.ops], () => advanceDurable(ctx, audit.head));
+  tips.set(ctx, audit.head);
+  return { durable };
 }
 
 /** Result of {@link verifyAuditChain}. */

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VneidError } from '@vneid/core';
 import { Level } from 'level';
+import { createGroupCommit, type GroupCommit } from './group-commit.js';
 
 /** A JSON-valued sublevel (the subset of abstract-level we use). */
 export interface Sub {
@@ -32,6 +33,8 @@ export interface IssuerDb {
   meta: Sub;
   /** the encrypted key store's own space. */
   keystore: Sub;
+  /** The single writer of synced batches (group commit); {@link commit} goes through it. */
+  writer: GroupCommit<Op>;
 }
 
 /** One operation of an atomic multi-sublevel batch. */
@@ -63,6 +66,8 @@ export async function openIssuerDb(dataDir: string): Promise<IssuerDb> {
   const sub = (name: string) => root.sublevel<string, any>(name, { valueEncoding: 'json' }) as unknown as Sub;
   return {
     root,
+    // `root.batch` is looked up at each write, not captured here.
+    writer: createGroupCommit<Op>((ops) => root.batch(ops as any, { sync: true })),
     records: sub('records'),
     alloc: sub('alloc'),
     bits: sub('bits'),
@@ -75,9 +80,15 @@ export async function openIssuerDb(dataDir: string): Promise<IssuerDb> {
   };
 }
 
-/** Writes `ops` atomically and durably: everything acknowledged to a caller is on disk. */
-export async function commit(db: IssuerDb, ops: Op[]): Promise<void> {
-  await db.root.batch(ops as any, { sync: true });
+/**
+ * Writes `ops` atomically and durably: everything acknowledged to a caller is
+ * on disk. They are queued at once, in call order, and share a synced batch
+ * with whatever else is queued meanwhile (see {@link createGroupCommit}).
+ *
+ * @throws {StorageWriteError} INTERNAL_ERROR when the batch fails or an earlier one did.
+ */
+export function commit(db: IssuerDb, ops: Op[], onDurable?: () => void): Promise<void> {
+  return db.writer.write(ops, onDurable);
 }
 
 /** Every [key, value] of a sublevel within an optional key range, in key order. */

@@ -21,9 +21,9 @@ import {
   getCredentialType,
 } from '@vneid/schemas';
 import { reserveSlots } from './allocation.js';
-import { auditOps } from './audit.js';
+import { queueAudited } from './audit.js';
 import { type IssuerContext, statusListUrl } from './context.js';
-import { commit } from './db.js';
+import { StorageWriteError } from './group-commit.js';
 import { pointerExists } from './json-pointer.js';
 import { requireMinistry, signingKeyLocked } from './keys.js';
 import type { SignJob } from './sign.js';
@@ -180,7 +180,6 @@ export function mandatoryPointersFor(credential: JsonObject): string[] {
   return MANDATORY_POINTERS.filter((p) => pointerExists(credential, p));
 }
 
-/** Records a refused request in the audit log: the code and field pointers only, never values. */
 /** {@link prepareIssue}, with a refusal written to the audit log before it is thrown. */
 export async function prepareOrRefuse(ctx: IssuerContext, request: IssueRequest): Promise<PreparedIssue> {
   try {
@@ -191,7 +190,10 @@ export async function prepareOrRefuse(ctx: IssuerContext, request: IssueRequest)
   }
 }
 
+/** Records a refused request in the audit log (durably): the code and field pointers only, never values. */
 export async function auditRefusal(ctx: IssuerContext, request: unknown, error: unknown): Promise<void> {
+  // Not a refusal: the writer has stopped, so nothing can be audited; the caller gets that error.
+  if (error instanceof StorageWriteError) return;
   const r = (request ?? {}) as Record<string, unknown>;
   const e = toVneidError(error, 'MALFORMED_VALUE_ERROR', 'refused');
   const violations = (e.details?.violations as Array<{ pointer?: unknown; code?: unknown }> | undefined) ?? [];
@@ -203,20 +205,20 @@ export async function auditRefusal(ctx: IssuerContext, request: unknown, error: 
   if (violations.length > 0) {
     data.violations = violations.slice(0, 64).map((v) => ({ pointer: String(v.pointer), code: String(v.code) }));
   }
-  await ctx.lock(async () => {
-    const audit = auditOps(ctx, 'issue-refused', data);
-    await commit(ctx.db, audit.ops);
-    audit.after();
-  });
+  // Queued in the mutex (chain order), synced outside it with whatever else is queued.
+  const { durable } = await ctx.lock(async () => queueAudited(ctx, 'issue-refused', data));
+  await durable;
 }
 
 export type Signer = (job: SignJob, key: KeyPair) => Promise<JsonObject>;
 
 /**
  * Issues one prepared credential: reserve slots and pick the key (in the
- * mutex), sign (outside it, possibly in a worker), then write record,
- * allocation and audit entry in one synced batch (in the mutex) before
- * returning. A key retired while signing voids the signature.
+ * mutex), sign (outside it, possibly in a worker), then queue record,
+ * allocation and audit entry as one unit of the writer (in the mutex, so in
+ * chain order) and return once the synced batch holding them is on disk.
+ * The mutex is not held during the sync, so concurrent issues share one
+ * batch (group commit). A key retired while signing voids the signature.
  */
 export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: Signer): Promise<JsonObject> {
   const keyType = KEY_TYPE_OF_SUITE[p.suite];
@@ -240,11 +242,10 @@ export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: 
     signed = await sign(job, key);
   } catch (error) {
     const e = toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign');
-    await ctx.lock(async () => {
-      const audit = auditOps(ctx, 'issue-failed', { ministry: p.ministry.slug, type: p.definition.type, code: e.code });
-      await commit(ctx.db, audit.ops);
-      audit.after();
-    });
+    const { durable } = await ctx.lock(async () =>
+      queueAudited(ctx, 'issue-failed', { ministry: p.ministry.slug, type: p.definition.type, code: e.code }),
+    );
+    await durable;
     throw e;
   }
   const record: IssuanceRecord = {
@@ -258,25 +259,27 @@ export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: 
     status: slots,
     state: 'active',
   };
-  await ctx.lock(async () => {
+  const { durable } = await ctx.lock(async () => {
+    // Checked in the mutex: a rotation holds it until the retirement is durable and in memory.
     const stillActive = ctx.ministries.get(p.ministry.slug)?.keys.find((k) => k.id === key.id);
     if (!stillActive || stillActive.validUntil !== undefined) {
       throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
     }
-    const audit = auditOps(ctx, 'issued', {
-      credentialId: record.id,
-      type: record.type,
-      ministry: record.ministry,
-      keyId: record.keyId,
-      cryptosuite: record.cryptosuite,
-      status: slots,
-    });
-    await commit(ctx.db, [
-      { type: 'put', sublevel: ctx.db.records, key: record.id, value: record },
-      ...allocOps,
-      ...audit.ops,
-    ]);
-    audit.after();
+    return queueAudited(
+      ctx,
+      'issued',
+      {
+        credentialId: record.id,
+        type: record.type,
+        ministry: record.ministry,
+        keyId: record.keyId,
+        cryptosuite: record.cryptosuite,
+        status: slots,
+      },
+      [{ type: 'put', sublevel: ctx.db.records, key: record.id, value: record }, ...allocOps],
+    );
   });
+  // Nothing is returned before the batch holding the record is synced.
+  await durable;
   return signed;
 }
