@@ -37,6 +37,8 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
  * @throws {UnsafeJsonError} UNSAFE_JSON for `__proto__`, `constructor`, `prototype` keys or non-JSON values.
  * @throws {InputLimitError} INPUT_LIMIT_EXCEEDED when a limit is exceeded.
  */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export function assertSafeJson(value: unknown, limits: Partial<JsonLimits> = {}): void {
   const l = { ...DEFAULT_JSON_LIMITS, ...limits };
   let keys = 0;
@@ -54,6 +56,11 @@ export function assertSafeJson(value: unknown, limits: Partial<JsonLimits> = {})
         throw new InputLimitError(`string longer than ${l.maxStringLength} at ${path || '/'}`, {
           details: { pointer: path, limit: 'maxStringLength' },
         });
+      }
+      // Signatures cover UTF-8, where every lone surrogate becomes U+FFFD:
+      // "\ud800" and "\udfff" would carry the same signature.
+      if (LONE_SURROGATE.test(v)) {
+        throw new UnsafeJsonError(`string with a lone surrogate at ${path || '/'}`, { details: { pointer: path } });
       }
       continue;
     }

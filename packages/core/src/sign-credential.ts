@@ -5,6 +5,7 @@ import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafePointers } from './pointers.js';
 import { assertSafeJson } from './safe-json.js';
+import { assertSdSafeValues } from './sd-value-guard.js';
 import { type CryptosuiteName, createDerivingSuite, createSigningSuite } from './suites.js';
 
 /** A JSON credential or presentation (plain JSON object). */
@@ -48,6 +49,7 @@ export interface SignCredentialOptions {
  */
 export async function signCredentialWithLibrary(options: SignCredentialOptions): Promise<JsonObject> {
   assertSafeJson(options.credential);
+  if (options.cryptosuite === 'ecdsa-sd-2023') assertSdSafeValues(options.credential);
   if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
   const suite = createSigningSuite({
     cryptosuite: options.cryptosuite,
@@ -81,6 +83,7 @@ export async function deriveCredential(options: {
   documentLoader: DocumentLoader;
 }): Promise<JsonObject> {
   assertSafeJson(options.credential);
+  assertSdSafeValues(options.credential);
   assertSafePointers(options.selectivePointers);
   try {
     return await vc.derive({

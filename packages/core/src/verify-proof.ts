@@ -5,6 +5,7 @@ import { ProofVerificationError, type VneidError } from './errors.js';
 import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafeJson, type JsonLimits } from './safe-json.js';
+import { assertSdSafeValues } from './sd-value-guard.js';
 import type { JsonObject } from './sign-credential.js';
 import { createVerifyingSuites } from './suites.js';
 
@@ -98,6 +99,8 @@ export async function verifyCredentialProofWithLibrary(
   const { credential, documentLoader, bindIssuer = true } = options;
   try {
     assertSafeJson(credential, options.limits);
+    const proof = credential.proof as JsonObject | undefined;
+    if (proof && typeof proof === 'object' && proof.cryptosuite === 'ecdsa-sd-2023') assertSdSafeValues(credential);
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
