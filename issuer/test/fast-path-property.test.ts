@@ -546,13 +546,18 @@ for (const suite of Object.keys(RDFC_SUITES) as RdfcSuite[]) {
     });
   });
 
-  test(`${suite}: a wrong cryptosuite name in the proof fails on both paths with PROOF_VERIFICATION_ERROR`, async (t) => {
+  test(`${suite}: a wrong cryptosuite name in the proof fails on both paths with PROOF_VERIFICATION_ERROR (UNSAFE_JSON when it names ecdsa-sd-2023 over a value that library would relabel)`, async (t) => {
     const { cases } = await signedCases[suite]();
     await inBatches(cases.slice(0, N_NEGATIVE), async (c) => {
       const name = WRONG_CRYPTOSUITES[suite][c.index % WRONG_CRYPTOSUITES[suite].length] as string;
       const credential = { ...c.fast, proof: { ...(c.fast.proof as JsonObject), cryptosuite: name } };
+      // Named as ecdsa-sd-2023, a value the sd library would relabel is refused before any proof work.
+      const expected =
+        name === 'ecdsa-sd-2023' && /_:|urn:bnid:/.test(JSON.stringify(c.fast.credentialSubject))
+          ? { verified: false as const, code: 'UNSAFE_JSON' as const }
+          : PROOF_FAILS;
       await inCase(t, c.label, credential, () =>
-        assertSameVerdict(t, credential, PROOF_FAILS, `cryptosuite ${JSON.stringify(name)}; ${c.label}`),
+        assertSameVerdict(t, credential, expected, `cryptosuite ${JSON.stringify(name)}; ${c.label}`),
       );
     });
   });
