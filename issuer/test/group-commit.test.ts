@@ -77,7 +77,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 
 function writeFailure(t: import('ava').ExecutionContext, error: unknown, reason: string, label: string) {
   t.true(error instanceof VneidError, label);
-  t.is((error as VneidError).code, 'INTERNAL_ERROR', label);
+  t.is((error as VneidError).code, 'STORAGE_WRITE_FAILED', label);
   t.is((error as VneidError).details?.reason, reason, label);
 }
 
@@ -160,7 +160,7 @@ test('a lone issue is written at once in its own synced batch, without waiting f
   }
 });
 
-test('a batch that fails rejects every caller in it with INTERNAL_ERROR (write-failed) and every later write; nothing acknowledged is lost and the audit log still verifies after a reopen', async (t) => {
+test('a batch that fails rejects every caller in it with STORAGE_WRITE_FAILED (write-failed) and every later write; nothing acknowledged is lost and the audit log still verifies after a reopen', async (t) => {
   const dir = await tempDir();
   t.teardown(() => removeDir(dir));
   const N = 12;

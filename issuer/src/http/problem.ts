@@ -28,6 +28,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   KEY_RETIRED: 503,
   KEYSTORE_LOCKED: 503,
   DATABASE_LOCKED: 503,
+  STORAGE_WRITE_FAILED: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {

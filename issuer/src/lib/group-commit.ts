@@ -10,17 +10,14 @@ export type StorageWriteFailure = 'write-failed' | 'writes-stopped';
 /**
  * A durable write failed, or the writer stopped after one; nothing more is
  * written until the issuer is reopened.
- *
- * The code is `INTERNAL_ERROR` (HTTP 500) because `ErrorCode` has no
- * storage-failure code yet and codes never change meaning; `details.reason`
- * tells the two cases apart. A dedicated code (e.g. `STORAGE_WRITE_FAILED`,
- * 503) belongs in `@vneid/core` and would replace it here.
+ * Code `STORAGE_WRITE_FAILED` (HTTP 503); `details.reason` tells the two
+ * cases apart.
  */
 export class StorageWriteError extends VneidError {
   declare readonly details: { reason: StorageWriteFailure };
   constructor(reason: StorageWriteFailure, options: { cause?: unknown } = {}) {
     super(
-      'INTERNAL_ERROR',
+      'STORAGE_WRITE_FAILED',
       reason === 'write-failed'
         ? 'the issuer database could not durably write this change; the issuer refuses further writes until it is reopened'
         : 'an earlier write to the issuer database failed; the issuer refuses further writes until it is reopened',
