@@ -18,10 +18,11 @@ import { entries, type IssuerDb, openIssuerDb } from './lib/db.js';
 import { StorageWriteError } from './lib/group-commit.js';
 import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
 import { requireMinistry } from './lib/keys.js';
-import { didDocumentOf, issuerLoader } from './lib/loader.js';
+import { didDocumentOf, issuerLoader, typeContexts } from './lib/loader.js';
 import { createMutex } from './lib/mutex.js';
 import { currentSignedList, type SignedList } from './lib/status-lists.js';
 import type { IssuanceRecord, KeyRecord, MinistryRecord } from './lib/types.js';
+import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
 import { type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
@@ -43,6 +44,13 @@ export interface CreateIssuerOptions {
   statusListLength?: number;
   /** Allocations after which a list is closed and a new one opened; default half the length. */
   maxAllocationsPerList?: number;
+  /**
+   * Worker threads that sign for this issuer's whole life (issue and
+   * issueBatch), so a service uses its spare cores and its event loop stays
+   * free while an ecdsa-sd-2023 proof is computed. Default 0: sign in the
+   * calling thread (libraries, tests, CLIs); batches then start their own.
+   */
+  signingWorkers?: number;
 }
 
 /** The issuer: ministries, keys, issuance, status and audit over one LevelDB. */
@@ -160,11 +168,17 @@ export async function openIssuer(
     lock: createMutex(),
     closed: false,
   };
+  const signingWorkers = options.signingWorkers ?? 0;
+  if (!Number.isInteger(signingWorkers) || signingWorkers < 0 || signingWorkers > 64) {
+    await db.root.close();
+    throw new TypeError('signingWorkers must be an integer from 0 to 64');
+  }
   try {
     for (const [slug, m] of await entries<MinistryRecord>(db.ministries)) ctx.ministries.set(slug, m);
     await loadLists(ctx);
     ctx.auditChainKey = await auditChainKey(db, options.passphrase);
     ctx.auditHead = await loadAuditHead(ctx);
+    if (signingWorkers > 0) ctx.signingPool = createSigningPool(signingWorkers, typeContexts());
   } catch (error) {
     await db.root.close();
     throw error;
@@ -221,6 +235,7 @@ export async function openIssuer(
       // Let in-flight sections queue their writes, and the writer sync them, before the handle goes.
       await ctx.lock(async () => undefined);
       await db.writer.drain();
+      await ctx.signingPool?.close();
       await db.root.close();
     },
   };

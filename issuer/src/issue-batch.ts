@@ -1,5 +1,5 @@
 import { type ErrorCode, type JsonObject, toVneidError } from '@vneid/core';
-import { localSigner } from './issue.js';
+import { defaultSigner } from './issue.js';
 import type { IssuerContext } from './lib/context.js';
 import { type IssueRequest, issuePrepared, prepareOrRefuse, type Signer } from './lib/issue-core.js';
 import { typeContexts } from './lib/loader.js';
@@ -20,6 +20,12 @@ export interface BatchProgress {
 
 export interface IssueBatchOptions {
   onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Signing threads started for this batch when it has at least
+   * {@link WORKER_BATCH_THRESHOLD} items and the issuer keeps none of its
+   * own (`signingWorkers`); default 2, 0 signs in the calling thread.
+   */
+  workers?: number;
 }
 
 /** Batches of at least this many items sign in worker threads. */
@@ -30,9 +36,10 @@ const IN_FLIGHT = 8;
 
 /**
  * Issues many credentials; a bad item fails alone. Every item is validated,
- * allocated and recorded in the main thread exactly as {@link issue} does;
- * from {@link WORKER_BATCH_THRESHOLD} items the signing itself runs in two
- * worker threads. Results are in request order.
+ * allocated and recorded in the main thread exactly as {@link issue} does.
+ * Signing runs in the issuer's own signing threads when it keeps them
+ * (`signingWorkers`), else from {@link WORKER_BATCH_THRESHOLD} items in
+ * `workers` threads started for the batch. Results are in request order.
  *
  * @example
  * const results = await issuer.issueBatch(requests, { onProgress: (p) => bar.update(p.done) });
@@ -46,8 +53,14 @@ export async function issueBatch(
   if (!Array.isArray(requests)) throw new TypeError('requests must be an array');
   const total = requests.length;
   const results: BatchResult[] = new Array(total);
-  const pool = total >= WORKER_BATCH_THRESHOLD ? createSigningPool(WORKERS, typeContexts()) : undefined;
-  const sign: Signer = pool ? (job, key) => pool.sign(job, key.export({ includeSecret: true })) : localSigner(ctx);
+  const workers = options.workers ?? WORKERS;
+  if (!Number.isInteger(workers) || workers < 0 || workers > 64)
+    throw new TypeError('workers must be an integer from 0 to 64');
+  const pool =
+    !ctx.signingPool && workers > 0 && total >= WORKER_BATCH_THRESHOLD
+      ? createSigningPool(workers, typeContexts())
+      : undefined;
+  const sign: Signer = pool ? (job, key) => pool.sign(job, key.export({ includeSecret: true })) : defaultSigner(ctx);
   let next = 0;
   let succeeded = 0;
   let failed = 0;

@@ -9,6 +9,12 @@ export function localSigner(ctx: IssuerContext): Signer {
   return (job, key) => signWithKey(job, key, issuerLoader(ctx));
 }
 
+/** The issuer's own signing threads when it has them, else the calling thread. */
+export function defaultSigner(ctx: IssuerContext): Signer {
+  const pool = ctx.signingPool;
+  return pool ? (job, key) => pool.sign(job, key.export({ includeSecret: true })) : localSigner(ctx);
+}
+
 /**
  * Issues one credential of a registered type: validates the request (the
  * subject against its JSON Schema, the ministry's authorisation by role),
@@ -26,5 +32,5 @@ export function localSigner(ctx: IssuerContext): Signer {
  * @see https://www.w3.org/TR/vc-data-model-2.0/
  */
 export async function issue(ctx: IssuerContext, request: IssueRequest): Promise<JsonObject> {
-  return issuePrepared(ctx, await prepareOrRefuse(ctx, request), localSigner(ctx));
+  return issuePrepared(ctx, await prepareOrRefuse(ctx, request), defaultSigner(ctx));
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -34,7 +35,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     );
     passphrase = DEV_PASSPHRASE;
   }
-  const issuer = await createIssuer({ dataDir, passphrase, baseUrl });
+  // Sign in worker threads so the event loop keeps answering while ecdsa-sd-2023 proofs are computed.
+  const signingWorkers = Number(env.VNEID_SIGNING_WORKERS ?? Math.min(availableParallelism(), 4));
+  const issuer = await createIssuer({ dataDir, passphrase, baseUrl, signingWorkers });
   let printed: Array<{ ministry: string; apiKey: string }> = [];
   if (fresh) printed = await bootstrapDev(issuer, dataDir);
   const apiKeys = JSON.parse(readFileSync(resolve(dataDir, API_KEYS_FILE), 'utf8')) as ApiKeyEntry[];

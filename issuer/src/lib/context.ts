@@ -3,6 +3,7 @@ import type { KeyStore } from '../key-store.js';
 import type { AuditHead } from './audit.js';
 import type { IssuerDb } from './db.js';
 import type { MinistryRecord, StatusListMeta } from './types.js';
+import type { SigningPool } from './worker-pool.js';
 
 /** In-memory allocation state of one status list (rebuilt from the `alloc` sublevel on open). */
 export interface ListState {
@@ -33,6 +34,8 @@ export interface IssuerContext {
   auditChainKey: Buffer;
   /** Decrypted signing keys by key id (only keys that may still sign). */
   keyCache: Map<string, KeyPair>;
+  /** Signing threads kept for the issuer's life (`signingWorkers`), if any. */
+  signingPool?: SigningPool;
   lock: <T>(section: () => Promise<T>) => Promise<T>;
   closed: boolean;
 }
