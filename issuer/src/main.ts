@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixtures } from '@vneid/schemas';

@@ -107,7 +107,7 @@ export async function verifyRdfcFast(options: {
     }
   }
   const method = await load(documentLoader, proof.verificationMethod as string);
-  if (!method || method.type !== 'Multikey' || typeof method.id !== 'string') return false;
+  if (method?.type !== 'Multikey' || typeof method.id !== 'string') return false;
   if (method['@context'] !== MULTIKEY_V1_CONTEXT_URL || typeof method.controller !== 'string') return false;
   const publicKey = nodePublicKey(method.publicKeyMultibase);
   if (!publicKey || publicKey.keyType !== keyType) return false;
