@@ -1,17 +1,22 @@
-// `pnpm bench` (`pnpm bench -- --quick` for short runs): every figure beside
-// the plain-library baseline and the raw node:crypto primitive, measured in
-// the same run on the same input; results in benchmark/results/latest.json.
+// `pnpm bench` (`pnpm bench -- --quick` for short runs) builds the packages
+// and this folder, then runs benchmark/dist/index.js with plain node: the
+// product as it ships. Every figure beside the plain-library baseline and the
+// raw node:crypto primitive, measured in the same run on the same input;
+// results in benchmark/results/latest.json.
 import { loadavg } from 'node:os';
-import { bulkFigures, measureBulk } from './bulk.js';
+import { bulkFigures, measureBulk, type SuiteBaseline } from './bulk.js';
+import type { Figure } from './figures.js';
 import { httpFigures, measureHttp } from './http.js';
 import { buildInput, TYPE } from './input.js';
-import { describeMachine, machineLine } from './machine.js';
+import { SERVICE_SIGNING_WORKERS } from './issuers.js';
+import { describeMachine, type Machine, machineLine } from './machine.js';
 import { timeTasks } from './measure.js';
 import { measureMemory, memoryFigure } from './memory.js';
 import { operations } from './operations.js';
 import { type RunOptions, runOptions } from './options.js';
 import { printReport } from './report.js';
 import { type RunResults, readLatest, writeResults } from './results.js';
+import { runtimeLine } from './runtime.js';
 import { countStatements, sdTargetNote } from './sd-statements.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
@@ -19,16 +24,18 @@ import { buildWorld } from './world.js';
 
 const started = performance.now();
 let options: RunOptions;
+let machine: Machine;
 try {
   options = runOptions(process.argv.slice(2));
+  machine = describeMachine();
 } catch (error) {
   console.error((error as Error).message);
   process.exit(2);
 }
-const machine = describeMachine();
 const log = (line: string) => console.error(line);
 log(
-  `${machineLine(machine)}\nMode: ${options.quick ? 'quick' : 'full'}. Building the input and the issuer → wallet → verifier chain…`,
+  `${machineLine(machine)}\n${runtimeLine(machine.runtime)}\n` +
+    `Mode: ${options.quick ? 'quick' : 'full'}. Building the input and the issuer → wallet → verifier chain…`,
 );
 
 const input = await buildInput();
@@ -40,20 +47,45 @@ try {
   log(`Timing ${ops.length} operations (${TYPE}, ${input.claims} claims) and their baselines…`);
   const stats = await timeTasks(tasksOf(ops), options, log);
   const figures = figuresOf(ops, stats);
-  const sd = figures.find((f) => f.key === 'issue.sd');
-  if (!sd?.library) throw new Error('no library figure for ecdsa-sd-2023 issuance');
-  sd.notes = [...(sd.notes ?? []), sdTargetNote(statements)];
-  // The service signs ecdsa-sd-2023 by default: its throughput is compared with the library signing that suite.
-  const baselines = { librarySdPerSecond: 1000 / sd.library.value, rawP256SignPerSecond: rawRate(stats, 'P-256 sign') };
+  const libraryFigure = (key: string): Figure & { library: NonNullable<Figure['library']> } => {
+    const f = figures.find((x) => x.key === key);
+    if (!f?.library) throw new Error(`no library figure for ${key}`);
+    return f as Figure & { library: NonNullable<Figure['library']> };
+  };
+  const sdFigure = libraryFigure('issue.sd');
+  sdFigure.notes = [...(sdFigure.notes ?? []), sdTargetNote(statements)];
+  // Bulk and HTTP rates are compared with the library signing the same suite in one thread.
+  const sd: SuiteBaseline = {
+    suite: 'ecdsa-sd-2023',
+    libraryPerSecond: 1000 / sdFigure.library.value,
+    raw: 'P-256 sign',
+    rawPerSecond: rawRate(stats, 'P-256 sign'),
+  };
+  const eddsa: SuiteBaseline = {
+    suite: 'eddsa-rdfc-2022',
+    libraryPerSecond: 1000 / libraryFigure('issue.eddsa').library.value,
+    raw: 'Ed25519 sign',
+    rawPerSecond: rawRate(stats, 'Ed25519 sign'),
+  };
+  const suites = [sd, eddsa];
 
-  log(`Bulk issuance, ${options.bulkItems} cards…`);
-  const bulk = await measureBulk(world.issuer, options.bulkItems);
-  log(`HTTP issuance, ${options.httpSeconds} s at ${options.httpConcurrency.join(', ')} connections…`);
-  const http = await measureHttp(world.issuer, options.httpConcurrency, options.httpSeconds);
+  log(`Bulk issuance, ${options.bulkItems} cards per configuration in ${options.bulkBatches} batches…`);
+  const bulk = await measureBulk(world.dir, options.bulkItems, options.bulkBatches);
+  log(
+    `HTTP issuance (${SERVICE_SIGNING_WORKERS} signing workers), ecdsa-sd-2023 and eddsa-rdfc-2022: ` +
+      `${options.httpSeconds} s at ${options.httpConcurrency.join(', ')} connections, ` +
+      `then 2 × ${options.httpRateSeconds} s at a fixed rate…`,
+  );
+  const http = await measureHttp(world.dir, {
+    suites,
+    levels: options.httpConcurrency,
+    seconds: options.httpSeconds,
+    rateSeconds: options.httpRateSeconds,
+  });
   log('Idle verifier memory (child processes)…');
   const memory = await measureMemory(world);
 
-  figures.push(...bulkFigures(bulk, baselines), ...httpFigures(http, baselines), memoryFigure(memory));
+  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory));
   results = {
     format: 1,
     date: new Date().toISOString(),
@@ -62,8 +94,8 @@ try {
     durationSeconds: (performance.now() - started) / 1000,
     loadAtEnd: loadavg()[0] as number,
     figures,
-    targets: evaluateTargets(figures, { statements, http, librarySdPerSecond: baselines.librarySdPerSecond }),
-    facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, baselines },
+    targets: evaluateTargets(figures, { statements, bulk, http, suites }),
+    facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, baselines: suites },
   };
 } finally {
   await world.close();

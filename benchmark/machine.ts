@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { describeRuntime, type Runtime } from './runtime.js';
 
 /** What the figures were measured on. */
 export interface Machine {
@@ -11,9 +12,13 @@ export interface Machine {
   commit: string;
   /** 1-minute load average when the run started: other work on the machine skews the milliseconds. */
   loadAtStart: number;
+  /** Absent in runs made before the benchmark measured the built packages. */
+  runtime?: Runtime;
 }
 
+/** @throws Error when the run would not measure the built packages under plain node. */
 export function describeMachine(): Machine {
+  const runtime = describeRuntime();
   const list = cpus();
   let commit = 'unknown';
   try {
@@ -28,6 +33,7 @@ export function describeMachine(): Machine {
     node: process.version,
     commit,
     loadAtStart: loadavg()[0] as number,
+    runtime,
   };
 }
 

@@ -1,29 +1,42 @@
 // Resident memory of an idle verifier process, beside a process that only
-// loads the plain library and a bare one, each a fresh child.
+// loads the plain library and a bare one, each a fresh child run by plain
+// node from the built files, as a verifier deployment would run. The same
+// verifier child from TypeScript sources under tsx is kept as a note.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Figure } from './figures.js';
+import { fromRoot } from './runtime.js';
 import type { World } from './world.js';
 
 const run = promisify(execFile);
-const ENTRY = fileURLToPath(new URL('./idle-process.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BUILT = fileURLToPath(new URL('./idle-process.js', import.meta.url));
+const SOURCE = fileURLToPath(new URL('../idle-process.ts', import.meta.url));
 const TSX = ['--import=tsx', '--conditions=source'];
 
 export interface MemoryResult {
-  /** MB, under tsx from the TypeScript sources. */
+  /** MB, plain node, built packages. */
   verifierIdle: number;
   verifierAfterVerify: number;
+  /** The file @vneid/verifier resolved to in that child. */
+  verifierModule: string;
   libraryIdle: number;
-  tsxBareIdle: number;
-  /** A bare `node` process, no loader. */
+  /** A bare `node` process: the idle entry with nothing loaded. */
   nodeBareIdle: number;
+  /** The verifier child from TypeScript sources under tsx (how runs before the built-package change measured it). */
+  tsxVerifierIdle: number;
 }
 
-async function child(args: string[]): Promise<Record<string, number>> {
-  const { stdout } = await run(process.execPath, args, { timeout: 60_000 });
+async function child(args: string[]): Promise<Record<string, number | string>> {
+  // An empty NODE_OPTIONS: the child is plain node whatever the parent's environment.
+  const { stdout } = await run(process.execPath, args, {
+    timeout: 60_000,
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
   return JSON.parse(stdout.trim().split('\n').pop() as string);
 }
 
@@ -41,37 +54,35 @@ export async function measureMemory(world: World): Promise<MemoryResult> {
       credential: world.issuedEddsa[0],
     }),
   );
-  const verifier = await child([...TSX, ENTRY, 'verifier', configPath]);
-  const library = await child([...TSX, ENTRY, 'library']);
-  const tsxBare = await child([...TSX, ENTRY, 'bare']);
-  const nodeBare = await child([
-    '-e',
-    'setTimeout(() => console.log(JSON.stringify({ idle: process.memoryUsage().rss / 2 ** 20 })), 1000)',
-  ]);
+  const verifier = await child([BUILT, 'verifier', configPath]);
+  const verifierModule = String(verifier.module);
+  if (!verifierModule.includes('/dist/')) throw new Error(`the plain-node verifier child loaded ${verifierModule}`);
+  const library = await child([BUILT, 'library']);
+  const bare = await child([BUILT, 'bare']);
+  const tsxVerifier = await child([...TSX, SOURCE, 'verifier', configPath]);
   return {
     verifierIdle: verifier.idle as number,
     verifierAfterVerify: verifier.afterVerify as number,
+    verifierModule: fromRoot(verifierModule),
     libraryIdle: library.idle as number,
-    tsxBareIdle: tsxBare.idle as number,
-    nodeBareIdle: nodeBare.idle as number,
+    nodeBareIdle: bare.idle as number,
+    tsxVerifierIdle: tsxVerifier.idle as number,
   };
 }
 
 export const RSS_TARGET_MB = 80;
 
 export function memoryFigure(m: MemoryResult): Figure {
-  const tsxOverhead = m.tsxBareIdle - m.nodeBareIdle;
   return {
     key: 'memory.verifier-idle',
-    name: 'RSS of an idle verifier process (verifier, trust bundle, opened status cache), under tsx',
+    name: 'RSS of an idle verifier process (verifier, trust bundle, opened status cache), plain node, built packages',
     unit: 'MB',
     ours: { value: m.verifierIdle },
-    library: { label: 'tsx + @digitalbazaar/vc loaded', value: m.libraryIdle },
-    raw: { label: 'tsx, nothing loaded', value: m.tsxBareIdle },
+    library: { label: 'plain node + @digitalbazaar/vc loaded', value: m.libraryIdle },
+    raw: { label: 'plain node, nothing loaded', value: m.nodeBareIdle },
     notes: [
-      `after verifying one credential: ${m.verifierAfterVerify.toFixed(1)} MB`,
-      `a bare node process: ${m.nodeBareIdle.toFixed(1)} MB, so tsx itself adds about ${tsxOverhead.toFixed(1)} MB`,
-      `without tsx (built dist) expect about ${(m.verifierIdle - tsxOverhead).toFixed(1)} MB idle (estimate, not measured)`,
+      `after verifying one credential: ${m.verifierAfterVerify.toFixed(1)} MB; @vneid/verifier loaded from ${m.verifierModule}`,
+      `the same child from TypeScript sources under tsx (how earlier runs measured it): ${m.tsxVerifierIdle.toFixed(1)} MB`,
     ],
   };
 }

@@ -10,11 +10,15 @@ export interface RunOptions {
   warmupMs: number;
   /** tinybench minimum samples per task. */
   minSamples: number;
-  /** Credentials per bulk-issuance run (at least the issuer's worker threshold, 32). */
+  /** Credentials per bulk configuration (at least the issuer's worker threshold, 32). */
   bulkItems: number;
-  /** Seconds of load per HTTP concurrency level. */
+  /** Batches those items are issued in, interleaved across the configurations. */
+  bulkBatches: number;
+  /** Seconds of load per HTTP concurrency level, per suite. */
   httpSeconds: number;
   httpConcurrency: readonly number[];
+  /** Seconds of each fixed-rate HTTP run (two per suite). */
+  httpRateSeconds: number;
 }
 
 /** Reads `--quick` from the command line (pnpm passes a lone `--` through; it is ignored). */
@@ -29,16 +33,20 @@ export function runOptions(argv: readonly string[]): RunOptions {
         warmupMs: 50,
         minSamples: 8,
         bulkItems: 48,
+        bulkBatches: 2,
         httpSeconds: 2,
         httpConcurrency: [1, 8, 32],
+        httpRateSeconds: 3,
       }
     : {
         quick,
         taskMs: 1500,
         warmupMs: 300,
         minSamples: 32,
-        bulkItems: 200,
-        httpSeconds: 10,
+        bulkItems: 300,
+        bulkBatches: 3,
+        httpSeconds: 8,
         httpConcurrency: [1, 8, 32],
+        httpRateSeconds: 12,
       };
 }

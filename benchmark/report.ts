@@ -3,6 +3,7 @@
 import { type Figure, improvement, rawMultiple, speedup, type Target } from './figures.js';
 import { loadLine, machineLine } from './machine.js';
 import type { RunResults } from './results.js';
+import { runtimeLine } from './runtime.js';
 
 function num(n: number): string {
   if (!Number.isFinite(n)) return String(n);
@@ -49,6 +50,7 @@ function change(f: Figure, previous: RunResults | undefined): string {
 export function printReport(results: RunResults, previous: RunResults | undefined, out = console.log): void {
   out('');
   out(machineLine(results.machine));
+  out(runtimeLine(results.machine.runtime));
   out(loadLine(results.machine, results.loadAtEnd));
   out(
     `Mode: ${results.mode}; ${results.date}; ${results.durationSeconds.toFixed(0)} s. ` +
@@ -61,6 +63,7 @@ export function printReport(results: RunResults, previous: RunResults | undefine
       previous.machine.cpu !== results.machine.cpu || previous.machine.cores !== results.machine.cores
         ? `on ${previous.machine.cpu} × ${previous.machine.cores}`
         : '',
+      previous.machine.runtime ? '' : 'from TypeScript sources under tsx, not the built packages',
     ].filter(Boolean);
     out(
       `Previous run: ${previous.date}, commit ${previous.machine.commit}${notes.length ? ` (${notes.join(', ')}: compare with care)` : ''}.`,

@@ -17,7 +17,8 @@ export interface RunResults {
   facts: Record<string, unknown>;
 }
 
-const DIR = fileURLToPath(new URL('./results/', import.meta.url));
+// This module runs from benchmark/dist/; the results live beside the sources.
+const DIR = fileURLToPath(new URL('../results/', import.meta.url));
 const LATEST = `${DIR}latest.json`;
 const PREVIOUS = `${DIR}previous.json`;
 
