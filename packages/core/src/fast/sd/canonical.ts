@@ -1,0 +1,59 @@
+import type { DocumentLoader } from '../../document-loader.js';
+import { canonicalizeDataset } from '../canonicalize-dataset.js';
+import { fillTemplate, valuesFit } from '../compile-template.js';
+import { canonicalNQuads } from '../compiled-nquads.js';
+import { describeShape } from '../document-shape.js';
+import { compiledNQuadsOf, templateFor, termsWithColon } from '../template-cache.js';
+
+/** RDFC-1.0 canonical N-Quads and how many blank nodes they label (`c14n0` … `c14n{n-1}`). */
+export interface CountedCanonical {
+  nquads: string;
+  blankNodes: number;
+}
+
+/**
+ * The canonical form of a document through its compiled template — the
+ * bytes canonizeFast returns — with the number of blank nodes the
+ * canonicalization labelled, which di-sd-primitives reads from
+ * rdf-canonize's `canonicalIdMap`. Filling a template adds no blank node
+ * and removes none (a repeated line keeps its twin, which names the same
+ * blank nodes), so that number is the template's.
+ * `undefined` when the shape has no template (yet): the caller asks the library.
+ */
+export async function canonicalThroughTemplate(
+  document: Record<string, unknown>,
+  documentLoader: DocumentLoader,
+): Promise<CountedCanonical | undefined> {
+  const shape = describeShape(document);
+  const template = await templateFor(document, shape, documentLoader);
+  if (!template) return undefined;
+  const terms = await termsWithColon(document['@context'], documentLoader);
+  if (!terms || !valuesFit(template, shape, terms)) return undefined;
+  const compiled = compiledNQuadsOf(template);
+  const nquads = canonicalNQuads(compiled, shape.slots) ?? (await canonicalizeDataset(fillTemplate(template, shape)));
+  return { nquads, blankNodes: compiled.linesOfBlank.size };
+}
+
+// di-sd-primitives' blank node pattern: it runs over whole lines, literals included.
+const BLANK_LABEL = /(_:([^\s]+))/g;
+
+/**
+ * di-sd-primitives' `labelReplacementCanonicalizeNQuads` after its
+ * canonicalization step, character for character: every `_:label` in a
+ * line (inside literals too) becomes `_:` + the new label of the canonical
+ * label, `_:undefined` when the label is not a canonical one or has no new
+ * label, and the lines are sorted by UTF-16 code units.
+ */
+export function relabelStatements(
+  canonical: CountedCanonical,
+  newLabelOf: (canonicalLabel: string) => string | undefined,
+): string[] {
+  const replacement = new Map<string, string | undefined>();
+  for (let i = 0; i < canonical.blankNodes; i++) replacement.set(`c14n${i}`, newLabelOf(`c14n${i}`));
+  const replace = (_match: string, _whole: string, label: string) => `_:${replacement.get(label)}`;
+  const lines = canonical.nquads.split('\n');
+  lines.pop();
+  const out = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) out[i] = `${lines[i]!.replace(BLANK_LABEL, replace)}\n`;
+  return out.sort();
+}

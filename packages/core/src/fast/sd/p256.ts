@@ -1,0 +1,47 @@
+import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+
+// SubjectPublicKeyInfo of a P-256 key with a compressed point (RFC 5480):
+// OpenSSL decompresses it and refuses an x with no point on the curve.
+const COMPRESSED_SPKI_PREFIX = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+const P256_MULTIKEY_HEADER = [0x80, 0x24];
+const P1363 = { dsaEncoding: 'ieee-p1363' } as const;
+const P256_ORDER = p256.Point.Fn.ORDER;
+
+/**
+ * The ephemeral key of an ecdsa-sd-2023 proof (a 35-byte P-256 Multikey:
+ * header 0x8024, compressed point) as a node:crypto key; `undefined` when
+ * it is not one. Not cached: each credential has its own.
+ */
+export function ephemeralPublicKey(multikey: Uint8Array): KeyObject | undefined {
+  if (multikey.length !== 35 || multikey[0] !== P256_MULTIKEY_HEADER[0] || multikey[1] !== P256_MULTIKEY_HEADER[1]) {
+    return undefined;
+  }
+  try {
+    return createPublicKey({
+      key: Buffer.concat([COMPRESSED_SPKI_PREFIX, multikey.subarray(2)]),
+      format: 'der',
+      type: 'spki',
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+/** ECDSA P-256 / SHA-256 over `data` with a raw r‖s signature, as WebCrypto verifies it (either S). */
+export function verifyP256(key: KeyObject, data: Uint8Array, signature: Uint8Array): boolean {
+  if (signature.length !== 64) return false;
+  return verify('sha256', data, { key, ...P1363 }, signature);
+}
+
+/** ECDSA P-256 / SHA-256, raw r‖s, normalised to low S (@noble/curves and many HSMs refuse high S). */
+export function signP256(key: KeyObject, data: Uint8Array): Uint8Array {
+  const signature = sign('sha256', data, { key, ...P1363 });
+  // s is the last 32 bytes; compare big-endian against n/2 without BigInt on the common path.
+  if (signature[32]! < 0x7f) return signature;
+  const parsed = p256.Signature.fromBytes(signature, 'compact');
+  if (!parsed.hasHighS()) return signature;
+  return new p256.Signature(parsed.r, P256_ORDER - parsed.s).toBytes('compact');
+}
+
+export const sha256 = (data: string | Uint8Array): Buffer => createHash('sha256').update(data).digest();

@@ -1,0 +1,109 @@
+// ecdsa-sd-2023 proof values (vc-di-ecdsa §3.5.2–3.5.7): a multibase
+// base64url string holding a 3-byte CBOR tag header and a CBOR array. The
+// parsers decode with the same cborg build and options as the cryptosuite
+// (proofValue.js), and accept only what the library would also decode to the
+// same values: canonical base64url, the same type checks. Anything else is
+// `undefined`, and the caller defers to the library.
+import { decode, encode } from 'cborg';
+
+const BASE_HEADER = [0xd9, 0x5d, 0x00];
+const DERIVED_HEADER = [0xd9, 0x5d, 0x01];
+
+// The cryptosuite's decoder also takes tag 64 (a typed Uint8Array) as bytes.
+const TAGS: Array<(inner: unknown) => unknown> = [];
+TAGS[64] = (inner) => inner;
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+export interface BaseProofValue {
+  baseSignature: Uint8Array;
+  /** The ephemeral key, as a P-256 Multikey (0x8024 header, compressed point): 35 bytes. */
+  publicKey: Uint8Array;
+  hmacKey: Uint8Array;
+  signatures: Uint8Array[];
+  mandatoryPointers: string[];
+}
+
+export interface DerivedProofValue {
+  baseSignature: Uint8Array;
+  publicKey: Uint8Array;
+  signatures: Uint8Array[];
+  /** Canonical label of the revealed document (`c14n3`) → HMAC label (`u…`), as the library decompresses it. */
+  labelMap: Map<string, string>;
+  mandatoryIndexes: number[];
+}
+
+/**
+ * Bytes of a `u…` value only when it is canonical base64url: base64url-universal
+ * also reads `+`, `/` and stray bits, Buffer skips junk; on canonical text they agree.
+ */
+function multibaseBytes(proofValue: unknown, header: number[]): Uint8Array | undefined {
+  if (typeof proofValue !== 'string' || proofValue[0] !== 'u') return undefined;
+  const text = proofValue.slice(1);
+  if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  if (bytes.toString('base64url') !== text) return undefined;
+  if (bytes.length < header.length || header.some((b, i) => bytes[i] !== b)) return undefined;
+  return bytes.subarray(header.length);
+}
+
+function decodePayload(payload: Uint8Array): unknown[] | undefined {
+  try {
+    const decoded = decode(payload, { useMaps: true, tags: TAGS });
+    return Array.isArray(decoded) ? decoded : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const isBytes = (value: unknown, length?: number): value is Uint8Array =>
+  value instanceof Uint8Array && (length === undefined || value.length === length);
+
+/** A derived proof value (`u2V0B…`), or `undefined` where the library would refuse it or might read it otherwise. */
+export function parseDerivedProofValue(proofValue: unknown): DerivedProofValue | undefined {
+  const payload = multibaseBytes(proofValue, DERIVED_HEADER);
+  const items = payload && decodePayload(payload);
+  if (!items) return undefined;
+  const [baseSignature, publicKey, signatures, compressed, mandatoryIndexes] = items;
+  if (!isBytes(baseSignature, 64) || !isBytes(publicKey, 35)) return undefined;
+  if (!Array.isArray(signatures) || !signatures.every((s) => isBytes(s))) return undefined;
+  if (!Array.isArray(mandatoryIndexes) || !mandatoryIndexes.every(Number.isInteger)) return undefined;
+  // The library iterates `.entries()`, which an array also has; only maps of integers to bytes are ours.
+  if (!(compressed instanceof Map)) return undefined;
+  const labelMap = new Map<string, string>();
+  for (const [key, value] of compressed) {
+    if (!Number.isInteger(key) || !isBytes(value)) return undefined;
+    labelMap.set(`c14n${key}`, `u${Buffer.from(value).toString('base64url')}`);
+  }
+  return { baseSignature, publicKey, signatures, labelMap, mandatoryIndexes };
+}
+
+/** A base proof value (`u2V0A…`), or `undefined` where the library would refuse it or might read it otherwise. */
+export function parseBaseProofValue(proofValue: unknown): BaseProofValue | undefined {
+  const payload = multibaseBytes(proofValue, BASE_HEADER);
+  const items = payload && decodePayload(payload);
+  if (!items) return undefined;
+  const [baseSignature, publicKey, hmacKey, signatures, mandatoryPointers] = items;
+  if (!isBytes(baseSignature, 64) || !isBytes(publicKey, 35) || !isBytes(hmacKey, 32)) return undefined;
+  if (!Array.isArray(signatures) || !signatures.every((s) => isBytes(s, 64))) return undefined;
+  if (!Array.isArray(mandatoryPointers) || !mandatoryPointers.every((p) => typeof p === 'string')) return undefined;
+  return { baseSignature, publicKey, hmacKey, signatures, mandatoryPointers };
+}
+
+/** The base proof value, encoded as the cryptosuite's serializeBaseProofValue does. */
+export function serializeBaseProofValue(value: BaseProofValue): string {
+  const { baseSignature, publicKey, hmacKey, signatures, mandatoryPointers } = value;
+  const cbor = encode([baseSignature, publicKey, hmacKey, signatures, mandatoryPointers]);
+  return `u${Buffer.concat([Buffer.from(BASE_HEADER), cbor]).toString('base64url')}`;
+}
+
+/** The derived proof value, encoded as the cryptosuite's serializeDisclosureProofValue does (label map compressed). */
+export function serializeDerivedProofValue(value: DerivedProofValue): string {
+  const compressed = new Map<number, Uint8Array>();
+  for (const [label, hmacLabel] of value.labelMap) {
+    compressed.set(Number.parseInt(label.slice(4), 10), Buffer.from(hmacLabel.slice(1), 'base64url'));
+  }
+  const { baseSignature, publicKey, signatures, mandatoryIndexes } = value;
+  const cbor = encode([baseSignature, publicKey, signatures, compressed, mandatoryIndexes]);
+  return `u${Buffer.concat([Buffer.from(DERIVED_HEADER), cbor]).toString('base64url')}`;
+}
