@@ -17,6 +17,7 @@ export const RDFC_SUITES: Readonly<Record<string, KeyType>> = {
 };
 
 const P256_ORDER = p256.Point.Fn.ORDER;
+const P256_HALF_ORDER = P256_ORDER >> 1n;
 
 /**
  * Signs like `vc.issue` with a DataIntegrityProof of an rdfc suite, without
@@ -208,8 +209,10 @@ function w3cDate(date: Date): string {
 }
 
 // node signs with either S; @noble/curves and many HSM verifiers reject high-S.
+// Plain BigInt on the 32-byte halves: parsing through noble costs more than the signature.
 function lowS(signature: Buffer): Buffer {
-  const parsed = p256.Signature.fromBytes(signature, 'compact');
-  if (!parsed.hasHighS()) return signature;
-  return Buffer.from(new p256.Signature(parsed.r, P256_ORDER - parsed.s).toBytes('compact'));
+  const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
+  if (s <= P256_HALF_ORDER) return signature;
+  const low = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
+  return Buffer.concat([signature.subarray(0, 32), low]);
 }
