@@ -22,7 +22,7 @@ const RANK = { skipped: 0, valid: 1, unknown: 2, invalid: 3 } as const;
 // Decoding inflates up to 2 MiB; a verifier checks the same few lists over
 // and over, so keep the last few decoded ones, keyed by their exact content.
 const decoded = new Map<string, BitstringStatusList>();
-function decode(entry: CachedStatusList): BitstringStatusList {
+function decode(entry: Readonly<CachedStatusList>): BitstringStatusList {
   const key = entry.encodedList;
   let list = decoded.get(key);
   if (!list) {
@@ -31,6 +31,23 @@ function decode(entry: CachedStatusList): BitstringStatusList {
     decoded.set(key, list);
   }
   return list;
+}
+
+// The cache hands out the same frozen entry until a sync replaces it: its
+// decoded list and parsed dates are worked out once per entry.
+interface PreparedList {
+  list: BitstringStatusList;
+  until: number | undefined;
+  from: number;
+}
+const prepared = new WeakMap<Readonly<CachedStatusList>, PreparedList>();
+function prepare(entry: Readonly<CachedStatusList>): PreparedList {
+  let ready = prepared.get(entry);
+  if (!ready) {
+    ready = { list: decode(entry), until: parseDateTime(entry.validUntil), from: parseDateTime(entry.validFrom) ?? 0 };
+    if (Object.isFrozen(entry)) prepared.set(entry, ready);
+  }
+  return ready;
 }
 
 /**
@@ -89,16 +106,17 @@ async function checkEntry(
     return { result: 'unknown', code: 'STATUS_UNKNOWN', detail: `status list ${url} is no longer vouched for` };
   }
   let bit: boolean;
+  let until: number | undefined;
+  let from: number;
   try {
-    const list = decode(held);
-    bit = list.getStatus(parseStatusListIndex(entry.statusListIndex, list.length));
+    const ready = prepare(held);
+    ({ until, from } = ready);
+    bit = ready.list.getStatus(parseStatusListIndex(entry.statusListIndex, ready.list.length));
   } catch (error) {
     const e = toVneidError(error, 'STATUS_VERIFICATION_ERROR', 'status entry cannot be read');
     return { result: 'invalid', code: e.code, detail: e.message };
   }
   if (bit && purpose === 'revocation') return { result: 'invalid', code: 'CREDENTIAL_REVOKED' };
-  const until = parseDateTime(held.validUntil);
-  const from = parseDateTime(held.validFrom) ?? 0;
   const stale =
     (until !== undefined && options.now >= until) ||
     (options.maxAgeSeconds !== undefined && options.now - from > options.maxAgeSeconds * 1000);
