@@ -4,8 +4,16 @@
 // library verifies and derives from.
 import { randomUUID } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
+import { p256 } from '@noble/curves/nist.js';
 import test from 'ava';
-import { parseDerivedProofValue, serializeDerivedProofValue } from '../src/fast/sd/proof-value.js';
+import { deriveSdFast } from '../src/fast/sd/derive.js';
+import {
+  parseBaseProofValue,
+  parseDerivedProofValue,
+  serializeBaseProofValue,
+  serializeDerivedProofValue,
+} from '../src/fast/sd/proof-value.js';
+import { signSdBaseFast } from '../src/fast/sd/sign-base.js';
 import { verifyDerivedSdFast } from '../src/fast/sd/verify-derived.js';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
@@ -421,4 +429,222 @@ test('changing any byte of a derived proof value: the fast path never accepts it
     checked++;
   }
   t.true(checked > 300);
+});
+
+/** A loader that counts what it is asked for: the library path loads contexts on every call, the fast path does not. */
+function countingLoader(): DocumentLoader & { calls: number } {
+  const inner = newLoader();
+  const loader = (async (url: string) => {
+    loader.calls++;
+    return inner(url);
+  }) as DocumentLoader & { calls: number };
+  loader.calls = 0;
+  return loader;
+}
+
+/** Runs `op` and tells whether it loaded any context (the library) or none (the fast path). */
+async function viaLibrary<T>(loader: { calls: number }, op: () => Promise<T>): Promise<{ value: T; library: boolean }> {
+  const before = loader.calls;
+  const value = await op();
+  return { value, library: loader.calls !== before };
+}
+
+for (const kind of TYPES) {
+  test(`${kind.type}: fast derivations equal the library's, byte for byte, and verify`, async (t) => {
+    const documentLoader = countingLoader();
+    const issuer = await generateKeyPair({ keyType: 'P-256' });
+    for (const selectivePointers of kind.selections) {
+      let fast = 0;
+      for (let i = 0; i < 6; i++) {
+        const holder = await generateKeyPair({ keyType: 'Ed25519' });
+        const base = await librarySigned(kind, issuer, documentLoader, holder.controller);
+        const expected = await deriveCredential({ credential: base, selectivePointers, documentLoader });
+        const { value, library } = await viaLibrary(documentLoader, () =>
+          deriveSdFast({ credential: base, selectivePointers, documentLoader }),
+        );
+        if (value === undefined) continue;
+        t.deepEqual(value, expected, `${selectivePointers} #${i}: same credential as the library`);
+        if (!library) fast++;
+      }
+      t.true(fast >= 2, `${selectivePointers}: the fast path derived (${fast} of 6)`);
+    }
+  });
+}
+
+test('fast-derived credentials verify with the plain library, fast, and through our library path', async (t) => {
+  const documentLoader = newLoader();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  const kind = TYPES[1]!;
+  const selectivePointers = ['/credentialSubject/licenceClasses/1/licenceClass', '/credentialSubject/fullName'];
+  let checked = 0;
+  for (let i = 0; i < 6; i++) {
+    const base = await librarySigned(kind, issuer, documentLoader);
+    const derived = await deriveSdFast({ credential: base, selectivePointers, documentLoader });
+    if (!derived || i < 3) continue;
+    t.true(await plainLibraryVerifies(derived, documentLoader));
+    t.true(await fastVerdict(derived, documentLoader));
+    checked++;
+  }
+  t.true(checked >= 2);
+});
+
+test('derivation the fast path leaves to the library: unknown pointers, pointers into strings, look-alike values', async (t) => {
+  const documentLoader = newLoader();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  const kind = TYPES[0]!;
+  // Teach the template and pointers first.
+  for (let i = 0; i < 4; i++) {
+    const base = await librarySigned(kind, issuer, documentLoader);
+    await deriveSdFast({ credential: base, selectivePointers: ['/credentialSubject/fullName'], documentLoader });
+  }
+  const base = await librarySigned(kind, issuer, documentLoader);
+  for (const pointers of [
+    ['/credentialSubject/nope'],
+    ['/credentialSubject/fullName/0'],
+    ['/credentialSubject/toString'],
+  ]) {
+    t.is(
+      await deriveSdFast({ credential: base, selectivePointers: pointers, documentLoader }),
+      undefined,
+      `${pointers}`,
+    );
+  }
+  const lookalike = await signCredentialWithLibrary({
+    credential: {
+      ...credentialOf(kind, issuer.controller, undefined),
+      credentialSubject: { ...kind.subject, sex: 'x _:b0' },
+    },
+    key: issuer,
+    cryptosuite: 'ecdsa-sd-2023',
+    documentLoader,
+    mandatoryPointers: ['/issuer'],
+  }).catch(() => undefined);
+  t.is(lookalike, undefined, 'our library path refuses look-alikes (sd-value-guard)');
+  const withProofSet = { ...base, proof: [base.proof] };
+  t.is(
+    await deriveSdFast({
+      credential: withProofSet,
+      selectivePointers: ['/credentialSubject/fullName'],
+      documentLoader,
+    }),
+    undefined,
+  );
+});
+
+test('derivations from a tampered base proof: the fast path gives the library’s result or defers', async (t) => {
+  const documentLoader = newLoader();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  const kind = TYPES[3]!;
+  const selectivePointers = ['/credentialSubject/initialHealthFacility'];
+  for (let i = 0; i < 4; i++) {
+    const base = await librarySigned(kind, issuer, documentLoader);
+    await deriveSdFast({ credential: base, selectivePointers, documentLoader });
+  }
+  const base = await librarySigned(kind, issuer, documentLoader);
+  const parsed = parseBaseProofValue(proofOf(base).proofValue)!;
+  const [s0, s1, ...rest] = parsed.signatures;
+  const tampered: Array<[string, JsonObject]> = [
+    [
+      'a disclosed claim changed',
+      {
+        ...base,
+        credentialSubject: { ...subjectOf(base), initialHealthFacility: { facilityCode: '01009', facilityName: 'X' } },
+      },
+    ],
+    [
+      'signatures swapped',
+      {
+        ...base,
+        proof: {
+          ...proofOf(base),
+          proofValue: serializeBaseProofValue({ ...parsed, signatures: [s1!, s0!, ...rest] }),
+        },
+      },
+    ],
+    [
+      'mandatory pointers changed',
+      {
+        ...base,
+        proof: { ...proofOf(base), proofValue: serializeBaseProofValue({ ...parsed, mandatoryPointers: ['/issuer'] }) },
+      },
+    ],
+  ];
+  for (const [name, credential] of tampered) {
+    const fast = await deriveSdFast({ credential, selectivePointers, documentLoader });
+    const library = await deriveCredential({ credential, selectivePointers, documentLoader }).catch(() => undefined);
+    if (fast !== undefined) t.deepEqual(fast, library, name);
+    if (library)
+      t.false(await plainLibraryVerifies(library, documentLoader), `${name}: the library's derivation fails`);
+  }
+});
+
+for (const kind of TYPES) {
+  test(`${kind.type}: fast base proofs derive and verify with the plain library`, async (t) => {
+    const documentLoader = countingLoader();
+    const issuer = await generateKeyPair({ keyType: 'P-256' });
+    let fast = 0;
+    for (let i = 0; i < 6; i++) {
+      const holder = await generateKeyPair({ keyType: 'Ed25519' });
+      const credential = credentialOf(kind, issuer.controller, holder.controller, 1000 + i);
+      const mandatoryPointers = mandatoryPointersFor(credential);
+      const { value: signed, library } = await viaLibrary(documentLoader, () =>
+        signSdBaseFast({ credential, key: issuer, documentLoader, mandatoryPointers, now: NOW }),
+      );
+      if (!signed) continue;
+      if (!library) fast++;
+      else continue;
+      t.is(proofOf(signed).created, '2026-03-01T08:00:00Z');
+      t.deepEqual(Object.keys(proofOf(signed)), [
+        'type',
+        'created',
+        'verificationMethod',
+        'cryptosuite',
+        'proofPurpose',
+        'proofValue',
+      ]);
+      const parsed = parseBaseProofValue(proofOf(signed).proofValue)!;
+      t.deepEqual(parsed.mandatoryPointers, mandatoryPointers);
+      for (const signature of [parsed.baseSignature, ...parsed.signatures]) {
+        t.false(p256.Signature.fromBytes(signature, 'compact').hasHighS(), 'low S');
+      }
+      for (const selectivePointers of kind.selections) {
+        const derived = await deriveCredential({ credential: signed, selectivePointers, documentLoader });
+        t.true(await plainLibraryVerifies(derived, documentLoader), `${selectivePointers}: library derive + verify`);
+        const ours = await deriveSdFast({ credential: signed, selectivePointers, documentLoader });
+        if (ours) t.deepEqual(ours, derived, 'our derivation equals the library’s');
+      }
+    }
+    t.true(fast >= 3, `the fast path signed ${fast} of 6`);
+  });
+}
+
+test('a fast base proof with nothing mandatory, and one whose credential the library refuses', async (t) => {
+  const documentLoader = newLoader();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  const kind = TYPES[2]!;
+  let fastSigned: JsonObject | undefined;
+  for (let i = 0; i < 4; i++) {
+    fastSigned = await signSdBaseFast({
+      credential: credentialOf(kind, issuer.controller, undefined, i),
+      key: issuer,
+      documentLoader,
+      mandatoryPointers: [],
+    });
+  }
+  const derived = await deriveCredential({
+    credential: fastSigned!,
+    // vc needs an issuer and validFrom: with nothing mandatory, the holder must disclose them.
+    selectivePointers: ['/issuer', '/validFrom', '/credentialSubject/degreeTitle'],
+    documentLoader,
+  });
+  t.true(await plainLibraryVerifies(derived, documentLoader));
+  const { validFrom: _, ...noValidFrom } = credentialOf(kind, issuer.controller, undefined);
+  await t.throwsAsync(
+    signSdBaseFast({ credential: { ...noValidFrom, validFrom: 'yesterday' }, key: issuer, documentLoader }),
+  );
+  const ed = await generateKeyPair({ keyType: 'Ed25519' });
+  t.is(
+    await signSdBaseFast({ credential: credentialOf(kind, ed.controller, undefined), key: ed, documentLoader }),
+    undefined,
+  );
 });

@@ -1,9 +1,6 @@
-import { createHash, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey, ECDH, type KeyObject, sign, verify } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 
-// SubjectPublicKeyInfo of a P-256 key with a compressed point (RFC 5480):
-// OpenSSL decompresses it and refuses an x with no point on the curve.
-const COMPRESSED_SPKI_PREFIX = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
 const P256_MULTIKEY_HEADER = [0x80, 0x24];
 const P1363 = { dsaEncoding: 'ieee-p1363' } as const;
 const P256_ORDER = p256.Point.Fn.ORDER;
@@ -18,11 +15,13 @@ export function ephemeralPublicKey(multikey: Uint8Array): KeyObject | undefined 
     return undefined;
   }
   try {
-    return createPublicKey({
-      key: Buffer.concat([COMPRESSED_SPKI_PREFIX, multikey.subarray(2)]),
-      format: 'der',
-      type: 'spki',
-    });
+    // OpenSSL's point decoding (EC_POINT_oct2point), as in the SPKI import
+    // ecdsa-multikey does through WebCrypto, refusing x ≥ p and x with no
+    // point on the curve; a JWK import of the result is ~40 µs cheaper than the SPKI one.
+    const point = ECDH.convertKey(multikey.subarray(2), 'prime256v1', undefined, undefined, 'uncompressed') as Buffer;
+    const x = point.subarray(1, 33).toString('base64url');
+    const y = point.subarray(33, 65).toString('base64url');
+    return createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' });
   } catch {
     return undefined;
   }

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import * as rdfCanonize from 'rdf-canonize';
+import { fillTemplate, type RdfTemplate } from '../compile-template.js';
+import type { CompiledNQuads } from '../compiled-nquads.js';
+import type { Slot } from '../document-shape.js';
+import { escapeIri, escapeLiteral, termText } from '../nquads-escape.js';
+import type { Quad, Term } from '../rdf-terms.js';
+
+/**
+ * The canonical form of a filled template, quad by quad: which canonical
+ * label each template blank node gets and which line each template quad
+ * becomes. di-sd-primitives needs both (it relabels canonical blank nodes
+ * and groups statements by where they come from), which the plain
+ * canonical string does not tell.
+ */
+export interface LabelledCanonical {
+  /** Template blank node (`_:b3`) → canonical label (`c14n0`). */
+  labels: Map<string, string>;
+  /** Per template quad, its canonical N-Quad with `\n`; equal lines are one statement (jsonld never repeats a triple). */
+  lines: string[];
+  /** Two blank nodes tied on their first-degree hash (rdf-canonize labelled them). */
+  tied: boolean;
+  /** Two template quads became one line. */
+  repeated: boolean;
+}
+
+type Part = CompiledNQuads['lines'][number][number];
+
+/**
+ * RDFC-1.0 labels as in compiled-nquads.ts: first-degree hashes when they
+ * are unique (no N-degree step is needed then), else rdf-canonize in full
+ * on the deduplicated dataset with its `canonicalIdMap`.
+ */
+export async function labelledCanonical(
+  template: RdfTemplate,
+  compiled: CompiledNQuads,
+  slots: Slot[],
+): Promise<LabelledCanonical> {
+  const escaped: Array<string | undefined> = new Array(slots.length);
+  const { lines } = compiled;
+  const dropped = repeatedLines(compiled, slots, escaped);
+  let labels = firstDegreeLabels(compiled, slots, escaped, dropped);
+  const tied = !labels;
+  if (!labels) {
+    const quads = fillTemplate(template, { key: '', slots });
+    const unique = quads.filter((_, i) => !dropped.has(i));
+    const canonicalIdMap = new Map<string, string>();
+    await rdfCanonize.canonize(unique, { algorithm: 'RDFC-1.0', canonicalIdMap });
+    labels = canonicalIdMap;
+  }
+  const out = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) out[i] = render(lines[i]!, slots, escaped, labels);
+  return { labels, lines: out, tied, repeated: dropped.size > 0 };
+}
+
+// Lines equal to an earlier one once filled in: not in jsonld's dataset.
+// Every line is compared, not only compiled.mayRepeat's groups: a slot's
+// line can also equal a fixed one (a `@vocab` value spelled once as a term
+// and once as its IRI), which those groups miss.
+function repeatedLines(compiled: CompiledNQuads, slots: Slot[], escaped: Array<string | undefined>): Set<number> {
+  const dropped = new Set<number>();
+  const seen = new Set<string>();
+  for (let i = 0; i < compiled.lines.length; i++) {
+    const line = render(compiled.lines[i]!, slots, escaped, undefined);
+    if (seen.has(line)) dropped.add(i);
+    else seen.add(line);
+  }
+  return dropped;
+}
+
+function firstDegreeLabels(
+  compiled: CompiledNQuads,
+  slots: Slot[],
+  escaped: Array<string | undefined>,
+  dropped: Set<number>,
+): Map<string, string> | undefined {
+  const labels = new Map<string, string>();
+  if (compiled.linesOfBlank.size === 1) {
+    // A lone blank node is c14n0 whatever its hash: hashes only order blank nodes.
+    labels.set(compiled.linesOfBlank.keys().next().value!, 'c14n0');
+    return labels;
+  }
+  const byHash = new Map<string, string>();
+  for (const [blank, indexes] of compiled.linesOfBlank) {
+    const own: string[] = [];
+    for (const i of indexes) {
+      if (!dropped.has(i)) own.push(render(compiled.lines[i]!, slots, escaped, blank));
+    }
+    const hash = createHash('sha256').update(own.sort().join(''), 'utf8').digest('hex');
+    if (byHash.has(hash)) return undefined;
+    byHash.set(hash, blank);
+  }
+  let counter = 0;
+  for (const hash of [...byHash.keys()].sort()) labels.set(byHash.get(hash)!, `c14n${counter++}`);
+  return labels;
+}
+
+/** One line; blank nodes as `_:a`/`_:z` relative to `labels` when it is a string (first-degree hashing), else by the map. */
+function render(
+  parts: Part[],
+  slots: Slot[],
+  escaped: Array<string | undefined>,
+  labels: Map<string, string> | string | undefined,
+): string {
+  let line = '';
+  for (const part of parts) {
+    if (typeof part === 'string') line += part;
+    else if ('blank' in part) {
+      const label =
+        labels === undefined
+          ? part.blank
+          : typeof labels === 'string'
+            ? part.blank === labels
+              ? 'a'
+              : 'z'
+            : labels.get(part.blank)!;
+      line += `_:${label}`;
+    } else {
+      let text = escaped[part.slot];
+      if (text === undefined) {
+        const slot = slots[part.slot]!;
+        const value = slot.value.slice(slot.prefix.length);
+        text = part.iri ? escapeIri(value) : escapeLiteral(value);
+        escaped[part.slot] = text;
+      }
+      line += text;
+    }
+  }
+  return line;
+}
+
+/** Whether any fixed text of the compiled lines (IRIs and literals from contexts, verbatim values) contains `text`. */
+export function fixedTextContains(compiled: CompiledNQuads, text: string): boolean {
+  for (const parts of compiled.lines) {
+    for (const part of parts) if (typeof part === 'string' && part.includes(text)) return true;
+  }
+  return false;
+}
+
+/**
+ * RDFC-1.0 labels of a dataset given as quads (repeated quads ignored):
+ * first-degree hashes when they are unique, else rdf-canonize's `canonicalIdMap`.
+ * Keys are the quads' blank node values.
+ */
+export async function labelsOfQuads(quads: Quad[]): Promise<Map<string, string>> {
+  const seen = new Set<string>();
+  const unique: Quad[] = [];
+  for (const quad of quads) {
+    const line = quadLine(quad, undefined);
+    if (!seen.has(line)) {
+      seen.add(line);
+      unique.push(quad);
+    }
+  }
+  const quadsOfBlank = new Map<string, Quad[]>();
+  for (const quad of unique) {
+    for (const term of [quad.subject, quad.object, quad.graph]) {
+      if (term.termType !== 'BlankNode') continue;
+      const list = quadsOfBlank.get(term.value);
+      if (!list) quadsOfBlank.set(term.value, [quad]);
+      else if (list.at(-1) !== quad) list.push(quad);
+    }
+  }
+  const labels = new Map<string, string>();
+  if (quadsOfBlank.size === 1) {
+    labels.set(quadsOfBlank.keys().next().value!, 'c14n0');
+    return labels;
+  }
+  const byHash = new Map<string, string>();
+  for (const [blank, own] of quadsOfBlank) {
+    const text = own
+      .map((quad) => quadLine(quad, blank))
+      .sort()
+      .join('');
+    const hash = createHash('sha256').update(text, 'utf8').digest('hex');
+    if (byHash.has(hash)) {
+      const canonicalIdMap = new Map<string, string>();
+      await rdfCanonize.canonize(unique, { algorithm: 'RDFC-1.0', canonicalIdMap });
+      return canonicalIdMap;
+    }
+    byHash.set(hash, blank);
+  }
+  let counter = 0;
+  for (const hash of [...byHash.keys()].sort()) labels.set(byHash.get(hash)!, `c14n${counter++}`);
+  return labels;
+}
+
+/** An N-Quad; blank nodes as themselves, or `_:a`/`_:z` relative to `hashing`. */
+function quadLine(quad: Quad, hashing: string | undefined): string {
+  const text = (term: Term) =>
+    term.termType !== 'BlankNode'
+      ? termText(term)
+      : hashing === undefined
+        ? `_:${term.value}`
+        : term.value === hashing
+          ? '_:a'
+          : '_:z';
+  const graph = quad.graph.termType === 'DefaultGraph' ? '' : ` ${text(quad.graph)}`;
+  return `${text(quad.subject)} ${text(quad.predicate)} ${text(quad.object)}${graph} .\n`;
+}
