@@ -3,6 +3,7 @@ import jsigs from 'jsonld-signatures';
 import type { DocumentLoader } from './document-loader.js';
 import { ProofVerificationError, type VneidError } from './errors.js';
 import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
+import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafeJson, type JsonLimits } from './safe-json.js';
 import { assertSdSafeValues } from './sd-value-guard.js';
@@ -55,15 +56,19 @@ export function singleProof(document: JsonObject): JsonObject | VneidError {
 export async function verifyCredentialProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
   const { credential, documentLoader, bindIssuer = true } = options;
   const proof = credential?.proof as JsonObject | undefined;
-  if (proof && typeof proof === 'object' && !Array.isArray(proof) && RDFC_SUITES[proof.cryptosuite as string]) {
+  const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
+  const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
+  if (sd || RDFC_SUITES[suite as string]) {
     try {
       assertSafeJson(credential, options.limits);
+      if (sd) assertSdSafeValues(credential);
     } catch (error) {
       return { verified: false, error: error as VneidError };
     }
     // Only ever a yes: every other answer comes from the library below.
-    const accepted = await verifyRdfcFast({ credential, documentLoader, bindIssuer, now: insideWindowOf(credential) });
-    if (accepted) return { verified: true, verificationMethod: proof.verificationMethod as string };
+    const fast = { credential, documentLoader, bindIssuer, now: insideWindowOf(credential) };
+    const accepted = sd ? await verifyDerivedSdFast(fast) : await verifyRdfcFast(fast);
+    if (accepted) return { verified: true, verificationMethod: proof?.verificationMethod as string };
   }
   return verifyCredentialProofWithLibrary(options);
 }
