@@ -2,17 +2,21 @@
 // in for: derived proofs it accepts, the library accepts; everything the
 // library refuses, it refuses (or defers); proofs it makes, the plain
 // library verifies and derives from.
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
 import test from 'ava';
+import { encode } from 'cborg';
+import { canonicalThroughLibrary, canonicalThroughTemplate } from '../src/fast/sd/canonical.js';
 import { deriveSdFast } from '../src/fast/sd/derive.js';
+import { ephemeralPublicKey, signP256, verifyP256 } from '../src/fast/sd/p256.js';
 import {
   parseBaseProofValue,
   parseDerivedProofValue,
   serializeBaseProofValue,
   serializeDerivedProofValue,
 } from '../src/fast/sd/proof-value.js';
+import { selectJsonLd } from '../src/fast/sd/select-json.js';
 import { signSdBaseFast } from '../src/fast/sd/sign-base.js';
 import { verifyDerivedSdFast } from '../src/fast/sd/verify-derived.js';
 import {
@@ -647,4 +651,145 @@ test('a fast base proof with nothing mandatory, and one whose credential the lib
     await signSdBaseFast({ credential: credentialOf(kind, ed.controller, undefined), key: ed, documentLoader }),
     undefined,
   );
+});
+
+// di-sd-primitives is not a dependency of core; the copy under src/fast/sd is checked against the original here.
+async function diSdPrimitives(): Promise<{
+  selectJsonLd(options: { document: JsonObject; pointers: string[] }): JsonObject | null;
+}> {
+  const suite = import.meta.resolve('@digitalbazaar/ecdsa-sd-2023-cryptosuite');
+  return import(new URL('../../di-sd-primitives/lib/index.js', suite).href);
+}
+
+test('selectJsonLd: our copy selects what di-sd-primitives selects', async (t) => {
+  const primitives = await diSdPrimitives();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  for (const kind of TYPES) {
+    for (const holder of ['did:example:holder', undefined]) {
+      const document = credentialOf(kind, issuer.controller, holder);
+      const mandatory = mandatoryPointersFor(document);
+      const pointerSets = [
+        ...kind.selections.map((s) => [...mandatory, ...s]),
+        ['/credentialStatus/1', '/type/0'],
+        ['/credentialSubject'],
+        ['/credentialStatus', '/credentialStatus/0/id'],
+      ];
+      for (const pointers of pointerSets) {
+        t.deepEqual(
+          selectJsonLd(document, pointers),
+          primitives.selectJsonLd({ document, pointers }),
+          `${kind.type} ${pointers}`,
+        );
+      }
+    }
+  }
+  t.is(selectJsonLd({}, []), null);
+});
+
+test('the canonical forms computed here equal rdf-canonize’s, blank node count included', async (t) => {
+  const EX = 'https://test.vneid.example/sd/v1';
+  const documentLoader = createDocumentLoader({
+    contexts: new Map([
+      [
+        EX,
+        {
+          '@context': {
+            '@protected': true,
+            ex: 'https://test.vneid.example/vocab#',
+            Card: 'ex:Card',
+            Thing: 'ex:Thing',
+            note: 'ex:note',
+            part: { '@id': 'ex:part' },
+            kind: { '@id': 'ex:kind', '@type': '@vocab' },
+            classes: { '@id': 'ex:classes', '@container': '@set' },
+          },
+        },
+      ],
+    ]),
+  });
+  const card = (subject: JsonObject) => ({
+    '@context': [CREDENTIALS_V2_CONTEXT_URL, EX],
+    type: ['VerifiableCredential', 'Card'],
+    issuer: 'did:example:issuer',
+    validFrom: '2026-01-01T00:00:00Z',
+    credentialSubject: subject,
+  });
+  const documents = [
+    card({ note: 'one blank node' }),
+    card({ id: 'did:example:holder', note: 'no blank node' }),
+    card({ part: [{ note: 'a' }, { note: 'b' }] }),
+    card({ part: [{ note: 'same' }, { note: 'same' }] }),
+    card({ classes: ['B', 'B', 'A'] }),
+    card({ kind: ['Thing', 'https://test.vneid.example/vocab#Thing'] }),
+    card({ kind: ['Thing', 'https://other.example/Thing'] }),
+    card({ part: { note: 'x', part: { note: 'y' } } }),
+  ];
+  for (const document of documents) {
+    const library = await canonicalThroughLibrary(document, documentLoader);
+    let templatedCount = 0;
+    for (let i = 0; i < 3; i++) {
+      const ours = await canonicalThroughTemplate(document, documentLoader);
+      if (!ours) continue;
+      templatedCount++;
+      t.deepEqual(ours, library, JSON.stringify(document.credentialSubject));
+    }
+    t.true(templatedCount >= 1, `templated: ${JSON.stringify(document.credentialSubject)}`);
+  }
+});
+
+test('ephemeral keys: accepted exactly when WebCrypto accepts the SPKI ecdsa-multikey builds', async (t) => {
+  const prefix = Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex');
+  const p = p256.Point.Fp.ORDER;
+  const candidates: Uint8Array[] = [];
+  for (let i = 0; i < 40; i++) {
+    const key = base58btc.decode((await generateKeyPair({ keyType: 'P-256' })).publicKeyMultibase);
+    candidates.push(key);
+    const flipped = Uint8Array.from(key);
+    flipped[10] = flipped[10]! ^ 0x01;
+    candidates.push(flipped);
+  }
+  const large = Buffer.from((p + 2n).toString(16).padStart(64, '0'), 'hex');
+  candidates.push(Uint8Array.from([0x80, 0x24, 0x02, ...large]), Uint8Array.from([0x80, 0x24, 0x04, ...large]));
+  candidates.push(Uint8Array.from([0x80, 0x24, 0x02, ...Buffer.alloc(32)]));
+  let accepted = 0;
+  for (const candidate of candidates) {
+    const ours = ephemeralPublicKey(candidate) !== undefined;
+    const webcrypto = await crypto.subtle
+      .importKey('spki', Buffer.concat([prefix, candidate.subarray(2)]), { name: 'ECDSA', namedCurve: 'P-256' }, true, [
+        'verify',
+      ])
+      .then(
+        () => true,
+        () => false,
+      );
+    t.is(ours, webcrypto, Buffer.from(candidate).toString('hex'));
+    if (ours) accepted++;
+  }
+  t.true(accepted >= 40 && accepted < candidates.length);
+});
+
+test('our CBOR encoding of base proof values is cborg’s, and our signatures are low-S', (t) => {
+  for (let i = 0; i < 200; i++) {
+    const bytes = (n: number) => Uint8Array.from(randomBytes(n));
+    const value = {
+      baseSignature: bytes(64),
+      publicKey: bytes(35),
+      hmacKey: bytes(32),
+      signatures: Array.from({ length: i % 40 === 39 ? 300 : i % 30 }, () => bytes(64)),
+      mandatoryPointers: ['/issuer', '/credentialSubject/tên', '/a~1b', 'x'.repeat(i * 3)].slice(0, i % 5),
+    };
+    const cborg = `u${Buffer.concat([
+      Buffer.from([0xd9, 0x5d, 0x00]),
+      encode([value.baseSignature, value.publicKey, value.hmacKey, value.signatures, value.mandatoryPointers]),
+    ]).toString('base64url')}`;
+    t.is(serializeBaseProofValue(value), cborg);
+    t.deepEqual(parseBaseProofValue(cborg), value);
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  for (let i = 0; i < 200; i++) {
+    const data = randomBytes(40);
+    const signature = signP256(privateKey, data);
+    t.false(p256.Signature.fromBytes(signature, 'compact').hasHighS());
+    t.true(verifyP256(publicKey, data, signature));
+  }
 });

@@ -38,7 +38,12 @@ export async function labelledCanonical(
 ): Promise<LabelledCanonical> {
   const escaped: Array<string | undefined> = new Array(slots.length);
   const { lines } = compiled;
-  const dropped = repeatedLines(compiled, slots, escaped);
+  const raw = new Array<string>(lines.length);
+  for (let i = 0; i < lines.length; i++) raw[i] = render(lines[i]!, slots, escaped, undefined);
+  const dropped = repeatedLines(raw);
+  if (compiled.linesOfBlank.size === 0) {
+    return { labels: new Map(), lines: raw, tied: false, repeated: dropped.size > 0 };
+  }
   let labels = firstDegreeLabels(compiled, slots, escaped, dropped);
   const tied = !labels;
   if (!labels) {
@@ -57,13 +62,12 @@ export async function labelledCanonical(
 // Every line is compared, not only compiled.mayRepeat's groups: a slot's
 // line can also equal a fixed one (a `@vocab` value spelled once as a term
 // and once as its IRI), which those groups miss.
-function repeatedLines(compiled: CompiledNQuads, slots: Slot[], escaped: Array<string | undefined>): Set<number> {
+function repeatedLines(raw: string[]): Set<number> {
   const dropped = new Set<number>();
   const seen = new Set<string>();
-  for (let i = 0; i < compiled.lines.length; i++) {
-    const line = render(compiled.lines[i]!, slots, escaped, undefined);
-    if (seen.has(line)) dropped.add(i);
-    else seen.add(line);
+  for (let i = 0; i < raw.length; i++) {
+    if (seen.has(raw[i]!)) dropped.add(i);
+    else seen.add(raw[i]!);
   }
   return dropped;
 }

@@ -4,6 +4,8 @@ import { p256 } from '@noble/curves/nist.js';
 const P256_MULTIKEY_HEADER = [0x80, 0x24];
 const P1363 = { dsaEncoding: 'ieee-p1363' } as const;
 const P256_ORDER = p256.Point.Fn.ORDER;
+const P256_ORDER_BYTES = Buffer.from(P256_ORDER.toString(16).padStart(64, '0'), 'hex');
+const P256_HALF_ORDER_BYTES = Buffer.from((P256_ORDER >> 1n).toString(16).padStart(64, '0'), 'hex');
 
 /**
  * The ephemeral key of an ecdsa-sd-2023 proof (a 35-byte P-256 Multikey:
@@ -36,11 +38,25 @@ export function verifyP256(key: KeyObject, data: Uint8Array, signature: Uint8Arr
 /** ECDSA P-256 / SHA-256, raw r‖s, normalised to low S (@noble/curves and many HSMs refuse high S). */
 export function signP256(key: KeyObject, data: Uint8Array): Uint8Array {
   const signature = sign('sha256', data, { key, ...P1363 });
-  // s is the last 32 bytes; compare big-endian against n/2 without BigInt on the common path.
-  if (signature[32]! < 0x7f) return signature;
-  const parsed = p256.Signature.fromBytes(signature, 'compact');
-  if (!parsed.hasHighS()) return signature;
-  return new p256.Signature(parsed.r, P256_ORDER - parsed.s).toBytes('compact');
+  if (!isHighS(signature)) return signature;
+  // s' = n − s, big-endian, byte by byte (no BigInt on the hot path).
+  let borrow = 0;
+  for (let i = 31; i >= 0; i--) {
+    const d = P256_ORDER_BYTES[i]! - signature[32 + i]! - borrow;
+    signature[32 + i] = d & 0xff;
+    borrow = d < 0 ? 1 : 0;
+  }
+  return signature;
+}
+
+/** Whether s (bytes 32–63) is above n/2. */
+export function isHighS(signature: Uint8Array): boolean {
+  for (let i = 0; i < 32; i++) {
+    const b = signature[32 + i]!;
+    const h = P256_HALF_ORDER_BYTES[i]!;
+    if (b !== h) return b > h;
+  }
+  return false;
 }
 
 export const sha256 = (data: string | Uint8Array): Buffer => createHash('sha256').update(data).digest();

@@ -1,7 +1,7 @@
 import type { DocumentLoader } from '../../document-loader.js';
 import type { CompiledNQuads } from '../compiled-nquads.js';
 import type { Templated } from './canonical.js';
-import { contextIris, iriValuesCompactToThemselves } from './compaction-guard.js';
+import { type ContextIris, contextIris, iriValuesCompactToThemselves } from './compaction-guard.js';
 import { fixedTextContains } from './labelled-canonical.js';
 import { parsePointer } from './select-json.js';
 
@@ -10,7 +10,6 @@ import { parsePointer } from './select-json.js';
 // the library groups them without running it.
 const LOOKALIKES = ['_:', 'urn:bnid:'];
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
-const fixedTextClean = new WeakMap<CompiledNQuads, boolean>();
 
 /**
  * Whether a plan learned on another document of the same template applies
@@ -23,21 +22,35 @@ export async function planApplies(
   t: Templated,
   documentLoader: DocumentLoader,
 ): Promise<boolean> {
-  const { shape, compiled } = t;
-  for (const text of LOOKALIKES) if (shape.key.includes(text)) return false;
+  const { shape } = t;
   for (const slot of shape.slots) {
     for (const text of LOOKALIKES) if (slot.value.includes(text)) return false;
   }
-  let clean = fixedTextClean.get(compiled);
-  if (clean === undefined) {
-    clean = !LOOKALIKES.some((text) => fixedTextContains(compiled, text));
-    fixedTextClean.set(compiled, clean);
-  }
-  if (!clean) return false;
-  // Embedded contexts are part of the shape but not read by contextIris.
-  if (shape.key.indexOf('8:@context') !== shape.key.lastIndexOf('8:@context')) return false;
-  const iris = await contextIris(document['@context'], documentLoader);
+  const iris = await templateFacts(document, t, documentLoader);
   return iris !== undefined && iriValuesCompactToThemselves(shape, iris);
+}
+
+// One template is one shape key (contexts included) under one loader: what
+// depends only on those is worked out once per template.
+const factsOf = new WeakMap<CompiledNQuads, Promise<ContextIris | undefined>>();
+
+function templateFacts(
+  document: Record<string, unknown>,
+  t: Templated,
+  documentLoader: DocumentLoader,
+): Promise<ContextIris | undefined> {
+  let facts = factsOf.get(t.compiled);
+  if (!facts) {
+    facts = (async () => {
+      const { shape, compiled } = t;
+      if (LOOKALIKES.some((text) => shape.key.includes(text) || fixedTextContains(compiled, text))) return undefined;
+      // Embedded contexts are part of the shape but not read by contextIris.
+      if (shape.key.indexOf('8:@context') !== shape.key.lastIndexOf('8:@context')) return undefined;
+      return contextIris(document['@context'], documentLoader);
+    })();
+    factsOf.set(t.compiled, facts);
+  }
+  return facts;
 }
 
 /**

@@ -62,7 +62,7 @@ export async function signSdBaseFast(options: {
   };
   const hmacKey = randomBytes(32);
   const [proofCanonical, labelled] = await Promise.all([
-    canonizeFast({ '@context': credential['@context'], ...proof }, documentLoader),
+    proofOptionsCanonical({ '@context': credential['@context'], ...proof }, documentLoader),
     labelledCanonical(t.template, t.compiled, t.shape.slots),
   ]);
   const { statements, statementOf } = hmacStatements(labelled, hmacKey);
@@ -88,6 +88,29 @@ function compressedMultikey(publicKey: KeyObject): Uint8Array {
   const yBytes = Buffer.from(y!, 'base64url');
   const parity = (yBytes[yBytes.length - 1]! & 1) === 1 ? 0x03 : 0x02;
   return Buffer.concat([P256_MULTIKEY_HEADER, Buffer.from([parity]), Buffer.from(x!, 'base64url')]);
+}
+
+const proofCanonicals = new WeakMap<DocumentLoader, Map<string, string>>();
+
+/**
+ * The canonical proof options, kept per loader for the last few option
+ * sets: an issuer signs many credentials with one key, one context and one
+ * `created` second, and equal JSON canonicalizes to equal bytes.
+ */
+async function proofOptionsCanonical(options: JsonObject, documentLoader: DocumentLoader): Promise<string> {
+  let cache = proofCanonicals.get(documentLoader);
+  if (!cache) {
+    cache = new Map();
+    proofCanonicals.set(documentLoader, cache);
+  }
+  const key = JSON.stringify(options);
+  let canonical = cache.get(key);
+  if (canonical === undefined) {
+    canonical = await canonizeFast(options, documentLoader);
+    cache.set(key, canonical);
+    if (cache.size > 16) cache.delete(cache.keys().next().value!);
+  }
+  return canonical;
 }
 
 // data-integrity's w3cDate: ISO 8601 without milliseconds.
