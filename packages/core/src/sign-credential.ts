@@ -1,6 +1,8 @@
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
 import { RDFC_SUITES, signRdfcFast } from './fast/rdfc-proof.js';
+import { deriveSdFast } from './fast/sd/derive.js';
+import { signSdBaseFast } from './fast/sd/sign-base.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafePointers } from './pointers.js';
@@ -25,6 +27,18 @@ export async function signCredential(options: SignCredentialOptions): Promise<Js
     let signed: JsonObject | undefined;
     try {
       signed = await signRdfcFast(options);
+    } catch (error) {
+      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
+    }
+    if (signed) return signed;
+  } else if (options.cryptosuite === 'ecdsa-sd-2023') {
+    // The same guards as the library path, before the fast path (which learns from the library once per shape).
+    assertSafeJson(options.credential);
+    assertSdSafeValues(options.credential);
+    if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
+    let signed: JsonObject | undefined;
+    try {
+      signed = await signSdBaseFast({ ...options, credential: structuredClone(options.credential) });
     } catch (error) {
       throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
     }
@@ -85,6 +99,12 @@ export async function deriveCredential(options: {
   assertSafeJson(options.credential);
   assertSdSafeValues(options.credential);
   assertSafePointers(options.selectivePointers);
+  try {
+    const derived = await deriveSdFast({ ...options, credential: structuredClone(options.credential) });
+    if (derived) return derived;
+  } catch (error) {
+    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not derive a selective-disclosure credential');
+  }
   try {
     return await vc.derive({
       verifiableCredential: structuredClone(options.credential),
