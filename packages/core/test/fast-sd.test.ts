@@ -435,11 +435,11 @@ test('changing any byte of a derived proof value: the fast path never accepts it
   t.true(checked > 300);
 });
 
-/** A loader that counts what it is asked for: the library path loads contexts on every call, the fast path does not. */
+/** A loader that counts the contexts it is asked for: the library path loads them on every call, the fast path does not. */
 function countingLoader(): DocumentLoader & { calls: number } {
   const inner = newLoader();
   const loader = (async (url: string) => {
-    loader.calls++;
+    if (!url.startsWith('did:')) loader.calls++;
     return inner(url);
   }) as DocumentLoader & { calls: number };
   loader.calls = 0;
@@ -792,4 +792,66 @@ test('our CBOR encoding of base proof values is cborg’s, and our signatures ar
     t.false(p256.Signature.fromBytes(signature, 'compact').hasHighS());
     t.true(verifyP256(publicKey, data, signature));
   }
+});
+
+test('property: across varied values, every fast base proof derives and verifies in the library, and every fast derivation is the library’s', async (t) => {
+  const documentLoader = newLoader();
+  const issuer = await generateKeyPair({ keyType: 'P-256' });
+  const kind = TYPES[1]!;
+  const alphabet = ['a', 'Ư', 'ễ', '"', '\\', '\n', '\t', ' ', '😀', '<', '>', '#', ':', '/', '0', 'e\u0301', '\u0000'];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const text = () =>
+    Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(
+      '',
+    );
+  const holders = [
+    () => `did:example:${Math.floor(random() * 1e9)}`,
+    () => `urn:uuid:${randomUUID()}`,
+    () => `https://holder.example/${Math.floor(random() * 1e6)}`,
+    () => 'https://www.w3.org/2018/credentials#VerifiableCredential',
+    () => 'https://vneid.gov.vn/vocab#fullName',
+  ];
+  const selectivePointers = ['/credentialSubject/licenceClasses', '/credentialSubject/fullName'];
+  let fastSigned = 0;
+  let fastDerived = 0;
+  for (let i = 0; i < 40; i++) {
+    const credential = credentialOf(kind, issuer.controller, holders[i % holders.length]!(), i);
+    const subject = credential.credentialSubject as JsonObject;
+    subject.fullName = text();
+    subject.placeOfResidence = text();
+    subject.licenceClasses = [{ licenceClass: text() }, { licenceClass: text(), dateOfExpiry: '2035-09-03' }];
+    const mandatoryPointers = mandatoryPointersFor(credential);
+    const signed =
+      (await signSdBaseFast({ credential, key: issuer, documentLoader, mandatoryPointers, now: NOW })) ??
+      (await signCredentialWithLibrary({
+        credential,
+        key: issuer,
+        cryptosuite: 'ecdsa-sd-2023',
+        documentLoader,
+        mandatoryPointers,
+        now: NOW,
+      }));
+    const library = await deriveCredential({ credential: signed, selectivePointers, documentLoader });
+    t.true(await plainLibraryVerifies(library, documentLoader), `#${i}: library derive + verify`);
+    const mandatoryOnly = await deriveCredential({ credential: signed, selectivePointers: [], documentLoader });
+    t.true(await plainLibraryVerifies(mandatoryOnly, documentLoader), `#${i}: mandatory only`);
+    const ours = await deriveSdFast({ credential: signed, selectivePointers, documentLoader });
+    if (ours) {
+      fastDerived++;
+      t.deepEqual(ours, library, `#${i}: our derivation`);
+    }
+    if (
+      parseBaseProofValue(proofOf(signed).proofValue)!.signatures.every(
+        (s) => !p256.Signature.fromBytes(s, 'compact').hasHighS(),
+      )
+    ) {
+      fastSigned++;
+    }
+  }
+  t.true(fastSigned >= 10, `fast-signed (or all low-S by chance): ${fastSigned}`);
+  t.true(fastDerived >= 10, `fast-derived: ${fastDerived}`);
 });

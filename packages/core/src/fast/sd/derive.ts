@@ -1,6 +1,7 @@
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from '../../document-loader.js';
 import { createDerivingSuite } from '../../suites.js';
+import { canonizeFast } from '../canonize-fast.js';
 import { fillTemplate } from '../compile-template.js';
 import {
   canonicalThroughLibrary,
@@ -10,9 +11,10 @@ import {
   templated,
 } from './canonical.js';
 import { labelledCanonical, labelsOfQuads } from './labelled-canonical.js';
+import { sha256, verifyP256 } from './p256.js';
 import { planApplies, pointersWalkable } from './plan-guards.js';
 import { type DerivePlan, planKey, quadSetOf, storedPlan, storePlan } from './plans.js';
-import { isVc2, type JsonObject, SD_SUITE } from './proof-checks.js';
+import { isVc2, type JsonObject, SD_SUITE, verificationKeyOf } from './proof-checks.js';
 import {
   type BaseProofValue,
   parseBaseProofValue,
@@ -76,9 +78,11 @@ export async function deriveSdFast(options: {
   try {
     const derived = await deriveWithPlan(document, proof, base, selectivePointers, t, plan);
     if (!derived) return undefined;
-    return (await showsWhatItSigns(derived.credential, derived.expected, documentLoader))
-      ? derived.credential
-      : undefined;
+    const [shows, signed] = await Promise.all([
+      showsWhatItSigns(derived.credential, derived.expected, documentLoader),
+      issuerSignedMandatory(document, proof, base, derived.mandatory, documentLoader),
+    ]);
+    return shows && signed ? derived.credential : undefined;
   } catch {
     return undefined;
   }
@@ -100,6 +104,8 @@ interface Derived {
   credential: JsonObject;
   /** The statements the revealed document must canonicalize to, relabelled, in order. */
   expected: string[];
+  /** The mandatory ones, in order: what the issuer's base signature hashed. */
+  mandatory: string[];
 }
 
 /** disclose.js `_createDisclosureData` and `_derive`, with the grouping from `plan`. */
@@ -121,12 +127,15 @@ async function deriveWithPlan(
   const mandatoryIndexes: number[] = [];
   const signatures: Uint8Array[] = [];
   const expected: string[] = [];
+  const mandatoryStatements: string[] = [];
   let nonMandatory = 0;
   for (let i = 0; i < full.statements.length; i++) {
     const isMandatory = mandatory.has(i);
     if (combined.has(i)) {
-      if (isMandatory) mandatoryIndexes.push(expected.length);
-      else signatures.push(base.signatures[nonMandatory]!);
+      if (isMandatory) {
+        mandatoryIndexes.push(expected.length);
+        mandatoryStatements.push(full.statements[i]!);
+      } else signatures.push(base.signatures[nonMandatory]!);
       expected.push(full.statements[i]!);
     } else if (isMandatory) return undefined;
     if (!isMandatory) nonMandatory++;
@@ -148,7 +157,7 @@ async function deriveWithPlan(
     mandatoryIndexes,
   });
   revealed.proof = { ...proof, proofValue };
-  return { credential: revealed, expected };
+  return { credential: revealed, expected, mandatory: mandatoryStatements };
 }
 
 async function verifierLabelMap(
@@ -186,6 +195,26 @@ async function showsWhatItSigns(
   if (!derived || !canonical) return false;
   const statements = relabelStatements(canonical, (label) => derived.labelMap.get(label));
   return statements.length === expected.length && statements.every((s, i) => s === expected[i]);
+}
+
+/**
+ * The base signature verifies over this grouping's mandatory hash: the
+ * issuer grouped this document's statements as the plan did, so each
+ * signature passed on is the one for its statement.
+ */
+async function issuerSignedMandatory(
+  document: JsonObject,
+  proof: JsonObject,
+  base: BaseProofValue,
+  mandatory: string[],
+  documentLoader: DocumentLoader,
+): Promise<boolean> {
+  const key = await verificationKeyOf(proof.verificationMethod, documentLoader);
+  if (!key) return false;
+  const { proofValue: _, ...options } = proof;
+  const proofCanonical = await canonizeFast({ '@context': document['@context'], ...options }, documentLoader);
+  const signed = Buffer.concat([sha256(proofCanonical), base.publicKey, sha256(mandatory.join(''))]);
+  return verifyP256(key.key, signed, base.baseSignature);
 }
 
 /**

@@ -57,7 +57,9 @@ function templateFacts(
  * Whether every pointer names an own member of the document through
  * objects and arrays only. selectJsonLd walks with plain property access,
  * so a step into a string picks one of its characters (a value-dependent
- * selection) and an inherited name picks a prototype function.
+ * selection) and an inherited name picks a prototype function. The library
+ * walks the *recompacted* document, where a one-item array of a term
+ * without `@set` has become its item: no step may index into one.
  */
 export function pointersWalkable(document: unknown, pointers: readonly string[]): boolean {
   for (const pointer of pointers) {
@@ -72,6 +74,7 @@ export function pointersWalkable(document: unknown, pointers: readonly string[])
     for (const path of paths) {
       if (FORBIDDEN_SEGMENTS.has(String(path))) return false;
       if (!value || typeof value !== 'object' || !Object.hasOwn(value, path)) return false;
+      if (Array.isArray(value) && value.length < 2) return false;
       value = (value as Record<string | number, unknown>)[path];
     }
     if (value === undefined) return false;
