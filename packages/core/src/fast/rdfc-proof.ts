@@ -1,12 +1,18 @@
 import { createHash, sign, verify } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
-import { CREDENTIALS_V2_CONTEXT_URL, DID_V1_CONTEXT_URL, MULTIKEY_V1_CONTEXT_URL } from '../contexts.js';
 import type { DocumentLoader } from '../document-loader.js';
 import type { KeyPair, KeyType } from '../keys.js';
 import { decodeBase58, encodeBase58 } from '../lib/base58.js';
 import { canonizeFast } from './canonize-fast.js';
-import { nodePrivateKey, nodePublicKey } from './node-keys.js';
+import { nodePrivateKey } from './node-keys.js';
+import {
+  createdIsAccepted,
+  credentialChecksPass,
+  isVc2,
+  PLAIN_PROOF_KEYS,
+  relationshipKeyOf,
+} from './proof-preconditions.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -100,21 +106,16 @@ export async function verifyRdfcFast(options: {
   const proof = credential.proof as JsonObject;
   const keyType = RDFC_SUITES[proof.cryptosuite as string];
   if (!keyType || !isVc2(credential) || !hasPlainProofShape(proof, purpose)) return false;
-  if (bindIssuer) {
-    try {
-      vc._checkCredential({ credential, now: options.now, mode: 'verify', maxClockSkew: 1 });
-    } catch {
-      return false;
-    }
-  }
-  const method = await load(documentLoader, proof.verificationMethod as string);
-  if (method?.type !== 'Multikey' || typeof method.id !== 'string') return false;
-  if (method['@context'] !== MULTIKEY_V1_CONTEXT_URL || typeof method.controller !== 'string') return false;
-  const publicKey = nodePublicKey(method.publicKeyMultibase);
-  if (!publicKey || publicKey.keyType !== keyType) return false;
-  const controller = await load(documentLoader, method.controller);
-  if (!controller || !isDidDocument(controller) || !lists(controller[purpose.term], method.id)) return false;
-  if (bindIssuer && issuerIdOf(credential.issuer) !== controller.id) return false;
+  if (bindIssuer && !credentialChecksPass(credential, options.now)) return false;
+  const publicKey = await relationshipKeyOf({
+    document: credential,
+    verificationMethod: proof.verificationMethod as string,
+    documentLoader,
+    keyType,
+    relationship: purpose.term,
+    bindIssuer,
+  });
+  if (!publicKey) return false;
 
   const { proofValue, ...proofOptions } = proof;
   const signature = decodeBase58((proofValue as string).slice(1));
@@ -142,24 +143,7 @@ async function verifyData(document: JsonObject, proof: JsonObject, documentLoade
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
-function isVc2(document: JsonObject): boolean {
-  const context = document['@context'];
-  return Array.isArray(context) && context[0] === CREDENTIALS_V2_CONTEXT_URL;
-}
-
-const PLAIN_PROOF_KEYS = new Set([
-  'type',
-  'created',
-  'verificationMethod',
-  'cryptosuite',
-  'proofPurpose',
-  'proofValue',
-]);
 const PRESENTATION_PROOF_KEYS = new Set([...PLAIN_PROOF_KEYS, 'challenge', 'domain']);
-
-// data-integrity's XMLDateTimeRegExp (lib/util.js), which it applies to `created`.
-const XML_DATE_TIME =
-  /-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|(24:00:00(\.0+)?))(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?/;
 
 function hasPlainProofShape(proof: JsonObject, purpose: FastProofPurpose): boolean {
   const allowed = purpose.term === 'authentication' ? PRESENTATION_PROOF_KEYS : PLAIN_PROOF_KEYS;
@@ -173,34 +157,8 @@ function hasPlainProofShape(proof: JsonObject, purpose: FastProofPurpose): boole
     typeof proof.verificationMethod === 'string' &&
     typeof proof.proofValue === 'string' &&
     proof.proofValue.startsWith('z') &&
-    (proof.created === undefined || (typeof proof.created === 'string' && XML_DATE_TIME.test(proof.created)))
+    createdIsAccepted(proof.created)
   );
-}
-
-async function load(documentLoader: DocumentLoader, url: string): Promise<JsonObject | undefined> {
-  try {
-    const { document } = await documentLoader(url);
-    return document && typeof document === 'object' ? (document as JsonObject) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// jsonld-signatures reads DID documents as they are; anything else it frames.
-function isDidDocument(document: JsonObject): boolean {
-  const context = document['@context'];
-  return context === DID_V1_CONTEXT_URL || (Array.isArray(context) && context[0] === DID_V1_CONTEXT_URL);
-}
-
-function lists(relationship: unknown, id: string): boolean {
-  const values = relationship === undefined ? [] : Array.isArray(relationship) ? relationship : [relationship];
-  return values.some((v) => v === id || (v !== null && typeof v === 'object' && (v as JsonObject).id === id));
-}
-
-function issuerIdOf(issuer: unknown): unknown {
-  if (typeof issuer === 'string') return issuer;
-  if (issuer && typeof issuer === 'object' && !Array.isArray(issuer)) return (issuer as JsonObject).id;
-  return undefined;
 }
 
 // data-integrity's w3cDate: ISO 8601 without milliseconds.
