@@ -38,9 +38,13 @@ const lessons = new WeakMap<object, Map<string, number>>();
  * result is returned). Every derived proof is checked before it is
  * returned: the revealed document, canonicalized as a verifier will,
  * relabelled through the new label map, must give back exactly the
- * statements whose signatures and mandatory positions the proof carries.
+ * statements whose signatures and mandatory positions the proof carries,
+ * and the issuer's base signature must verify over the mandatory statements
+ * as grouped here (so each signature passed on is its statement's).
  * `undefined` whenever this path does not apply or any check fails: the
- * caller derives with the library, which also reports the errors.
+ * caller derives with the library, which also reports the errors. The
+ * input is not changed; the result shares the `type` values of the input,
+ * as the library's does.
  *
  * Pointers are hostile input: the caller validates them (assertSafePointers)
  * first, as for the library.

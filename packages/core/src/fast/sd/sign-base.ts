@@ -16,7 +16,12 @@ import { hmacStatements, statementsOfQuads } from './statements.js';
 
 const P256_MULTIKEY_HEADER = Buffer.from([0x80, 0x24]);
 const MAX_LESSONS = 8;
-const lessons = new WeakMap<object, Map<string, number>>();
+const LESSONS_TO_AGREE = 2;
+const lessons = new WeakMap<object, Map<string, { tries: number; agreeing: number; plan?: SignPlan }>>();
+
+function sameQuads(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
 
 /**
  * Signs an ecdsa-sd-2023 base proof like `vc.issue` with the library's
@@ -119,11 +124,12 @@ function w3cDate(date: Date): string {
 }
 
 /**
- * First meeting of this template and these mandatory pointers: the library
+ * Until this template and these mandatory pointers have a plan, the library
  * signs, and its split is read off the proof — walking the statements in
  * order, each non-mandatory one is the next that verifies under the next
  * ephemeral signature — then confirmed by the issuer's base signature over
- * the mandatory hash. The library's credential is returned either way.
+ * the mandatory hash. Two documents must agree before the split becomes the
+ * plan. The library's credential is returned either way.
  */
 async function learnFromLibrary(
   options: { credential: JsonObject; key: KeyPair; documentLoader: DocumentLoader; now?: Date },
@@ -149,16 +155,24 @@ async function learnFromLibrary(
   } catch {
     outcome = null;
   }
-  if (outcome === 'inconclusive') {
-    let byName = lessons.get(t.template);
-    if (!byName) {
-      byName = new Map();
-      lessons.set(t.template, byName);
+  let progress = lessons.get(t.template);
+  if (!progress) {
+    progress = new Map();
+    lessons.set(t.template, progress);
+  }
+  const so = progress.get(planName) ?? { tries: 0, agreeing: 0 };
+  progress.set(planName, so);
+  so.tries++;
+  if (outcome === null) storePlan(t.template, planName, null);
+  else if (outcome !== 'inconclusive') {
+    // Two documents must teach the same split: one crafted request cannot set the plan for a template alone.
+    if (so.plan && !sameQuads(so.plan.mandatory, outcome.mandatory)) storePlan(t.template, planName, null);
+    else {
+      so.plan = outcome;
+      if (++so.agreeing >= LESSONS_TO_AGREE) storePlan(t.template, planName, outcome);
     }
-    const tries = (byName.get(planName) ?? 0) + 1;
-    byName.set(planName, tries);
-    if (tries >= MAX_LESSONS) storePlan(t.template, planName, null);
-  } else storePlan(t.template, planName, outcome);
+  }
+  if (so.tries >= MAX_LESSONS && storedPlan(t.template, planName) === undefined) storePlan(t.template, planName, null);
   return library;
 }
 
