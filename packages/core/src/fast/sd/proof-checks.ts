@@ -1,11 +1,19 @@
-// The preconditions verifyRdfcFast checks before it says yes, for an
-// ecdsa-sd-2023 proof: the same plain proof shape (a `u…` value), the same
-// Multikey / DID document / issuer binding, vc's own `_checkCredential`.
+// The preconditions the fast verifiers share (../proof-preconditions.ts),
+// applied to an ecdsa-sd-2023 proof: the same plain proof shape with a `u…`
+// value, a P-256 Multikey under `assertionMethod`, the issuer binding.
 import type { DocumentLoader } from '../../document-loader.js';
-import { type NodePublicKey, nodePublicKey } from '../node-keys.js';
-import { createdIsAccepted, load, PLAIN_PROOF_KEYS, relationshipKeyOf } from '../proof-preconditions.js';
+import type { NodePublicKey } from '../node-keys.js';
+import { nodePublicKey } from '../node-keys.js';
+import {
+  createdIsAccepted,
+  credentialChecksPass,
+  isVc2,
+  load,
+  PLAIN_PROOF_KEYS,
+  relationshipKeyOf,
+} from '../proof-preconditions.js';
 
-export { credentialChecksPass, isVc2 } from '../proof-preconditions.js';
+export { credentialChecksPass, isVc2 };
 
 export type JsonObject = Record<string, unknown>;
 
