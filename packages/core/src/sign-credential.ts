@@ -38,7 +38,7 @@ export async function signCredential(options: SignCredentialOptions): Promise<Js
     if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
     let signed: JsonObject | undefined;
     try {
-      signed = await signSdBaseFast({ ...options, credential: structuredClone(options.credential) });
+      signed = await signSdBaseFast(options);
     } catch (error) {
       throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
     }

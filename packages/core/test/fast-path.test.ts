@@ -70,6 +70,8 @@ function card(subject: Record<string, unknown>, extra: Record<string, unknown> =
 
 // Documents whose slots land in every kind of place jsonld can put them.
 const corners: Array<[string, Record<string, unknown>]> = [
+  // A filled-in line equal to a fixed one (found by the sd work): the library keeps one.
+  ['a @vocab term beside its own IRI', card({ kind: ['Thing', 'https://test.vneid.example/vocab#Thing'] })],
   ['plain literals with Unicode, quotes, controls', card({ note: 'Nguyễn "Văn" \\ A\n\t\u0001 😀 e\u0301' })],
   ['an IRI-like literal (data: URI)', card({ note: 'data:image/png;base64,AAAA' })],
   ['a literal that looks like scheme:words', card({ note: 'Note: two words' })],

@@ -16,7 +16,6 @@ import {
   serializeBaseProofValue,
   serializeDerivedProofValue,
 } from '../src/fast/sd/proof-value.js';
-import { selectJsonLd } from '../src/fast/sd/select-json.js';
 import { signSdBaseFast } from '../src/fast/sd/sign-base.js';
 import { verifyDerivedSdFast } from '../src/fast/sd/verify-derived.js';
 import {
@@ -651,39 +650,6 @@ test('a fast base proof with nothing mandatory, and one whose credential the lib
     await signSdBaseFast({ credential: credentialOf(kind, ed.controller, undefined), key: ed, documentLoader }),
     undefined,
   );
-});
-
-// di-sd-primitives is not a dependency of core; the copy under src/fast/sd is checked against the original here.
-async function diSdPrimitives(): Promise<{
-  selectJsonLd(options: { document: JsonObject; pointers: string[] }): JsonObject | null;
-}> {
-  const suite = import.meta.resolve('@digitalbazaar/ecdsa-sd-2023-cryptosuite');
-  return import(new URL('../../di-sd-primitives/lib/index.js', suite).href);
-}
-
-test('selectJsonLd: our copy selects what di-sd-primitives selects', async (t) => {
-  const primitives = await diSdPrimitives();
-  const issuer = await generateKeyPair({ keyType: 'P-256' });
-  for (const kind of TYPES) {
-    for (const holder of ['did:example:holder', undefined]) {
-      const document = credentialOf(kind, issuer.controller, holder);
-      const mandatory = mandatoryPointersFor(document);
-      const pointerSets = [
-        ...kind.selections.map((s) => [...mandatory, ...s]),
-        ['/credentialStatus/1', '/type/0'],
-        ['/credentialSubject'],
-        ['/credentialStatus', '/credentialStatus/0/id'],
-      ];
-      for (const pointers of pointerSets) {
-        t.deepEqual(
-          selectJsonLd(document, pointers),
-          primitives.selectJsonLd({ document, pointers }),
-          `${kind.type} ${pointers}`,
-        );
-      }
-    }
-  }
-  t.is(selectJsonLd({}, []), null);
 });
 
 test('the canonical forms computed here equal rdf-canonize’s, blank node count included', async (t) => {

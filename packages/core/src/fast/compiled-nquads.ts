@@ -17,11 +17,8 @@ export interface CompiledNQuads {
   lines: Part[][];
   /** Blank node label → indexes of the lines it occurs in (each line once). */
   linesOfBlank: Map<string, number[]>;
-  /**
-   * Groups of lines equal but for their slots: only these can turn into
-   * duplicates once filled in (two equal items of one array).
-   */
-  mayRepeat: number[][];
+  /** Whether line i names a blank node (its text then depends on the labelling). */
+  hasBlank: boolean[];
 }
 
 export function compileNQuads(template: RdfTemplate): CompiledNQuads {
@@ -63,15 +60,8 @@ export function compileNQuads(template: RdfTemplate): CompiledNQuads {
       else linesOfBlank.set(blank, [index]);
     }
   });
-  const byPattern = new Map<string, number[]>();
-  lines.forEach((parts, i) => {
-    const pattern = JSON.stringify(parts.map((p) => (typeof p === 'object' && 'slot' in p ? p.iri : p)));
-    const group = byPattern.get(pattern);
-    if (group) group.push(i);
-    else byPattern.set(pattern, [i]);
-  });
-  const mayRepeat = [...byPattern.values()].filter((group) => group.length > 1);
-  return { lines, linesOfBlank, mayRepeat };
+  const hasBlank = lines.map((parts) => parts.some((p) => typeof p === 'object' && 'blank' in p));
+  return { lines, linesOfBlank, hasBlank };
 }
 
 /**
@@ -82,18 +72,19 @@ export function compileNQuads(template: RdfTemplate): CompiledNQuads {
 export function canonicalNQuads(compiled: CompiledNQuads, slots: Slot[]): string | undefined {
   // Hot path: plain loops, no closures (tsx wraps every closure it creates).
   const escaped: Array<string | undefined> = new Array(slots.length);
-  // jsonld's node map never repeats a triple; filled-in values can (two equal array items).
+  // jsonld's node map never repeats a triple; filled-in values can (two equal
+  // array items, or a value equal to a fixed line: a @vocab term and its IRI).
   const { lines } = compiled;
+  const asTemplated: string[] = new Array(lines.length);
   let dropped: Set<number> | undefined;
-  for (const group of compiled.mayRepeat) {
-    const seen = new Set<string>();
-    for (const i of group) {
-      const line = render(lines[i]!, slots, escaped, undefined, undefined);
-      if (!seen.has(line)) seen.add(line);
-      else {
-        dropped ??= new Set();
-        dropped.add(i);
-      }
+  const seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = render(lines[i]!, slots, escaped, undefined, undefined);
+    asTemplated[i] = line;
+    if (!seen.has(line)) seen.add(line);
+    else {
+      dropped ??= new Set();
+      dropped.add(i);
     }
   }
   const byHash = new Map<string, string>();
@@ -119,7 +110,8 @@ export function canonicalNQuads(compiled: CompiledNQuads, slots: Slot[]): string
   for (const hash of [...byHash.keys()].sort()) canonical.set(byHash.get(hash)!, `c14n${counter++}`);
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (!dropped?.has(i)) out.push(render(lines[i]!, slots, escaped, undefined, canonical));
+    if (dropped?.has(i)) continue;
+    out.push(compiled.hasBlank[i] ? render(lines[i]!, slots, escaped, undefined, canonical) : asTemplated[i]!);
   }
   return out.sort().join('');
 }

@@ -83,3 +83,11 @@ declare module 'base58-universal' {
   export function encode(input: Uint8Array, maxline?: number): string;
   export function decode(input: string): Uint8Array;
 }
+declare module '@digitalbazaar/di-sd-primitives' {
+  export function selectJsonLd(options: {
+    document: object;
+    pointers: string[];
+    includeTypes?: boolean;
+  }): object | null;
+  export function parsePointer(pointer: string): Array<string | number>;
+}

@@ -1,3 +1,4 @@
+import { selectJsonLd } from '@digitalbazaar/di-sd-primitives';
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from '../../document-loader.js';
 import { createDerivingSuite } from '../../suites.js';
@@ -21,7 +22,6 @@ import {
   parseDerivedProofValue,
   serializeDerivedProofValue,
 } from './proof-value.js';
-import { selectJsonLd } from './select-json.js';
 import { type HmacStatements, hmacStatements, statementsOfQuads } from './statements.js';
 
 const BASE_PROOF_KEYS = new Set(['type', 'created', 'verificationMethod', 'cryptosuite', 'proofPurpose', 'proofValue']);
@@ -146,7 +146,10 @@ async function deriveWithPlan(
   }
 
   // Step 7: the revealed document, selected from the document as it is.
-  const revealed = selectJsonLd(document, [...base.mandatoryPointers, ...selectivePointers]);
+  const revealed = selectJsonLd({
+    document,
+    pointers: [...base.mandatoryPointers, ...selectivePointers],
+  }) as JsonObject | null;
   if (!revealed) return undefined;
 
   // Steps 8 and 9: the verifier's canonical labels of the revealed statements → their HMAC labels.

@@ -59,9 +59,8 @@ export async function labelledCanonical(
 }
 
 // Lines equal to an earlier one once filled in: not in jsonld's dataset.
-// Every line is compared, not only compiled.mayRepeat's groups: a slot's
-// line can also equal a fixed one (a `@vocab` value spelled once as a term
-// and once as its IRI), which those groups miss.
+// Every line is compared: a slot's line can also equal a fixed one (a
+// `@vocab` value spelled once as a term and once as its IRI).
 function repeatedLines(raw: string[]): Set<number> {
   const dropped = new Set<number>();
   const seen = new Set<string>();

@@ -1,9 +1,9 @@
+import { parsePointer } from '@digitalbazaar/di-sd-primitives';
 import type { DocumentLoader } from '../../document-loader.js';
 import type { CompiledNQuads } from '../compiled-nquads.js';
 import type { Templated } from './canonical.js';
 import { type ContextIris, contextIris, iriValuesCompactToThemselves } from './compaction-guard.js';
 import { fixedTextContains } from './labelled-canonical.js';
-import { parsePointer } from './select-json.js';
 
 // di-sd-primitives rewrites `_:x` and `<urn:bnid:x>` anywhere in a line,
 // literals included; only documents without either can be grouped the way
