@@ -72,73 +72,91 @@ export function compileNQuads(template: RdfTemplate): CompiledNQuads {
 export function canonicalNQuads(compiled: CompiledNQuads, slots: Slot[]): string | undefined {
   // Hot path: plain loops, no closures (tsx wraps every closure it creates).
   const escaped: Array<string | undefined> = new Array(slots.length);
-  // jsonld's node map never repeats a triple; filled-in values can (two equal
-  // array items, or a value equal to a fixed line: a @vocab term and its IRI).
   const { lines } = compiled;
   const asTemplated: string[] = new Array(lines.length);
-  let dropped: Set<number> | undefined;
-  const seen = new Set<string>();
-  for (let i = 0; i < lines.length; i++) {
-    const line = render(lines[i]!, slots, escaped, undefined, undefined);
-    asTemplated[i] = line;
-    if (!seen.has(line)) seen.add(line);
-    else {
-      dropped ??= new Set();
-      dropped.add(i);
-    }
-  }
-  const byHash = new Map<string, string>();
-  // One blank node gets c14n0 whatever its hash: hashes only order blank nodes.
-  const single = compiled.linesOfBlank.size === 1;
-  for (const [blank, indexes] of compiled.linesOfBlank) {
-    if (single) {
-      byHash.set('', blank);
-      break;
-    }
-    const own: string[] = [];
-    for (const i of indexes) {
-      if (dropped?.has(i)) continue;
-      own.push(render(lines[i]!, slots, escaped, blank, undefined));
-    }
-    if (own.length === 0) continue;
-    const hash = createHash('sha256').update(own.sort().join(''), 'utf8').digest('hex');
-    if (byHash.has(hash)) return undefined;
-    byHash.set(hash, blank);
-  }
-  const canonical = new Map<string, string>();
-  let counter = 0;
-  for (const hash of [...byHash.keys()].sort()) canonical.set(byHash.get(hash)!, `c14n${counter++}`);
+  for (let i = 0; i < lines.length; i++) asTemplated[i] = renderLine(lines[i]!, slots, escaped, undefined);
+  const dropped = repeatedLines(asTemplated);
+  const labels = firstDegreeLabels(compiled, slots, escaped, dropped);
+  if (!labels) return undefined;
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
-    if (dropped?.has(i)) continue;
-    out.push(compiled.hasBlank[i] ? render(lines[i]!, slots, escaped, undefined, canonical) : asTemplated[i]!);
+    if (dropped.has(i)) continue;
+    out.push(compiled.hasBlank[i] ? renderLine(lines[i]!, slots, escaped, labels) : asTemplated[i]!);
   }
   return out.sort().join('');
 }
 
 /**
- * One line. Blank nodes are labelled `_:a`/`_:z` relative to `hashing` (first-degree
- * hash), by `canonical` (output), or as they are.
+ * Lines equal to an earlier one once filled in: not in jsonld's dataset,
+ * whose node map never repeats a triple. Every line is compared: two equal
+ * array items repeat, and so does a slot's line equal to a fixed one (a
+ * `@vocab` value spelled once as a term and once as its IRI).
  */
-function render(
+export function repeatedLines(asTemplated: string[]): Set<number> {
+  const dropped = new Set<number>();
+  const seen = new Set<string>();
+  for (let i = 0; i < asTemplated.length; i++) {
+    if (seen.has(asTemplated[i]!)) dropped.add(i);
+    else seen.add(asTemplated[i]!);
+  }
+  return dropped;
+}
+
+/**
+ * Canonical labels of the template's blank nodes from their first-degree
+ * hashes (Hash First Degree Quads, with _:a for the node and _:z for the
+ * others, over the lines not `dropped`), or `undefined` on a tie.
+ */
+export function firstDegreeLabels(
+  compiled: CompiledNQuads,
+  slots: Slot[],
+  escaped: Array<string | undefined>,
+  dropped: ReadonlySet<number>,
+): Map<string, string> | undefined {
+  const labels = new Map<string, string>();
+  if (compiled.linesOfBlank.size === 1) {
+    // A lone blank node is c14n0 whatever its hash: hashes only order blank nodes.
+    labels.set(compiled.linesOfBlank.keys().next().value!, 'c14n0');
+    return labels;
+  }
+  const byHash = new Map<string, string>();
+  for (const [blank, indexes] of compiled.linesOfBlank) {
+    const own: string[] = [];
+    for (const i of indexes) {
+      if (!dropped.has(i)) own.push(renderLine(compiled.lines[i]!, slots, escaped, blank));
+    }
+    const hash = createHash('sha256').update(own.sort().join(''), 'utf8').digest('hex');
+    if (byHash.has(hash)) return undefined;
+    byHash.set(hash, blank);
+  }
+  let counter = 0;
+  for (const hash of [...byHash.keys()].sort()) labels.set(byHash.get(hash)!, `c14n${counter++}`);
+  return labels;
+}
+
+/**
+ * One line, slot values escaped once per call into `escaped`. Blank nodes
+ * are labelled as they are (`labels` undefined), `_:a`/`_:z` relative to
+ * `labels` when it is a label (first-degree hashing), or by the map.
+ */
+export function renderLine(
   parts: Part[],
   slots: Slot[],
   escaped: Array<string | undefined>,
-  hashing: string | undefined,
-  canonical: Map<string, string> | undefined,
+  labels: ReadonlyMap<string, string> | string | undefined,
 ): string {
   let line = '';
   for (const part of parts) {
     if (typeof part === 'string') line += part;
     else if ('blank' in part) {
       const label =
-        hashing !== undefined
-          ? part.blank === hashing
-            ? 'a'
-            : 'z'
-          : canonical
-            ? canonical.get(part.blank)!
-            : part.blank;
+        labels === undefined
+          ? part.blank
+          : typeof labels === 'string'
+            ? part.blank === labels
+              ? 'a'
+              : 'z'
+            : labels.get(part.blank)!;
       line += `_:${label}`;
     } else {
       let text = escaped[part.slot];

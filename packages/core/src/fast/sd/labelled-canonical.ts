@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import * as rdfCanonize from 'rdf-canonize';
 import { fillTemplate, type RdfTemplate } from '../compile-template.js';
-import type { CompiledNQuads } from '../compiled-nquads.js';
+import { type CompiledNQuads, firstDegreeLabels, renderLine, repeatedLines } from '../compiled-nquads.js';
 import type { Slot } from '../document-shape.js';
-import { escapeIri, escapeLiteral, termText } from '../nquads-escape.js';
+import { termText } from '../nquads-escape.js';
 import type { Quad, Term } from '../rdf-terms.js';
 
 /**
@@ -24,8 +24,6 @@ export interface LabelledCanonical {
   repeated: boolean;
 }
 
-type Part = CompiledNQuads['lines'][number][number];
-
 /**
  * RDFC-1.0 labels as in compiled-nquads.ts: first-degree hashes when they
  * are unique (no N-degree step is needed then), else rdf-canonize in full
@@ -39,7 +37,7 @@ export async function labelledCanonical(
   const escaped: Array<string | undefined> = new Array(slots.length);
   const { lines } = compiled;
   const raw = new Array<string>(lines.length);
-  for (let i = 0; i < lines.length; i++) raw[i] = render(lines[i]!, slots, escaped, undefined);
+  for (let i = 0; i < lines.length; i++) raw[i] = renderLine(lines[i]!, slots, escaped, undefined);
   const dropped = repeatedLines(raw);
   if (compiled.linesOfBlank.size === 0) {
     return { labels: new Map(), lines: raw, tied: false, repeated: dropped.size > 0 };
@@ -54,82 +52,8 @@ export async function labelledCanonical(
     labels = canonicalIdMap;
   }
   const out = new Array<string>(lines.length);
-  for (let i = 0; i < lines.length; i++) out[i] = render(lines[i]!, slots, escaped, labels);
+  for (let i = 0; i < lines.length; i++) out[i] = renderLine(lines[i]!, slots, escaped, labels);
   return { labels, lines: out, tied, repeated: dropped.size > 0 };
-}
-
-// Lines equal to an earlier one once filled in: not in jsonld's dataset.
-// Every line is compared: a slot's line can also equal a fixed one (a
-// `@vocab` value spelled once as a term and once as its IRI).
-function repeatedLines(raw: string[]): Set<number> {
-  const dropped = new Set<number>();
-  const seen = new Set<string>();
-  for (let i = 0; i < raw.length; i++) {
-    if (seen.has(raw[i]!)) dropped.add(i);
-    else seen.add(raw[i]!);
-  }
-  return dropped;
-}
-
-function firstDegreeLabels(
-  compiled: CompiledNQuads,
-  slots: Slot[],
-  escaped: Array<string | undefined>,
-  dropped: Set<number>,
-): Map<string, string> | undefined {
-  const labels = new Map<string, string>();
-  if (compiled.linesOfBlank.size === 1) {
-    // A lone blank node is c14n0 whatever its hash: hashes only order blank nodes.
-    labels.set(compiled.linesOfBlank.keys().next().value!, 'c14n0');
-    return labels;
-  }
-  const byHash = new Map<string, string>();
-  for (const [blank, indexes] of compiled.linesOfBlank) {
-    const own: string[] = [];
-    for (const i of indexes) {
-      if (!dropped.has(i)) own.push(render(compiled.lines[i]!, slots, escaped, blank));
-    }
-    const hash = createHash('sha256').update(own.sort().join(''), 'utf8').digest('hex');
-    if (byHash.has(hash)) return undefined;
-    byHash.set(hash, blank);
-  }
-  let counter = 0;
-  for (const hash of [...byHash.keys()].sort()) labels.set(byHash.get(hash)!, `c14n${counter++}`);
-  return labels;
-}
-
-/** One line; blank nodes as `_:a`/`_:z` relative to `labels` when it is a string (first-degree hashing), else by the map. */
-function render(
-  parts: Part[],
-  slots: Slot[],
-  escaped: Array<string | undefined>,
-  labels: Map<string, string> | string | undefined,
-): string {
-  let line = '';
-  for (const part of parts) {
-    if (typeof part === 'string') line += part;
-    else if ('blank' in part) {
-      const label =
-        labels === undefined
-          ? part.blank
-          : typeof labels === 'string'
-            ? part.blank === labels
-              ? 'a'
-              : 'z'
-            : labels.get(part.blank)!;
-      line += `_:${label}`;
-    } else {
-      let text = escaped[part.slot];
-      if (text === undefined) {
-        const slot = slots[part.slot]!;
-        const value = slot.value.slice(slot.prefix.length);
-        text = part.iri ? escapeIri(value) : escapeLiteral(value);
-        escaped[part.slot] = text;
-      }
-      line += text;
-    }
-  }
-  return line;
 }
 
 /** Whether any fixed text of the compiled lines (IRIs and literals from contexts, verbatim values) contains `text`. */
