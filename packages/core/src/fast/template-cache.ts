@@ -2,6 +2,7 @@ import type { DocumentLoader } from '../document-loader.js';
 import { compileTemplate, type RdfTemplate } from './compile-template.js';
 import { type CompiledNQuads, compileNQuads } from './compiled-nquads.js';
 import type { DocumentShape } from './document-shape.js';
+import { walkContexts } from './walk-contexts.js';
 
 interface ShapeEntry {
   /** How often the shape was seen: one-off shapes (hostile or rare) never pay for a compile. */
@@ -105,35 +106,15 @@ async function collectTerms(
   documentLoader: DocumentLoader,
 ): Promise<ReadonlySet<string> | undefined> {
   const terms = new Set<string>();
-  const loaded = new Set<string>();
-  const visit = async (value: unknown, depth: number): Promise<boolean> => {
-    if (depth > 32) return false;
-    if (typeof value === 'string') {
-      if (loaded.has(value)) return true;
-      loaded.add(value);
-      try {
-        const { document } = await documentLoader(value);
-        return visit((document as Record<string, unknown>)['@context'], depth + 1);
-      } catch {
-        return false;
-      }
-    }
-    if (Array.isArray(value)) {
-      for (const item of value) if (!(await visit(item, depth + 1))) return false;
-      return true;
-    }
-    if (value && typeof value === 'object') {
-      for (const [key, item] of Object.entries(value)) {
-        if (key === '@import') return false;
-        if (key.includes(':')) terms.add(key);
-        if (key === '@context' || (item && typeof item === 'object')) {
-          if (!(await visit(item, depth + 1))) return false;
-        }
-      }
+  const complete = await walkContexts(context, documentLoader, async (object, visit) => {
+    for (const [key, item] of Object.entries(object)) {
+      if (key === '@import') return false;
+      if (key.includes(':')) terms.add(key);
+      if ((key === '@context' || (item && typeof item === 'object')) && !(await visit(item))) return false;
     }
     return true;
-  };
-  return (await visit(context, 0)) ? terms : undefined;
+  });
+  return complete ? terms : undefined;
 }
 
 const compiledForms = new WeakMap<RdfTemplate, CompiledNQuads>();

@@ -12,6 +12,7 @@
 // value that touches none of them compacts to itself.
 import type { DocumentLoader } from '../../document-loader.js';
 import type { DocumentShape } from '../document-shape.js';
+import { walkContexts } from '../walk-contexts.js';
 
 export interface ContextIris {
   /** Every IRI a term, prefix or `@vocab` of the contexts can stand for (compact ones expanded by every prefix). */
@@ -50,31 +51,13 @@ async function collect(context: unknown, documentLoader: DocumentLoader): Promis
   const raw = new Set<string>();
   const terms = new Set<string>();
   const prefixes = new Map<string, Set<string>>();
-  const loaded = new Set<string>();
   const addPrefix = (term: string, iri: string) => {
     const set = prefixes.get(term) ?? new Set<string>();
     set.add(iri);
     prefixes.set(term, set);
   };
-  const visit = async (value: unknown, depth: number): Promise<boolean> => {
-    if (depth > 32) return false;
-    if (value === null) return true;
-    if (typeof value === 'string') {
-      if (loaded.has(value)) return true;
-      loaded.add(value);
-      try {
-        const { document } = await documentLoader(value);
-        return visit((document as Record<string, unknown>)['@context'], depth + 1);
-      } catch {
-        return false;
-      }
-    }
-    if (Array.isArray(value)) {
-      for (const item of value) if (!(await visit(item, depth + 1))) return false;
-      return true;
-    }
-    if (!value || typeof value !== 'object') return false;
-    for (const [key, definition] of Object.entries(value)) {
+  const complete = await walkContexts(context, documentLoader, async (object, visit) => {
+    for (const [key, definition] of Object.entries(object)) {
       if (key === '@import' || key === '@base') return false;
       if (key === '@vocab') {
         if (typeof definition === 'string') {
@@ -97,12 +80,12 @@ async function collect(context: unknown, documentLoader: DocumentLoader): Promis
             addPrefix(key, d[k] as string);
           }
         }
-        if (d['@context'] !== undefined && !(await visit(d['@context'], depth + 1))) return false;
+        if (d['@context'] !== undefined && !(await visit(d['@context']))) return false;
       }
     }
     return true;
-  };
-  if (!(await visit(context, 0))) return undefined;
+  });
+  if (!complete) return undefined;
   const iris = new Set<string>();
   // A vocabulary-relative IRI starts with its @vocab, which is in `raw`.
   for (const iri of raw) {
