@@ -7,9 +7,9 @@ import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
 import test from 'ava';
 import { encode } from 'cborg';
+import { ephemeralPublicKey, signP256, verifyP256 } from '../src/fast/p256.js';
 import { canonicalThroughLibrary, canonicalThroughTemplate } from '../src/fast/sd/canonical.js';
 import { deriveSdFast } from '../src/fast/sd/derive.js';
-import { ephemeralPublicKey, signP256, verifyP256 } from '../src/fast/sd/p256.js';
 import {
   parseBaseProofValue,
   parseDerivedProofValue,

@@ -1,11 +1,11 @@
-import { createHash, sign, verify } from 'node:crypto';
+import { sign, verify } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
-import { p256 } from '@noble/curves/nist.js';
 import type { DocumentLoader } from '../document-loader.js';
 import type { KeyPair, KeyType } from '../keys.js';
 import { decodeBase58, encodeBase58 } from '../lib/base58.js';
 import { canonizeFast } from './canonize-fast.js';
 import { nodePrivateKey } from './node-keys.js';
+import { sha256, signP256, verifyP256 } from './p256.js';
 import {
   createdIsAccepted,
   credentialChecksPass,
@@ -21,9 +21,6 @@ export const RDFC_SUITES: Readonly<Record<string, KeyType>> = {
   'eddsa-rdfc-2022': 'Ed25519',
   'ecdsa-rdfc-2019': 'P-256',
 };
-
-const P256_ORDER = p256.Point.Fn.ORDER;
-const P256_HALF_ORDER = P256_ORDER >> 1n;
 
 /**
  * Signs like `vc.issue` with a DataIntegrityProof of an rdfc suite, without
@@ -67,10 +64,7 @@ export async function signRdfcFast(options: {
     proof.domain = purpose.domain;
   }
   const data = await verifyData(credential, proof, documentLoader);
-  const signature =
-    keyType === 'Ed25519'
-      ? sign(null, data, privateKey)
-      : lowS(sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+  const signature = keyType === 'Ed25519' ? sign(null, data, privateKey) : signP256(privateKey, data);
   return { ...structuredClone(credential), proof: { ...proof, proofValue: `z${encodeBase58(signature)}` } };
 }
 
@@ -129,7 +123,7 @@ export async function verifyRdfcFast(options: {
   }
   return keyType === 'Ed25519'
     ? verify(null, data, publicKey.key, signature)
-    : verify('sha256', data, { key: publicKey.key, dsaEncoding: 'ieee-p1363' }, signature);
+    : verifyP256(publicKey.key, data, signature);
 }
 
 async function verifyData(document: JsonObject, proof: JsonObject, documentLoader: DocumentLoader): Promise<Buffer> {
@@ -140,8 +134,6 @@ async function verifyData(document: JsonObject, proof: JsonObject, documentLoade
   ]);
   return Buffer.concat([sha256(canonicalProof), sha256(canonicalDocument)]);
 }
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 
 const PRESENTATION_PROOF_KEYS = new Set([...PLAIN_PROOF_KEYS, 'challenge', 'domain']);
 
@@ -164,13 +156,4 @@ function hasPlainProofShape(proof: JsonObject, purpose: FastProofPurpose): boole
 // data-integrity's w3cDate: ISO 8601 without milliseconds.
 function w3cDate(date: Date): string {
   return `${date.toISOString().slice(0, -5)}Z`;
-}
-
-// node signs with either S; @noble/curves and many HSM verifiers reject high-S.
-// Plain BigInt on the 32-byte halves: parsing through noble costs more than the signature.
-function lowS(signature: Buffer): Buffer {
-  const s = BigInt(`0x${signature.subarray(32).toString('hex')}`);
-  if (s <= P256_HALF_ORDER) return signature;
-  const low = Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex');
-  return Buffer.concat([signature.subarray(0, 32), low]);
 }

@@ -4,6 +4,7 @@ import type { DocumentLoader } from '../../document-loader.js';
 import { createDerivingSuite } from '../../suites.js';
 import { canonizeFast } from '../canonize-fast.js';
 import { fillTemplate } from '../compile-template.js';
+import { sha256, verifyP256 } from '../p256.js';
 import {
   canonicalThroughLibrary,
   canonicalThroughTemplate,
@@ -12,7 +13,6 @@ import {
   templated,
 } from './canonical.js';
 import { labelledCanonical, labelsOfQuads } from './labelled-canonical.js';
-import { sha256, verifyP256 } from './p256.js';
 import { planApplies, pointersWalkable } from './plan-guards.js';
 import { type DerivePlan, planKey, quadSetOf, storedPlan, storePlan } from './plans.js';
 import { isVc2, type JsonObject, SD_SUITE, verificationKeyOf } from './proof-checks.js';

@@ -1,7 +1,7 @@
 import type { DocumentLoader } from '../../document-loader.js';
 import { canonizeFast } from '../canonize-fast.js';
+import { ephemeralPublicKey, sha256, verifyP256 } from '../p256.js';
 import { type CountedCanonical, canonicalThroughTemplate, relabelStatements } from './canonical.js';
-import { ephemeralPublicKey, sha256, verifyP256 } from './p256.js';
 import { assertionKeyOf, credentialChecksPass, hasPlainSdProofShape, isVc2, type JsonObject } from './proof-checks.js';
 import { parseDerivedProofValue } from './proof-value.js';
 
