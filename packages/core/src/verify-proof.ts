@@ -35,12 +35,27 @@ export function sdProofKind(proofValue: unknown): 'base' | 'derived' | undefined
  * accepts a set when *any* proof verifies, so a forged extra proof would ride
  * along. Our issuers and holders produce exactly one.
  */
-export function singleProof(document: JsonObject): JsonObject | VneidError {
+export function singleProof(document: JsonObject): SingleProof {
   const proof = document.proof;
   if (!proof || typeof proof !== 'object' || Array.isArray(proof)) {
-    return new ProofVerificationError('document must carry exactly one proof object');
+    return { ok: false, error: new ProofVerificationError('document must carry exactly one proof object') };
   }
-  return proof as JsonObject;
+  return { ok: true, proof: proof as JsonObject };
+}
+
+/**
+ * What {@link singleProof} finds: the proof object (whatever it holds: a
+ * value from the document never becomes an error), or our own error.
+ */
+export type SingleProof = { ok: true; proof: JsonObject } | { ok: false; error: VneidError };
+
+// A proof object that names no type is refused with our code, whatever else it carries.
+function typedProof(document: JsonObject): { ok: true; proof: JsonObject } | { ok: false; error: VneidError } {
+  const found = singleProof(document);
+  if (found.ok && typeof found.proof.type !== 'string') {
+    return { ok: false, error: new ProofVerificationError('the proof must name its type') };
+  }
+  return found;
 }
 
 /**
@@ -109,8 +124,9 @@ export async function verifyCredentialProofWithLibrary(
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
-  const proof = singleProof(credential);
-  if (!('type' in proof) || typeof proof.type !== 'string') return { verified: false, error: proof as VneidError };
+  const found = typedProof(credential);
+  if (!found.ok) return { verified: false, error: found.error };
+  const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   const insideWindow = insideWindowOf(credential);
   if (!bindIssuer) return verifyIntegrity(credential, documentLoader, verificationMethod);
@@ -189,8 +205,9 @@ export async function verifyPresentationProof(options: {
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
-  const proof = singleProof(presentation);
-  if (!('type' in proof) || typeof proof.type !== 'string') return { verified: false, error: proof as VneidError };
+  const found = typedProof(presentation);
+  if (!found.ok) return { verified: false, error: found.error };
+  const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   if (RDFC_SUITES[proof.cryptosuite as string]) {
     // Only ever a yes: every other answer comes from the library below.
