@@ -4,6 +4,7 @@ import type { DocumentLoader } from './document-loader.js';
 import { ProofVerificationError, type VneidError } from './errors.js';
 import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
 import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
+import { fastPathEnabled } from './fast/switch.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafeJson, type JsonLimits } from './safe-json.js';
 import { assertSdSafeValues } from './sd-value-guard.js';
@@ -73,7 +74,7 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const proof = credential?.proof as JsonObject | undefined;
   const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
   const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
-  if (sd || RDFC_SUITES[suite as string]) {
+  if ((sd || RDFC_SUITES[suite as string]) && fastPathEnabled(options.fastPath)) {
     try {
       assertSafeJson(credential, options.limits);
       if (sd) assertSdSafeValues(credential);
@@ -107,6 +108,8 @@ export interface VerifyCredentialProofOptions {
   bindIssuer?: boolean;
   /** Input limits; raise `maxStringLength` for status list credentials, whose `encodedList` is long. */
   limits?: Partial<JsonLimits>;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }
 
 /**
@@ -196,6 +199,8 @@ export async function verifyPresentationProof(options: {
   challenge: string;
   domain: string;
   documentLoader: DocumentLoader;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }): Promise<ProofCheckResult> {
   const { presentation, challenge, domain, documentLoader } = options;
   if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('challenge is required');
@@ -209,7 +214,7 @@ export async function verifyPresentationProof(options: {
   if (!found.ok) return { verified: false, error: found.error };
   const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
-  if (RDFC_SUITES[proof.cryptosuite as string]) {
+  if (RDFC_SUITES[proof.cryptosuite as string] && fastPathEnabled(options.fastPath)) {
     // Only ever a yes: every other answer comes from the library below.
     const accepted = await verifyRdfcFast({
       credential: presentation,
