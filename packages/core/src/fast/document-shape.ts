@@ -8,9 +8,12 @@
 
 import { randomBytes } from 'node:crypto';
 
-// jsonld's absolute-IRI test (lib/url.js): a value that fails it is treated
-// as relative, so it must not be templated as an IRI.
-export const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/;
+// jsonld's absolute-IRI test: a value that fails it is treated as relative,
+// so it must not be templated as an IRI.
+import { ABSOLUTE_IRI } from './library-internals.js';
+
+export { ABSOLUTE_IRI };
+
 const SCHEME = /^[A-Za-z][A-Za-z0-9+-.]*:/;
 
 export interface Slot {
