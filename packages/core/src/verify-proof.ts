@@ -6,6 +6,7 @@ import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
 import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
 import { fastPathEnabled } from './fast/switch.js';
 import { toVneidError } from './lib/find-error.js';
+import { proofShapeProblem } from './proof-shape.js';
 import { assertSafeJson, type JsonLimits } from './safe-json.js';
 import { assertSdSafeValues } from './sd-value-guard.js';
 import type { JsonObject } from './sign-credential.js';
@@ -74,6 +75,8 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const proof = credential?.proof as JsonObject | undefined;
   const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
   const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
+  const problem = strictProblem(options);
+  if (problem) return problem;
   if ((sd || RDFC_SUITES[suite as string]) && fastPathEnabled(options.fastPath)) {
     try {
       assertSafeJson(credential, options.limits);
@@ -87,6 +90,21 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
     if (accepted) return { verified: true, verificationMethod: proof?.verificationMethod as string };
   }
   return verifyCredentialProofWithLibrary(options);
+}
+
+// The citizen-document profile's canonical proof form (see proof-shape.ts), unless the caller opts out.
+function strictProblem(options: VerifyCredentialProofOptions): ProofCheckResult | undefined {
+  if (options.strictProof === false) return undefined;
+  const proof = options.credential?.proof;
+  if (!proof || typeof proof !== 'object' || Array.isArray(proof)) return undefined;
+  const problem = proofShapeProblem(proof as JsonObject);
+  if (!problem) return undefined;
+  const verificationMethod = (proof as JsonObject).verificationMethod;
+  return {
+    verified: false,
+    ...(typeof verificationMethod === 'string' ? { verificationMethod } : {}),
+    error: new ProofVerificationError(problem),
+  };
 }
 
 // The time handed to the library's date checks: inside the credential's own window (see above).
@@ -108,6 +126,13 @@ export interface VerifyCredentialProofOptions {
   bindIssuer?: boolean;
   /** Input limits; raise `maxStringLength` for status list credentials, whose `encodedList` is long. */
   limits?: Partial<JsonLimits>;
+  /**
+   * Accept a proof only in the one form its suite defines (default true, the
+   * citizen-document profile): no member the suite does not define (an extra
+   * `@context` included), the suite's own proofValue encoding, low-S ecdsa.
+   * `false` accepts what the library accepts, for general callers.
+   */
+  strictProof?: boolean;
   /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
   fastPath?: boolean;
 }
@@ -129,6 +154,8 @@ export async function verifyCredentialProofWithLibrary(
   }
   const found = typedProof(credential);
   if (!found.ok) return { verified: false, error: found.error };
+  const problem = strictProblem(options);
+  if (problem) return problem;
   const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   const insideWindow = insideWindowOf(credential);
