@@ -11,8 +11,9 @@ import {
   verifyCredentialProof,
   verifyCredentialProofWithLibrary,
 } from '@vneid/core';
+import { fixtures } from '@vneid/schemas';
 import { CHECK_NAMES, verifyCredential, verifyPresentation } from '@vneid/verifier';
-import { citizenCard, cycle, type Input, SELECTIVE_POINTERS } from './input.js';
+import { citizenCard, cycle, type Input, SELECTIVE_POINTERS, TYPE } from './input.js';
 import {
   checkStatusWithLibrary,
   deriveWithLibrary,
@@ -22,7 +23,7 @@ import {
 } from './library.js';
 import type { TaskFn } from './measure.js';
 import type { RawName } from './raw.js';
-import type { World } from './world.js';
+import { MINISTRY, type World } from './world.js';
 
 export interface Operation {
   key: string;
@@ -181,6 +182,39 @@ function verifierPaths(world: World): Operation[] {
   ];
 }
 
+/**
+ * `issuer.issue()` in the calling thread (the world's issuer has no signing
+ * workers): what an agency importing the library gets. It validates,
+ * allocates two status indexes and writes synced to LevelDB, against the
+ * library signing the same card alone.
+ */
+function inThreadIssuance(input: Input, world: World): Operation[] {
+  const subject = { ...fixtures[TYPE] };
+  const row = (suite: 'eddsa-rdfc-2022' | 'ecdsa-sd-2023'): Operation => {
+    const key = suite === 'eddsa-rdfc-2022' ? input.ed25519 : input.p256;
+    const { documentLoader, mandatoryPointers } = input;
+    return {
+      key: `issue-in-thread.${SUITE_KEY[suite]}`,
+      name: `issuer.issue() in the calling thread, ${suite} (validate, allocate, sign, synced write)`,
+      ours: () => world.issuer.issue({ ministry: MINISTRY, type: TYPE, subject, suite }),
+      library: {
+        label: 'signCredentialWithLibrary (signing alone)',
+        fn: () =>
+          signCredentialWithLibrary({
+            credential: citizenCard(key.controller),
+            key,
+            cryptosuite: suite,
+            documentLoader,
+            ...(suite === 'ecdsa-sd-2023' ? { mandatoryPointers } : {}),
+          }),
+      },
+      raw: suite === 'eddsa-rdfc-2022' ? 'Ed25519 sign' : 'P-256 sign',
+      notes: ['ours also validates the subject, allocates revocation and suspension indexes and syncs to disk'],
+    };
+  };
+  return [row('eddsa-rdfc-2022'), row('ecdsa-sd-2023')];
+}
+
 /** The wallet answering a request and the verifier checking the answer. */
 function presentationPaths(world: World): Operation[] {
   const { request, bundle, statusCache, now, statusLists, documentLoader } = world;
@@ -245,6 +279,7 @@ export function operations(input: Input, world: World): Operation[] {
     ...verifierPaths(world),
     ...rdfcPair(input, 'ecdsa-rdfc-2019'),
     ...selectiveDisclosure(input),
+    ...inThreadIssuance(input, world),
     ...presentationPaths(world),
   ];
 }

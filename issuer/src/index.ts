@@ -29,7 +29,6 @@ export type {
   StatusListMeta,
   StatusSlot,
 } from './lib/types.js';
-export { main } from './main.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

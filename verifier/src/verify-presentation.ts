@@ -140,7 +140,7 @@ async function checkPresentation(
 
   // Exactly one proof: a proof set verifies in jsonld-signatures if any proof does.
   const proof = singleProof(vp);
-  const proofObject = proof instanceof VneidError ? undefined : proof;
+  const proofObject = proof.ok ? proof.proof : undefined;
   const vm = typeof proofObject?.verificationMethod === 'string' ? proofObject.verificationMethod : undefined;
   let proofValid = false;
   if (!proofObject) {

@@ -8,8 +8,8 @@ import {
   jsonDigest,
   KEY_TYPE_OF_SUITE,
   type KeyPair,
-  MANDATORY_POINTERS,
   MalformedValueError,
+  mandatoryPointersFor,
   resolveDidKey,
   toVneidError,
   VneidError,
@@ -24,7 +24,6 @@ import { reserveSlots } from './allocation.js';
 import { queueAudited } from './audit.js';
 import { type IssuerContext, statusListUrl } from './context.js';
 import { StorageWriteError } from './group-commit.js';
-import { pointerExists } from './json-pointer.js';
 import { requireMinistry, signingKeyLocked } from './keys.js';
 import type { SignJob } from './sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './types.js';
@@ -175,10 +174,8 @@ export function buildCredential(
   return credential;
 }
 
-/** The mandatory pointers of an ecdsa-sd-2023 base credential: those of MANDATORY_POINTERS it contains. */
-export function mandatoryPointersFor(credential: JsonObject): string[] {
-  return MANDATORY_POINTERS.filter((p) => pointerExists(credential, p));
-}
+// The mandatory pointers of an ecdsa-sd-2023 base credential: core's, its one home.
+export { mandatoryPointersFor };
 
 /** {@link prepareIssue}, with a refusal written to the audit log before it is thrown. */
 export async function prepareOrRefuse(ctx: IssuerContext, request: IssueRequest): Promise<PreparedIssue> {

@@ -28,10 +28,32 @@ export function typeContexts(): Map<string, JsonLdContextDocument> {
   return registeredContexts() as Map<string, JsonLdContextDocument>;
 }
 
-/** The issuer's static loader: bundled W3C contexts, registered type contexts, its own DID documents. */
+/**
+ * The issuer's static loader: bundled W3C contexts, registered type contexts,
+ * its own DID documents (read at call time, so added ministries and keys
+ * count). Kept per issuer: the fast path caches compiled templates and keys
+ * per loader, and a loader per credential ran every in-thread issuance at
+ * library speed. Renewed only when the registered contexts change.
+ */
 export function issuerLoader(ctx: IssuerContext): DocumentLoader {
-  return createDocumentLoader({
-    contexts: typeContexts(),
+  const contexts = typeContexts();
+  const kept = keptLoaders.get(ctx);
+  if (kept && sameContexts(kept.contexts, contexts)) return kept.loader;
+  const loader = createDocumentLoader({
+    contexts,
     resolver: createOfflineDidResolver({ documents: () => [...ctx.ministries.values()].map(didDocumentOf) }),
   });
+  keptLoaders.set(ctx, { contexts, loader });
+  return loader;
+}
+
+const keptLoaders = new WeakMap<
+  IssuerContext,
+  { contexts: Map<string, JsonLdContextDocument>; loader: DocumentLoader }
+>();
+
+function sameContexts(a: ReadonlyMap<string, object>, b: ReadonlyMap<string, object>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [url, context] of a) if (b.get(url) !== context) return false;
+  return true;
 }

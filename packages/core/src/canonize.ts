@@ -1,5 +1,6 @@
 import type { DocumentLoader } from './document-loader.js';
 import { canonizeFast, canonizeThroughLibrary } from './fast/canonize-fast.js';
+import { fastPathEnabled } from './fast/switch.js';
 import { toVneidError } from './lib/find-error.js';
 
 /**
@@ -11,8 +12,12 @@ import { toVneidError } from './lib/find-error.js';
  *
  * @throws {VneidError} JSONLD_SAFE_MODE_ERROR, CONTEXT_NOT_ALLOWED, MALFORMED_VALUE_ERROR.
  */
-export async function canonize(document: unknown, options: { documentLoader: DocumentLoader }): Promise<string> {
+export async function canonize(
+  document: unknown,
+  options: { documentLoader: DocumentLoader; fastPath?: boolean },
+): Promise<string> {
   try {
+    if (!fastPathEnabled(options.fastPath)) return await canonizeThroughLibrary(document, options.documentLoader);
     return await canonizeFast(document, options.documentLoader);
   } catch (error) {
     throw toVneidError(error, 'MALFORMED_VALUE_ERROR', 'document cannot be canonicalized');

@@ -78,7 +78,7 @@ export {
   KEY_TYPE_OF_SUITE,
 } from './suites.js';
 export type { TrustBundleIssuer, TrustBundleVerificationMethod } from './trust-bundle-issuer.js';
-export type { ProofCheckResult, VerifyCredentialProofOptions } from './verify-proof.js';
+export type { ProofCheckResult, SingleProof, VerifyCredentialProofOptions } from './verify-proof.js';
 export {
   sdProofKind,
   singleProof,

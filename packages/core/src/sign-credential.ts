@@ -3,6 +3,7 @@ import type { DocumentLoader } from './document-loader.js';
 import { RDFC_SUITES, signRdfcFast } from './fast/rdfc-proof.js';
 import { deriveSdFast } from './fast/sd/derive.js';
 import { signSdBaseFast } from './fast/sd/sign-base.js';
+import { fastPathEnabled } from './fast/switch.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafePointers } from './pointers.js';
@@ -22,6 +23,7 @@ export type JsonObject = Record<string, unknown>;
  * @see https://www.w3.org/TR/vc-data-integrity/#add-proof
  */
 export async function signCredential(options: SignCredentialOptions): Promise<JsonObject> {
+  if (!fastPathEnabled(options.fastPath)) return signCredentialWithLibrary(options);
   if (RDFC_SUITES[options.cryptosuite]) {
     assertSafeJson(options.credential);
     let signed: JsonObject | undefined;
@@ -55,6 +57,8 @@ export interface SignCredentialOptions {
   documentLoader: DocumentLoader;
   mandatoryPointers?: string[];
   now?: Date;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }
 
 /**
@@ -95,15 +99,19 @@ export async function deriveCredential(options: {
   credential: JsonObject;
   selectivePointers: string[];
   documentLoader: DocumentLoader;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }): Promise<JsonObject> {
   assertSafeJson(options.credential);
   assertSdSafeValues(options.credential);
   assertSafePointers(options.selectivePointers);
-  try {
-    const derived = await deriveSdFast({ ...options, credential: structuredClone(options.credential) });
-    if (derived) return derived;
-  } catch (error) {
-    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not derive a selective-disclosure credential');
+  if (fastPathEnabled(options.fastPath)) {
+    try {
+      const derived = await deriveSdFast({ ...options, credential: structuredClone(options.credential) });
+      if (derived) return derived;
+    } catch (error) {
+      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not derive a selective-disclosure credential');
+    }
   }
   try {
     return await vc.derive({

@@ -2,6 +2,7 @@ import * as vc from '@digitalbazaar/vc';
 import { CREDENTIALS_V2_CONTEXT_URL } from './contexts.js';
 import type { DocumentLoader } from './document-loader.js';
 import { signRdfcFast } from './fast/rdfc-proof.js';
+import { fastPathEnabled } from './fast/switch.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
 import { assertSafeJson } from './safe-json.js';
@@ -23,6 +24,8 @@ export async function signPresentation(options: {
   domain: string;
   documentLoader: DocumentLoader;
   now?: Date;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }): Promise<JsonObject> {
   const { holderKey } = options;
   const presentation: JsonObject = {
@@ -33,19 +36,20 @@ export async function signPresentation(options: {
   };
   assertSafeJson(presentation);
   const cryptosuite = holderKey.keyType === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019';
-  try {
-    const signed = await signRdfcFast({
-      credential: presentation,
-      key: holderKey,
-      cryptosuite,
-      documentLoader: options.documentLoader,
-      now: options.now,
-      purpose: { term: 'authentication', challenge: options.challenge, domain: options.domain },
-    });
-    if (signed) return signed;
-  } catch (error) {
-    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the presentation');
-  }
+  if (fastPathEnabled(options.fastPath))
+    try {
+      const signed = await signRdfcFast({
+        credential: presentation,
+        key: holderKey,
+        cryptosuite,
+        documentLoader: options.documentLoader,
+        now: options.now,
+        purpose: { term: 'authentication', challenge: options.challenge, domain: options.domain },
+      });
+      if (signed) return signed;
+    } catch (error) {
+      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the presentation');
+    }
   const suite = createSigningSuite({ cryptosuite, key: holderKey, date: options.now ?? new Date() });
   try {
     return await vc.signPresentation({

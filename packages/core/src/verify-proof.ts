@@ -4,7 +4,9 @@ import type { DocumentLoader } from './document-loader.js';
 import { ProofVerificationError, type VneidError } from './errors.js';
 import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
 import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
+import { fastPathEnabled } from './fast/switch.js';
 import { toVneidError } from './lib/find-error.js';
+import { proofShapeProblem } from './proof-shape.js';
 import { assertSafeJson, type JsonLimits } from './safe-json.js';
 import { assertSdSafeValues } from './sd-value-guard.js';
 import type { JsonObject } from './sign-credential.js';
@@ -35,12 +37,27 @@ export function sdProofKind(proofValue: unknown): 'base' | 'derived' | undefined
  * accepts a set when *any* proof verifies, so a forged extra proof would ride
  * along. Our issuers and holders produce exactly one.
  */
-export function singleProof(document: JsonObject): JsonObject | VneidError {
+export function singleProof(document: JsonObject): SingleProof {
   const proof = document.proof;
   if (!proof || typeof proof !== 'object' || Array.isArray(proof)) {
-    return new ProofVerificationError('document must carry exactly one proof object');
+    return { ok: false, error: new ProofVerificationError('document must carry exactly one proof object') };
   }
-  return proof as JsonObject;
+  return { ok: true, proof: proof as JsonObject };
+}
+
+/**
+ * What {@link singleProof} finds: the proof object (whatever it holds: a
+ * value from the document never becomes an error), or our own error.
+ */
+export type SingleProof = { ok: true; proof: JsonObject } | { ok: false; error: VneidError };
+
+// A proof object that names no type is refused with our code, whatever else it carries.
+function typedProof(document: JsonObject): { ok: true; proof: JsonObject } | { ok: false; error: VneidError } {
+  const found = singleProof(document);
+  if (found.ok && typeof found.proof.type !== 'string') {
+    return { ok: false, error: new ProofVerificationError('the proof must name its type') };
+  }
+  return found;
 }
 
 /**
@@ -58,7 +75,9 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const proof = credential?.proof as JsonObject | undefined;
   const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
   const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
-  if (sd || RDFC_SUITES[suite as string]) {
+  const problem = strictProblem(options);
+  if (problem) return problem;
+  if ((sd || RDFC_SUITES[suite as string]) && fastPathEnabled(options.fastPath)) {
     try {
       assertSafeJson(credential, options.limits);
       if (sd) assertSdSafeValues(credential);
@@ -71,6 +90,21 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
     if (accepted) return { verified: true, verificationMethod: proof?.verificationMethod as string };
   }
   return verifyCredentialProofWithLibrary(options);
+}
+
+// The citizen-document profile's canonical proof form (see proof-shape.ts), unless the caller opts out.
+function strictProblem(options: VerifyCredentialProofOptions): ProofCheckResult | undefined {
+  if (options.strictProof === false) return undefined;
+  const proof = options.credential?.proof;
+  if (!proof || typeof proof !== 'object' || Array.isArray(proof)) return undefined;
+  const problem = proofShapeProblem(proof as JsonObject);
+  if (!problem) return undefined;
+  const verificationMethod = (proof as JsonObject).verificationMethod;
+  return {
+    verified: false,
+    ...(typeof verificationMethod === 'string' ? { verificationMethod } : {}),
+    error: new ProofVerificationError(problem),
+  };
 }
 
 // The time handed to the library's date checks: inside the credential's own window (see above).
@@ -92,6 +126,15 @@ export interface VerifyCredentialProofOptions {
   bindIssuer?: boolean;
   /** Input limits; raise `maxStringLength` for status list credentials, whose `encodedList` is long. */
   limits?: Partial<JsonLimits>;
+  /**
+   * Accept a proof only in the one form its suite defines (default true, the
+   * citizen-document profile): no member the suite does not define (an extra
+   * `@context` included), the suite's own proofValue encoding, low-S ecdsa.
+   * `false` accepts what the library accepts, for general callers.
+   */
+  strictProof?: boolean;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }
 
 /**
@@ -109,8 +152,11 @@ export async function verifyCredentialProofWithLibrary(
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
-  const proof = singleProof(credential);
-  if (!('type' in proof) || typeof proof.type !== 'string') return { verified: false, error: proof as VneidError };
+  const found = typedProof(credential);
+  if (!found.ok) return { verified: false, error: found.error };
+  const problem = strictProblem(options);
+  if (problem) return problem;
+  const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   const insideWindow = insideWindowOf(credential);
   if (!bindIssuer) return verifyIntegrity(credential, documentLoader, verificationMethod);
@@ -180,6 +226,8 @@ export async function verifyPresentationProof(options: {
   challenge: string;
   domain: string;
   documentLoader: DocumentLoader;
+  /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
+  fastPath?: boolean;
 }): Promise<ProofCheckResult> {
   const { presentation, challenge, domain, documentLoader } = options;
   if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('challenge is required');
@@ -189,10 +237,11 @@ export async function verifyPresentationProof(options: {
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
-  const proof = singleProof(presentation);
-  if (!('type' in proof) || typeof proof.type !== 'string') return { verified: false, error: proof as VneidError };
+  const found = typedProof(presentation);
+  if (!found.ok) return { verified: false, error: found.error };
+  const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
-  if (RDFC_SUITES[proof.cryptosuite as string]) {
+  if (RDFC_SUITES[proof.cryptosuite as string] && fastPathEnabled(options.fastPath)) {
     // Only ever a yes: every other answer comes from the library below.
     const accepted = await verifyRdfcFast({
       credential: presentation,

@@ -4,7 +4,6 @@ import {
   idOf,
   type JsonObject,
   singleProof,
-  VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
 import { credentialSchemaFor, isRegisteredType, validateSubject } from '@vneid/schemas';
@@ -105,7 +104,7 @@ export async function checkCredential(
   }
 
   const proof = singleProof(vc);
-  const proofObject = proof instanceof VneidError ? undefined : proof;
+  const proofObject = proof.ok ? proof.proof : undefined;
   const vm = typeof proofObject?.verificationMethod === 'string' ? proofObject.verificationMethod : undefined;
   if (!report.wants('proof')) {
     report.skipped(target, 'proof', NOT_REQUESTED);

@@ -5,7 +5,6 @@ import {
   type JsonObject,
   StatusVerificationError,
   singleProof,
-  VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
 import type { CachedStatusList } from '../open-status-cache.js';
@@ -49,8 +48,9 @@ export async function verifyStatusListCredential(
   if (!types.includes('BitstringStatusListCredential')) refuse('not a BitstringStatusListCredential');
   if (doc.id !== options.url) refuse('its id is not the URL it was fetched from');
   if (idOf(doc.issuer) !== options.issuer.id) refuse('its issuer is not the bundle issuer that lists it');
-  const proof = singleProof(doc);
-  if (proof instanceof VneidError) throw new StatusVerificationError('status list refused: exactly one proof required');
+  const found = singleProof(doc);
+  if (!found.ok) throw new StatusVerificationError('status list refused: exactly one proof required');
+  const { proof } = found;
   const vm = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : '';
   const key = options.view.keyFor(vm, options.issuer.id);
   if (!key) refuse('it is not signed by a key of its issuer in the bundle');

@@ -191,7 +191,7 @@ export function valuesFit(template: RdfTemplate, shape: DocumentShape, termsWith
 }
 
 /** The dataset of a document of the template's shape (after {@link valuesFit}). */
-export function fillTemplate(template: RdfTemplate, shape: DocumentShape): Quad[] {
+export function fillTemplate(template: RdfTemplate, shape: Pick<DocumentShape, 'slots'>): Quad[] {
   const { slots } = shape;
   const fill = (term: TemplateTerm): Term => {
     if (!('slot' in term)) return term;

@@ -6,9 +6,14 @@
 // values expand to — that is what lets a compiled template stand in for
 // jsonld (see compile-template.ts for the proof obligations).
 
-// jsonld's absolute-IRI test (lib/url.js): a value that fails it is treated
-// as relative, so it must not be templated as an IRI.
-export const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/;
+import { randomBytes } from 'node:crypto';
+
+// jsonld's absolute-IRI test: a value that fails it is treated as relative,
+// so it must not be templated as an IRI.
+import { ABSOLUTE_IRI } from './library-internals.js';
+
+export { ABSOLUTE_IRI };
+
 const SCHEME = /^[A-Za-z][A-Za-z0-9+-.]*:/;
 
 export interface Slot {
@@ -27,6 +32,12 @@ export interface DocumentShape {
   /** The structural key: equal keys ⇒ same keys, nesting, contexts, types, literals other than slots. */
   key: string;
   slots: Slot[];
+  /**
+   * Some string of the document (a value, a key, a context) contains this
+   * process's placeholder nonce: it could pose as a placeholder, so the
+   * document must take the library path.
+   */
+  tainted: boolean;
 }
 
 /**
@@ -37,7 +48,11 @@ export function describeShape(document: unknown): DocumentShape {
   const slots: Slot[] = [];
   const parts: string[] = [];
   walk(document, false, parts, slots);
-  return { key: parts.join(''), slots };
+  const key = parts.join('');
+  // Every string of the document is in the key or a slot, each whole.
+  let tainted = key.includes(NONCE);
+  for (let i = 0; !tainted && i < slots.length; i++) tainted = slots[i]!.value.includes(NONCE);
+  return { key, slots, tainted };
 }
 
 function walk(value: unknown, verbatim: boolean, parts: string[], slots: Slot[]): void {
@@ -128,9 +143,15 @@ export function withPlaceholders(document: unknown, shape: DocumentShape, verbat
   return replace(document, false);
 }
 
+// Per process and random: a fixed token is known to every attacker, who can
+// then write a value that poses as another slot's placeholder (a `@vocab`
+// term expanding to `vocab#token` was filled with the other slot's value).
+// Documents containing the nonce anywhere take the library path (`tainted`).
+const NONCE = `xvn${randomBytes(12).toString('hex')}`;
+
 /** The placeholder token of slot `i`: letters and digits only, so it is a valid IRI segment and never in a context. */
 export function slotToken(i: number): string {
-  return `xvneidslot${i}x`;
+  return `${NONCE}s${i}x`;
 }
 
-export const SLOT_TOKEN = /xvneidslot(\d+)x/g;
+export const SLOT_TOKEN = new RegExp(`${NONCE}s(\\d+)x`, 'g');

@@ -1,10 +1,10 @@
 // What the fast verifiers check before they may say yes, shared by the rdfc
 // and the ecdsa-sd-2023 paths: the plain case jsonld-signatures and vc also
 // accept. Anything outside it sends the caller to the library.
-import * as vc from '@digitalbazaar/vc';
 import { CREDENTIALS_V2_CONTEXT_URL, DID_V1_CONTEXT_URL, MULTIKEY_V1_CONTEXT_URL } from '../contexts.js';
 import type { DocumentLoader } from '../document-loader.js';
 import type { KeyType } from '../keys.js';
+import { checkCredentialAsVc, XML_DATE_TIME } from './library-internals.js';
 import { type NodePublicKey, nodePublicKey } from './node-keys.js';
 
 type JsonObject = Record<string, unknown>;
@@ -25,10 +25,6 @@ export const PLAIN_PROOF_KEYS: ReadonlySet<string> = new Set([
   'proofValue',
 ]);
 
-// data-integrity's XMLDateTimeRegExp (lib/util.js), which it applies to `created`.
-const XML_DATE_TIME =
-  /-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|(24:00:00(\.0+)?))(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?/;
-
 /** `created` absent, or a date data-integrity accepts. */
 export function createdIsAccepted(created: unknown): boolean {
   return created === undefined || (typeof created === 'string' && XML_DATE_TIME.test(created));
@@ -37,7 +33,7 @@ export function createdIsAccepted(created: unknown): boolean {
 /** vc.verifyCredential's checks of the credential itself, at `now` with the one-second skew our library path uses. */
 export function credentialChecksPass(credential: JsonObject, now: string | undefined): boolean {
   try {
-    vc._checkCredential({ credential, now, mode: 'verify', maxClockSkew: 1 });
+    checkCredentialAsVc({ credential, now, mode: 'verify', maxClockSkew: 1 });
     return true;
   } catch {
     return false;

@@ -1,9 +1,9 @@
 import { sign, verify } from 'node:crypto';
-import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from '../document-loader.js';
 import type { KeyPair, KeyType } from '../keys.js';
 import { decodeBase58, encodeBase58 } from '../lib/base58.js';
 import { canonizeFast } from './canonize-fast.js';
+import { checkCredentialAsVc } from './library-internals.js';
 import { nodePrivateKey } from './node-keys.js';
 import { sha256, signP256, verifyP256 } from './p256.js';
 import {
@@ -50,7 +50,7 @@ export async function signRdfcFast(options: {
   if (!privateKey) return undefined;
   // vc.issue checks credentials; vc.signPresentation checks nothing beyond jsonld-signatures.
   if (purpose.term === 'assertionMethod') {
-    vc._checkCredential({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
+    checkCredentialAsVc({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
   }
   const proof: JsonObject = {
     type: 'DataIntegrityProof',

@@ -44,6 +44,8 @@ export async function templateFor(
   shape: DocumentShape,
   documentLoader: DocumentLoader,
 ): Promise<RdfTemplate | undefined> {
+  // A document that could pose as a placeholder never meets a template.
+  if (shape.tainted) return undefined;
   const { shapes } = cacheOf(documentLoader);
   let entry = shapes.get(shape.key);
   if (entry) {

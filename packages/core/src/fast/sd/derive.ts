@@ -1,9 +1,10 @@
-import { selectJsonLd } from '@digitalbazaar/di-sd-primitives';
 import * as vc from '@digitalbazaar/vc';
+import { selectJsonLd } from '@digitalbazaar/di-sd-primitives';
 import type { DocumentLoader } from '../../document-loader.js';
 import { createDerivingSuite } from '../../suites.js';
 import { canonizeFast } from '../canonize-fast.js';
 import { fillTemplate } from '../compile-template.js';
+import { checkCredentialAsVc } from '../library-internals.js';
 import { sha256, verifyP256 } from '../p256.js';
 import {
   canonicalThroughLibrary,
@@ -65,7 +66,7 @@ export async function deriveSdFast(options: {
   if (mandatoryPointers.length === 0 && selectivePointers.length === 0) return undefined;
   try {
     // vc.derive's own check, as it runs it (mode 'issue', its default clock).
-    vc._checkCredential({ credential, mode: 'issue' });
+    checkCredentialAsVc({ credential, mode: 'issue' });
   } catch {
     return undefined;
   }

@@ -45,7 +45,7 @@ export async function labelledCanonical(
   let labels = firstDegreeLabels(compiled, slots, escaped, dropped);
   const tied = !labels;
   if (!labels) {
-    const quads = fillTemplate(template, { key: '', slots });
+    const quads = fillTemplate(template, { slots });
     const unique = quads.filter((_, i) => !dropped.has(i));
     const canonicalIdMap = new Map<string, string>();
     await rdfCanonize.canonize(unique, { algorithm: 'RDFC-1.0', canonicalIdMap });

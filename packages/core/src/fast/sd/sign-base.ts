@@ -1,9 +1,10 @@
-import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
+import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
 import type { DocumentLoader } from '../../document-loader.js';
 import type { KeyPair } from '../../keys.js';
 import { createSigningSuite } from '../../suites.js';
 import { canonizeFast } from '../canonize-fast.js';
+import { checkCredentialAsVc } from '../library-internals.js';
 import { nodePrivateKey, nodePublicKey } from '../node-keys.js';
 import { ephemeralPublicKey, sha256, signP256, verifyP256 } from '../p256.js';
 import { type Templated, templated } from './canonical.js';
@@ -49,7 +50,7 @@ export async function signSdBaseFast(options: {
   const issuerKey = nodePrivateKey(key);
   if (!issuerKey || !pointersWalkable(credential, mandatoryPointers)) return undefined;
   // vc.issue's own check; it throws for the caller as the library would.
-  vc._checkCredential({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
+  checkCredentialAsVc({ credential, now: options.now, mode: 'issue', maxClockSkew: 300 });
   const t = await templated(credential, documentLoader);
   if (!t || !(await planApplies(credential, t, documentLoader))) return undefined;
 
