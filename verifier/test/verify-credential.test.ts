@@ -275,6 +275,25 @@ test('a stolen key backdating "created" to before its compromise is refused with
   t.is(check(afterRetirement, 'keyValid')?.code, 'KEY_NOT_VALID');
 });
 
+test('a credential whose validFrom is later than its validUntil is refused with MALFORMED_VALUE_ERROR, even inside both dates with skew', async (t) => {
+  const inverted = await issue(world, {
+    cryptosuite: 'eddsa-rdfc-2022',
+    validFrom: '2026-06-01T08:10:00Z',
+    validUntil: '2026-06-01T07:50:00Z',
+  });
+  const report = await verify(inverted, world, { clockSkewSeconds: 3600 });
+  t.is(check(report, 'proof')?.result, 'valid');
+  t.is(check(report, 'validityPeriod')?.code, 'MALFORMED_VALUE_ERROR');
+  t.false(report.verified);
+  // Same dates the right way round, same skew: valid.
+  const ordered = await issue(world, {
+    cryptosuite: 'eddsa-rdfc-2022',
+    validFrom: '2026-06-01T07:50:00Z',
+    validUntil: '2026-06-01T08:10:00Z',
+  });
+  t.is(check(await verify(ordered, world, { clockSkewSeconds: 3600 }), 'validityPeriod')?.result, 'valid');
+});
+
 test('validity period with the injected clock: expired → CREDENTIAL_EXPIRED, future → CREDENTIAL_NOT_YET_VALID, skew explicit', async (t) => {
   const expired = await derive(world, await issue(world, { validUntil: '2026-05-31T08:00:00Z' }), ['fullName']);
   const r1 = await verify(expired);
