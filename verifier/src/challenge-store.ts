@@ -1,18 +1,31 @@
 import { randomBytes } from 'node:crypto';
 
-/** One-time, time-limited presentation challenges (replay protection). */
+/** When a `consume` call happens and how long a used challenge must be remembered. */
+export interface ConsumeContext {
+  /** The verifier's clock, in ms (default: the store's own clock). */
+  now?: number;
+  /**
+   * How long the challenge must stay used: as long as a presentation made for
+   * it could still be accepted (its maximum age plus clock tolerance).
+   * Stores of issued challenges ignore it (their challenges expire anyway).
+   */
+  ttlSeconds?: number;
+}
+
+/** One-time presentation challenges (replay protection). */
 export interface ChallengeStore {
-  /** A fresh random challenge (256 bits, base64url), valid for `ttlSeconds`. */
+  /** A fresh random challenge (256 bits, base64url). */
   issue(): string;
-  /** True once for a challenge this store issued and that has not expired; false ever after. */
-  consume(challenge: string): boolean;
+  /** True once for an acceptable challenge, false ever after (a replay). May be asynchronous (a store on disk). */
+  consume(challenge: string, context?: ConsumeContext): boolean | Promise<boolean>;
 }
 
 /**
- * An in-memory challenge store. jsonld-signatures only compares a
- * presentation's challenge with the expected one; this makes each challenge
- * single-use and short-lived. At most `maxEntries` are outstanding: the
- * oldest are dropped first (their holders simply ask for a new one).
+ * An in-memory store of issued, time-limited challenges. jsonld-signatures
+ * only compares a presentation's challenge with the expected one; this makes
+ * each challenge single-use and short-lived, and accepts only challenges it
+ * issued. At most `maxEntries` are outstanding: the oldest are dropped first
+ * (their holders simply ask for a new one).
  *
  * @example
  * const challenges = createChallengeStore({ ttlSeconds: 120 });
@@ -49,6 +62,45 @@ export function createChallengeStore(options: {
       const expiry = pending.get(challenge);
       pending.delete(challenge);
       return expiry !== undefined && expiry > now().getTime();
+    },
+  };
+}
+
+/**
+ * An in-memory record of used challenges, for verifiers that do not issue
+ * their own (a challenge agreed some other way, e.g. by a relying party's
+ * front end): any challenge is accepted once, and remembered for as long as a
+ * presentation made for it could still be accepted. It is what
+ * `verifyPresentation` and the verifier router use when given no store. When
+ * `maxEntries` challenges are still live, new ones are refused (fail closed)
+ * rather than forgetting one that could then be replayed.
+ *
+ * @example
+ * const used = createUsedChallengeStore();
+ * await verifyPresentation(vp, { challenge, domain, challengeStore: used, … });
+ * @throws {TypeError} for a non-positive ttl or maxEntries.
+ */
+export function createUsedChallengeStore(
+  options: { ttlSeconds?: number; maxEntries?: number; now?: () => Date } = {},
+): ChallengeStore {
+  const { ttlSeconds = 3600, maxEntries = 1_000_000, now = () => new Date() } = options;
+  if (typeof ttlSeconds !== 'number' || !(ttlSeconds > 0)) throw new TypeError('ttlSeconds must be positive');
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new TypeError('maxEntries must be a positive integer');
+  const used = new Map<string, number>();
+  const prune = (at: number) => {
+    for (const [c, expiry] of used) if (expiry <= at) used.delete(c);
+  };
+  return {
+    issue: () => randomBytes(32).toString('base64url'),
+    consume(challenge, context = {}) {
+      if (typeof challenge !== 'string' || challenge.length === 0) return false;
+      const at = context.now ?? now().getTime();
+      const expiry = used.get(challenge);
+      if (expiry !== undefined && expiry > at) return false;
+      if (used.size >= maxEntries) prune(at);
+      if (used.size >= maxEntries) return false;
+      used.set(challenge, at + (context.ttlSeconds ?? ttlSeconds) * 1000);
+      return true;
     },
   };
 }

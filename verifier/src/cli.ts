@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { loadTrustBundle } from './load-trust-bundle.js';
+import { openChallengeLog } from './open-challenge-log.js';
 import { openStatusCache, type StatusCache } from './open-status-cache.js';
 import { syncStatus } from './sync-status.js';
 import type { LoadedTrustBundle, VerificationReport } from './types.js';
@@ -100,37 +101,66 @@ required(
     .argument('<file>', 'credential or presentation (JSON)')
     .option('--challenge <challenge>', 'expected challenge (presentations)')
     .option('--domain <domain>', 'expected domain (presentations)')
+    .option('--challenge-log <dir>', 'used challenges (LevelDB; default: <status-cache>.challenges beside it)')
+    .option('--allow-replay', 'do not make challenges single-use (explicit opt-out)')
     .option('--json', 'print the report as JSON'),
-).action(async (file: string, opts: Common & { challenge?: string; domain?: string; json?: boolean }) => {
-  const { loaded, cache, now } = await openTrust(opts);
-  try {
-    // The file is hostile: it is read as text, and verify* apply the limits.
-    const text = await readFile(file, 'utf8');
-    let document: unknown;
+).action(
+  async (
+    file: string,
+    opts: Common & {
+      challenge?: string;
+      domain?: string;
+      json?: boolean;
+      challengeLog?: string;
+      allowReplay?: boolean;
+    },
+  ) => {
+    const { loaded, cache, now } = await openTrust(opts);
     try {
-      document = JSON.parse(text);
-    } catch {
-      document = text;
+      // The file is hostile: it is read as text, and verify* apply the limits.
+      const text = await readFile(file, 'utf8');
+      let document: unknown;
+      try {
+        document = JSON.parse(text);
+      } catch {
+        document = text;
+      }
+      const isPresentation =
+        !!document &&
+        typeof document === 'object' &&
+        ([] as unknown[]).concat((document as { type?: unknown }).type).includes('VerifiablePresentation');
+      const common = { bundle: loaded, statusCache: cache, now };
+      let report: VerificationReport;
+      if (isPresentation) {
+        if (!opts.challenge || !opts.domain) throw new Error('a presentation needs --challenge and --domain');
+        // One process per presentation: used challenges are kept on disk, or a second run would accept a replay.
+        const log = opts.allowReplay
+          ? undefined
+          : await openChallengeLog({
+              path: opts.challengeLog ?? `${opts.statusCache.replace(/[/\\]+$/, '')}.challenges`,
+              now: () => now,
+            });
+        try {
+          report = await verifyPresentation(document, {
+            ...common,
+            challenge: opts.challenge,
+            domain: opts.domain,
+            ...(log ? { challengeStore: log } : { allowReplay: true }),
+          });
+        } finally {
+          await log?.close();
+        }
+      } else {
+        report = await verifyCredential(document, common);
+      }
+      if (opts.json) console.log(JSON.stringify(report, null, 2));
+      else printReport(report);
+      process.exitCode = EXIT[report.status];
+    } finally {
+      await cache.close();
     }
-    const isPresentation =
-      !!document &&
-      typeof document === 'object' &&
-      ([] as unknown[]).concat((document as { type?: unknown }).type).includes('VerifiablePresentation');
-    const common = { bundle: loaded, statusCache: cache, now };
-    let report: VerificationReport;
-    if (isPresentation) {
-      if (!opts.challenge || !opts.domain) throw new Error('a presentation needs --challenge and --domain');
-      report = await verifyPresentation(document, { ...common, challenge: opts.challenge, domain: opts.domain });
-    } else {
-      report = await verifyCredential(document, common);
-    }
-    if (opts.json) console.log(JSON.stringify(report, null, 2));
-    else printReport(report);
-    process.exitCode = EXIT[report.status];
-  } finally {
-    await cache.close();
-  }
-});
+  },
+);
 
 required(program.command('sync').description('download and verify status lists (the online step)')).action(
   async (opts: Common & { json?: boolean }) => {

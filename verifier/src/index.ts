@@ -5,11 +5,13 @@
  *
  * @packageDocumentation
  */
-export type { ChallengeStore } from './challenge-store.js';
-export { createChallengeStore } from './challenge-store.js';
+export type { ChallengeStore, ConsumeContext } from './challenge-store.js';
+export { createChallengeStore, createUsedChallengeStore } from './challenge-store.js';
 export { createTrustBundle } from './create-trust-bundle.js';
 export type { CommonVerifyOptions } from './lib/options.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export type { ChallengeLog } from './open-challenge-log.js';
+export { openChallengeLog } from './open-challenge-log.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';

@@ -1,3 +1,4 @@
+import type { JsonObject } from '@vneid/core';
 import { Level } from 'level';
 import type { TrustBundle } from './types.js';
 
@@ -16,6 +17,13 @@ export interface CachedStatusList {
   publicKeyMultibase: string;
   proofCreated: string;
   fetchedAt: string;
+  /**
+   * The status list credential exactly as fetched and verified. The fields
+   * above are a copy for speed; this signed original is re-verified (and the
+   * copy compared with it) the first time an entry is read after it reaches
+   * memory, so a cache edited on disk is caught rather than believed.
+   */
+  credential: JsonObject;
 }
 
 /** Storage of verified status lists (and of the trust bundle in use, for rollback checks). */

@@ -1,5 +1,6 @@
 import { type ErrorCode, parseJsonSafely, toVneidError, VneidError } from '@vneid/core';
 import { isLoaded } from './lib/bundle-registry.js';
+import { cachedListProblem } from './lib/cached-list-check.js';
 import { nowMs, parseDateTime } from './lib/dates.js';
 import { type FetchLike, fetchLimited } from './lib/limited-fetch.js';
 import { STATUS_LIST_JSON_LIMITS, verifyStatusListCredential } from './lib/status-list-credential.js';
@@ -77,7 +78,9 @@ export async function syncStatus(
             details: { url, validFrom: entry.validFrom },
           });
         }
-        const held = await options.cache.get(url);
+        const stored = await options.cache.get(url);
+        // An entry edited on disk is no list at all: the fresh one replaces it.
+        const held = stored && !(await cachedListProblem(stored, view)) ? stored : undefined;
         if (held) {
           const heldFrom = parseDateTime(held.validFrom) ?? 0;
           const newFrom = parseDateTime(entry.validFrom) ?? 0;

@@ -1,6 +1,6 @@
 import { type ErrorCode, parseJsonSafely, toVneidError } from '@vneid/core';
 import express, { type Request, type Response, type Router } from 'express';
-import type { ChallengeStore } from './challenge-store.js';
+import { type ChallengeStore, createUsedChallengeStore } from './challenge-store.js';
 import { messageFor } from './lib/messages.js';
 import type { CommonVerifyOptions } from './lib/options.js';
 import { CHECK_NAMES, type CheckName, type VerificationReport } from './types.js';
@@ -22,8 +22,10 @@ export interface VerifierRouterOptions
   > {
   /** The clock: a fixed Date or a function read at each request (default: the system clock). */
   now?: Date | (() => Date);
-  /** When given, presentation challenges must come from it and are single-use. */
+  /** When given, presentation challenges must come from it and are single-use. Default: a store of used challenges of this router (any challenge, once). */
   challengeStore?: ChallengeStore;
+  /** Explicit opt-out of single-use challenges. Default false. */
+  allowReplay?: boolean;
   /** Request body cap in bytes (default 256 KiB, the credential input limit). */
   maxBodyBytes?: number;
 }
@@ -67,6 +69,8 @@ export function createVerifierRouter(options: VerifierRouterOptions): Router {
   const fixed = options.now;
   const clock = typeof fixed === 'function' ? fixed : fixed instanceof Date ? () => fixed : () => new Date();
   const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const challengeStore =
+    options.allowReplay === true ? undefined : (options.challengeStore ?? createUsedChallengeStore());
   const router = express.Router();
   // One extra byte over the JSON limit so that an oversized body reaches our
   // parser and gets its INPUT_LIMIT_EXCEEDED code rather than a bare 413.
@@ -152,7 +156,7 @@ export function createVerifierRouter(options: VerifierRouterOptions): Router {
       ...(checks ? { checks } : {}),
       challenge,
       domain,
-      ...(options.challengeStore ? { challengeStore: options.challengeStore } : {}),
+      ...(challengeStore ? { challengeStore } : { allowReplay: true }),
     });
     send(res, report);
   });

@@ -9,7 +9,7 @@ import {
   VneidError,
   verifyPresentationProof,
 } from '@vneid/core';
-import type { ChallengeStore } from './challenge-store.js';
+import { type ChallengeStore, createUsedChallengeStore } from './challenge-store.js';
 import { checkBundle } from './lib/bundle-check.js';
 import { type CheckedCredential, CREDENTIAL_CHECKS, checkCredential } from './lib/check-credential.js';
 import { parseDateTime } from './lib/dates.js';
@@ -27,10 +27,22 @@ export interface VerifyPresentationOptions extends CommonVerifyOptions {
   domain?: string;
   /** What was asked for: every requested field must be disclosed. */
   request?: PresentationRequest;
-  /** Makes the challenge single-use: a second presentation with it is CHALLENGE_REPLAYED. */
+  /**
+   * Where used challenges are kept: a second presentation with one is CHALLENGE_REPLAYED. Default: one
+   * in-memory store of used challenges per process (`createUsedChallengeStore`), so replay protection is on
+   * even when the caller forgets it; pass `createChallengeStore` to accept only challenges you issued.
+   */
   challengeStore?: ChallengeStore;
+  /** Explicit opt-out of single-use challenges (a caller that keeps its own record). Default false. */
+  allowReplay?: boolean;
   /** Maximum age of the presentation proof in seconds (default 300). */
   maxPresentationAge?: number;
+}
+
+let processChallenges: ChallengeStore | undefined;
+function defaultUsedChallenges(): ChallengeStore {
+  processChallenges ??= createUsedChallengeStore();
+  return processChallenges;
 }
 
 const TARGET = 'presentation';
@@ -86,7 +98,13 @@ export async function verifyPresentation(
     assertInputSafe(presentation, ctx.limits);
     await checkPresentation(
       presentation,
-      { challenge, domain, maxAge, request, store: options.challengeStore },
+      {
+        challenge,
+        domain,
+        maxAge,
+        request,
+        store: options.allowReplay === true ? undefined : (options.challengeStore ?? defaultUsedChallenges()),
+      },
       ctx,
       report,
     );
@@ -166,7 +184,15 @@ async function checkPresentation(
   const challengeMatches = proofObject?.challenge === expected.challenge;
   if (!challengeMatches) {
     report.invalid(TARGET, 'challenge', 'CHALLENGE_MISMATCH', 'the proof answers another challenge');
-  } else if (expected.store && proofValid && !expected.store.consume(expected.challenge)) {
+  } else if (
+    expected.store &&
+    proofValid &&
+    // Remembered as long as a presentation for it can be accepted: its maximum age plus the clock tolerance.
+    !(await expected.store.consume(expected.challenge, {
+      now: ctx.now,
+      ttlSeconds: expected.maxAge + ctx.skewMs / 1000 + 60,
+    }))
+  ) {
     // Consumed only for a genuine proof: a forgery cannot burn someone's challenge.
     report.invalid(TARGET, 'challenge', 'CHALLENGE_REPLAYED', 'the challenge is unknown, expired or already used');
   } else if (expected.store && !proofValid) {

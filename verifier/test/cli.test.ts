@@ -26,7 +26,7 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 }
 
 let world: World;
-let files: Record<'bundle' | 'vc' | 'tampered' | 'vp', string>;
+let files: Record<'bundle' | 'vc' | 'tampered' | 'vp' | 'vp2', string>;
 let common: string[];
 
 test.before(async () => {
@@ -43,11 +43,14 @@ test.before(async () => {
     vc: join(world.dir, 'vc.json'),
     tampered: join(world.dir, 'tampered.json'),
     vp: join(world.dir, 'vp.json'),
+    vp2: join(world.dir, 'vp2.json'),
   };
   await writeFile(files.bundle, JSON.stringify(world.bundle));
   await writeFile(files.vc, JSON.stringify(vc));
   await writeFile(files.tampered, JSON.stringify({ ...vc, credentialSubject: { ...subject, fullName: 'Giả Mạo' } }));
   await writeFile(files.vp, JSON.stringify(vp));
+  const vp2 = await present(world, [vc], { challenge: 'cli-challenge-2', domain: 'csgt.example' });
+  await writeFile(files.vp2, JSON.stringify(vp2));
   common = [
     '--bundle',
     files.bundle,
@@ -99,6 +102,24 @@ test.serial('vneid-verify checks a presentation with --challenge and --domain', 
   t.is(wrong.code, 1);
   t.true(JSON.parse(wrong.stdout).errors.some((e: { code: string }) => e.code === 'DOMAIN_MISMATCH'));
 });
+
+test.serial(
+  'vneid-verify run twice on the same presentation exits 1 with CHALLENGE_REPLAYED the second time; --allow-replay opts out',
+  async (t) => {
+    const args = [files.vp2, ...common, '--challenge', 'cli-challenge-2', '--domain', 'csgt.example', '--json'];
+    const first = await run(args);
+    t.is(first.code, 0, first.stdout + first.stderr);
+    // Another process, later: the used challenge was kept on disk beside the status cache.
+    const second = await run(args);
+    t.is(second.code, 1, second.stdout + second.stderr);
+    t.deepEqual(
+      JSON.parse(second.stdout).errors.map((e: { code: string }) => e.code),
+      ['CHALLENGE_REPLAYED'],
+    );
+    const optedOut = await run([...args, '--allow-replay']);
+    t.is(optedOut.code, 0, optedOut.stdout + optedOut.stderr);
+  },
+);
 
 test.serial('vneid-verify sync downloads the lists from a (local) status host; a forged bundle exits 1', async (t) => {
   const served = new Map<string, string>();

@@ -221,6 +221,25 @@ test('POST /presentations/verify: 200 verified, 422 for a wrong domain, 400 with
   t.is(missing.status, 400);
 });
 
+test('POST /presentations/verify without a challenge store: a replay is 422 CHALLENGE_REPLAYED; allowReplay opts out', async (t) => {
+  const vc = await derive(world, await issue(world), ['fullName']);
+  const vp = await present(world, [vc], { challenge: 'router-replay', domain: 'nganhang.example' });
+  const body = { verifiablePresentation: vp, options: { challenge: 'router-replay', domain: 'nganhang.example' } };
+  t.is((await post('/presentations/verify', body)).status, 200);
+  const replay = await post('/presentations/verify', body);
+  t.is(replay.status, 422);
+  t.deepEqual(
+    replay.json.errors.map((e: any) => e.code),
+    ['CHALLENGE_REPLAYED'],
+  );
+  const lax = await serve(
+    createVerifierRouter({ bundle: world.loaded, statusCache: world.cache, now: NOW, allowReplay: true }),
+  );
+  t.teardown(lax.close);
+  t.is((await post('/presentations/verify', body, lax.url)).status, 200);
+  t.is((await post('/presentations/verify', body, lax.url)).status, 200);
+});
+
 test('options.checks cannot switch off the proof: a forged presentation signature is 422 whatever checks are asked for', async (t) => {
   const vc = await derive(world, await issue(world), ['fullName']);
   const vp = await present(world, [vc], { challenge: 'router-forged', domain: 'nganhang.example' });

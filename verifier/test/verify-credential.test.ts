@@ -209,7 +209,7 @@ for (const cryptosuite of ['ecdsa-sd-2023', 'ecdsa-rdfc-2019'] as const) {
   });
 }
 
-test('keys outside their window: compromised before issuance → KEY_COMPROMISED, not yet valid → KEY_NOT_VALID', async (t) => {
+test('keys outside their window: compromised → KEY_COMPROMISED whatever the proof says, not yet valid → KEY_NOT_VALID', async (t) => {
   const w = await createWorld({
     issuers: ({ ministry }) => {
       const entry = bundleIssuer(ministry, {
@@ -225,13 +225,73 @@ test('keys outside their window: compromised before issuance → KEY_COMPROMISED
   t.teardown(() => w.close());
   const after = await verify(await derive(w, await issue(w), ['fullName']), w);
   t.is(check(after, 'keyValid')?.code, 'KEY_COMPROMISED');
+  // A thief holding the key writes any "created" it likes: a date before the
+  // compromise proves nothing, so the signature is refused all the same.
   const before = await verify(
     await derive(w, await issue(w, { signedAt: new Date('2026-03-01T00:00:00Z') }), ['fullName']),
     w,
   );
-  t.is(check(before, 'keyValid')?.result, 'valid');
+  t.is(check(before, 'keyValid')?.code, 'KEY_COMPROMISED');
   const early = await verify(await issue(w, { cryptosuite: 'eddsa-rdfc-2022' }), w);
   t.is(check(early, 'keyValid')?.code, 'KEY_NOT_VALID');
+});
+
+test('a stolen key backdating "created" to before its compromise is refused with KEY_COMPROMISED; a retired key is not', async (t) => {
+  const compromisedSince = new Date(NOW.getTime() - 3_600_000).toISOString();
+  const w = await createWorld({
+    issuers: ({ ministry }) => {
+      const entry = bundleIssuer(ministry, {
+        name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
+        credentialTypes: ['CitizenIdentityCard'],
+        statusLists: [],
+      });
+      entry.verificationMethods[0]!.compromisedSince = compromisedSince;
+      // Retired, not stolen: its holder destroyed it, so its dates are honest.
+      entry.verificationMethods[1]!.validUntil = compromisedSince;
+      return [entry];
+    },
+  });
+  t.teardown(() => w.close());
+  // Signed now by the thief, dated two hours ago (one hour before the compromise).
+  const twoHoursAgo = new Date(NOW.getTime() - 7_200_000);
+  for (const cryptosuite of ['ecdsa-rdfc-2019', 'ecdsa-sd-2023'] as const) {
+    let forged = await issue(w, { type: 'CitizenIdentityCard', cryptosuite, signedAt: twoHoursAgo });
+    if (cryptosuite === 'ecdsa-sd-2023') forged = await derive(w, forged, ['fullName']);
+    const report = await verify(forged, w);
+    t.is(check(report, 'proof')?.result, 'valid', cryptosuite);
+    t.is(check(report, 'keyValid')?.code, 'KEY_COMPROMISED', cryptosuite);
+    t.false(report.verified);
+    t.true(report.errors.some((e) => e.code === 'KEY_COMPROMISED'));
+  }
+  const retired = await verify(
+    await issue(w, { type: 'CitizenIdentityCard', cryptosuite: 'eddsa-rdfc-2022', signedAt: twoHoursAgo }),
+    w,
+  );
+  t.is(check(retired, 'keyValid')?.result, 'valid');
+  const afterRetirement = await verify(
+    await issue(w, { type: 'CitizenIdentityCard', cryptosuite: 'eddsa-rdfc-2022', signedAt: NOW }),
+    w,
+  );
+  t.is(check(afterRetirement, 'keyValid')?.code, 'KEY_NOT_VALID');
+});
+
+test('a credential whose validFrom is later than its validUntil is refused with MALFORMED_VALUE_ERROR, even inside both dates with skew', async (t) => {
+  const inverted = await issue(world, {
+    cryptosuite: 'eddsa-rdfc-2022',
+    validFrom: '2026-06-01T08:10:00Z',
+    validUntil: '2026-06-01T07:50:00Z',
+  });
+  const report = await verify(inverted, world, { clockSkewSeconds: 3600 });
+  t.is(check(report, 'proof')?.result, 'valid');
+  t.is(check(report, 'validityPeriod')?.code, 'MALFORMED_VALUE_ERROR');
+  t.false(report.verified);
+  // Same dates the right way round, same skew: valid.
+  const ordered = await issue(world, {
+    cryptosuite: 'eddsa-rdfc-2022',
+    validFrom: '2026-06-01T07:50:00Z',
+    validUntil: '2026-06-01T08:10:00Z',
+  });
+  t.is(check(await verify(ordered, world, { clockSkewSeconds: 3600 }), 'validityPeriod')?.result, 'valid');
 });
 
 test('validity period with the injected clock: expired → CREDENTIAL_EXPIRED, future → CREDENTIAL_NOT_YET_VALID, skew explicit', async (t) => {

@@ -56,6 +56,23 @@ test('a presentation answering the request verifies, once; replaying it fails wi
   t.is(check(replay, 'challenge')?.code, 'CHALLENGE_REPLAYED');
 });
 
+test('without a challenge store a replayed presentation still fails with CHALLENGE_REPLAYED; allowReplay opts out', async (t) => {
+  const vp = await licencePresentation('challenge-replay-default');
+  const first = await verify(vp, { challenge: 'challenge-replay-default' });
+  t.true(first.verified, JSON.stringify(first.errors));
+  const replay = await verify(vp, { challenge: 'challenge-replay-default' });
+  t.false(replay.verified);
+  t.is(check(replay, 'challenge')?.code, 'CHALLENGE_REPLAYED');
+  // The explicit opt-out (a caller that keeps its own record of used challenges).
+  const optedOut = await verify(vp, { challenge: 'challenge-replay-default', allowReplay: true });
+  t.true(optedOut.verified, JSON.stringify(optedOut.errors));
+  // A forged presentation does not burn a challenge for the genuine one.
+  const other = await licencePresentation('challenge-replay-forged');
+  const forged = { ...other, proof: { ...(other.proof as JsonObject), proofValue: `z${'1'.repeat(86)}` } };
+  t.is(check(await verify(forged, { challenge: 'challenge-replay-forged' }), 'proof')?.result, 'invalid');
+  t.true((await verify(other, { challenge: 'challenge-replay-forged' })).verified);
+});
+
 test('a challenge this verifier never issued, or one that expired, fails with CHALLENGE_REPLAYED', async (t) => {
   let clock = NOW;
   const store = createChallengeStore({ ttlSeconds: 60, now: () => clock });
@@ -118,7 +135,8 @@ test('an old presentation fails with PRESENTATION_TOO_OLD', async (t) => {
   });
   const report = await verify(vp, { challenge: 'challenge-0005' });
   t.is(check(report, 'validityPeriod')?.code, 'PRESENTATION_TOO_OLD');
-  t.true((await verify(vp, { challenge: 'challenge-0005', maxPresentationAge: 7200 })).verified);
+  // The first (genuine) answer used the challenge up; this re-check of the same presentation opts out.
+  t.true((await verify(vp, { challenge: 'challenge-0005', maxPresentationAge: 7200, allowReplay: true })).verified);
 });
 
 test('a presentation with two proofs, or a tampered embedded credential, is not verified', async (t) => {

@@ -10,7 +10,7 @@ import {
 import { validateSubject } from '@vneid/schemas';
 import { checkIssuerProof } from './lib/check-proof.js';
 import { inspectCredential } from './lib/inspect-credential.js';
-import { documentLoaderFor, type StoredSummary, type WalletState } from './lib/state.js';
+import { documentLoaderFor, type IssuerTrust, type StoredSummary, type WalletState } from './lib/state.js';
 import { type CredentialSummary, toPublicSummary } from './list-credentials.js';
 
 /** Outcome of {@link addCredential}. */
@@ -36,7 +36,9 @@ export interface AddResult {
  * @throws {VneidError} UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, MALFORMED_VALUE_ERROR, UNKNOWN_CREDENTIAL_TYPE,
  *   HOLDER_MISMATCH, SCHEMA_VALIDATION_ERROR, PROOF_VERIFICATION_ERROR, DID_NOT_FOUND (did:web issuer
  *   unknown to the resolver), CONTEXT_NOT_ALLOWED, JSONLD_SAFE_MODE_ERROR, WALLET_LOCKED (closed),
- *   CREDENTIAL_ID_CONFLICT (a different credential under an id already held).
+ *   CREDENTIAL_ID_CONFLICT (a different credential under an id already held), ISSUER_NOT_TRUSTED (an issuer
+ *   outside `trustedIssuers` with `untrustedIssuers: 'refuse'`; with `mark`, the default, it is stored and
+ *   listed with `issuerTrust: 'untrusted'`).
  * @see https://www.w3.org/TR/vc-data-model-2.0/#verification
  */
 export async function addCredential(state: WalletState, input: unknown): Promise<AddResult> {
@@ -54,8 +56,15 @@ export async function addCredential(state: WalletState, input: unknown): Promise
       details: { type: existing.type },
     });
   }
+  const issuerTrust = issuerTrustOf(state, vc.credential, vc.shape.issuer, vc.shape.type);
+  if (issuerTrust === 'untrusted' && state.untrustedIssuers === 'refuse') {
+    throw new VneidError('ISSUER_NOT_TRUSTED', 'the issuer is not trusted for this document type', {
+      details: { type: vc.shape.type },
+    });
+  }
   const summary: StoredSummary = {
     ...vc.shape,
+    issuerTrust,
     status: 'unknown',
     listsSeen: {},
     addedAt: state.now().toISOString(),
@@ -63,6 +72,21 @@ export async function addCredential(state: WalletState, input: unknown): Promise
   };
   await vault.write([vault.put('credential', vc.shape.id, vc.credential), vault.put('summary', vc.shape.id, summary)]);
   return { added: true, credential: toPublicSummary(summary, state.now()) };
+}
+
+/**
+ * A valid signature says only that the key's holder signed: any did:key can
+ * sign a "citizen identity card" to this wallet's holder. With a trust list,
+ * the issuer must be in it, authorised for the type, and have signed with one
+ * of its listed, uncompromised keys.
+ */
+function issuerTrustOf(state: WalletState, credential: JsonObject, issuerId: string, type: string): IssuerTrust {
+  if (!state.trustedIssuers) return 'unchecked';
+  const entry = state.trustedIssuers.find((i) => i.id === issuerId);
+  const proof = credential.proof as JsonObject | undefined;
+  const vm = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.verificationMethod : undefined;
+  const key = entry?.verificationMethods.find((m) => m.id === vm);
+  return entry?.credentialTypes.includes(type) && key && key.compromisedSince === undefined ? 'trusted' : 'untrusted';
 }
 
 /**

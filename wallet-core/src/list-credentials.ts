@@ -1,11 +1,19 @@
 import { getCredentialType, type LocalizedText } from '@vneid/schemas';
-import { type CredentialStatus, isCurrent, type StoredSummary, type WalletState } from './lib/state.js';
+import {
+  type CredentialStatus,
+  type IssuerTrust,
+  isCurrent,
+  type StoredSummary,
+  type WalletState,
+} from './lib/state.js';
 
 /** A held credential as a wallet screen shows it: no claim values, labels in both languages. */
 export interface CredentialSummary {
   id: string;
   type: string;
   issuer: string;
+  /** Whether the wallet's trust list vouches for the issuer: show `untrusted` (and `unchecked`) as such. */
+  issuerTrust: IssuerTrust;
   validFrom?: string;
   validUntil?: string;
   /** Outside its validity window at the wallet's clock. */
@@ -52,6 +60,7 @@ export function toPublicSummary(s: StoredSummary, now: Date): CredentialSummary 
     id: s.id,
     type: s.type,
     issuer: s.issuer,
+    issuerTrust: s.issuerTrust ?? 'unchecked',
     ...(s.validFrom !== undefined ? { validFrom: s.validFrom } : {}),
     ...(s.validUntil !== undefined ? { validUntil: s.validUntil } : {}),
     expired: !isCurrent(s, now),

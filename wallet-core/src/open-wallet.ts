@@ -6,6 +6,7 @@ import {
   type JsonObject,
   type KeyType,
   type OfflineDidResolver,
+  type TrustBundleIssuer,
   VneidError,
 } from '@vneid/core';
 import { Level } from 'level';
@@ -34,6 +35,14 @@ export interface WalletOptions {
   resolver?: OfflineDidResolver;
   /** The wallet's clock. Default: the system clock. */
   now?: () => Date;
+  /**
+   * The issuers of the trust bundle (its `issuers`). A credential's issuer is trusted when it is listed, may
+   * issue the credential's type and signed it with one of its listed keys that is not compromised. Without
+   * it every credential is stored with `issuerTrust: 'unchecked'`.
+   */
+  trustedIssuers?: readonly TrustBundleIssuer[];
+  /** What `add` does with an issuer outside `trustedIssuers`: `mark` (default: stored, listed with `issuerTrust: 'untrusted'`) or `refuse` (ISSUER_NOT_TRUSTED). */
+  untrustedIssuers?: 'mark' | 'refuse';
 }
 
 /** An open wallet. Every method runs after the previous one settled. */
@@ -108,6 +117,8 @@ export async function openWallet(options: WalletOptions): Promise<Wallet> {
       now: options.now ?? (() => new Date()),
       closed: false,
       queue: Promise.resolve(),
+      ...(options.trustedIssuers ? { trustedIssuers: options.trustedIssuers } : {}),
+      untrustedIssuers: options.untrustedIssuers ?? 'mark',
     };
     return walletOf(state);
   } catch (error) {

@@ -187,3 +187,42 @@ test('remove deletes a credential; get of an unknown id is undefined', async (t)
   t.is(await wallet.get(vc.id as string), undefined);
   t.deepEqual(await wallet.list(), []);
 });
+
+test('with a trust list, a credential from an attacker did:key is marked untrusted (or refused with ISSUER_NOT_TRUSTED); the ministry stays trusted', async (t) => {
+  const ministry = await createTestIssuer({ didWeb: 'bocongan.gov.vn' });
+  const attacker = await createTestIssuer({});
+  const trustedIssuers = [
+    {
+      id: ministry.did,
+      name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
+      credentialTypes: ['CitizenIdentityCard'],
+      verificationMethods: [
+        {
+          id: ministry.key.id,
+          type: 'Multikey' as const,
+          publicKeyMultibase: ministry.key.publicKeyMultibase,
+          validFrom: '2025-01-01T00:00:00Z',
+        },
+      ],
+      statusLists: [],
+    },
+  ];
+  const { wallet } = await newWallet(t, { resolver: ministry.resolver, trustedIssuers });
+  const genuine = await wallet.add(await ministry.issue({ type: 'CitizenIdentityCard', holder: wallet.holderDid }));
+  t.is(genuine.credential.issuerTrust, 'trusted');
+  const forged = await wallet.add(await attacker.issue({ type: 'CitizenIdentityCard', holder: wallet.holderDid }));
+  t.is(forged.credential.issuerTrust, 'untrusted');
+  t.deepEqual((await wallet.list()).map((c) => c.issuerTrust).sort(), ['trusted', 'untrusted']);
+  const strict = await newWallet(t, { resolver: ministry.resolver, trustedIssuers, untrustedIssuers: 'refuse' });
+  const refused = await t.throwsAsync(
+    strict.wallet.add(await attacker.issue({ type: 'CitizenIdentityCard', holder: strict.wallet.holderDid })),
+  );
+  t.is(codeOf(refused), 'ISSUER_NOT_TRUSTED');
+  t.deepEqual(await strict.wallet.list(), []);
+  // Without a trust list the wallet cannot say: it shows the credential as unchecked.
+  const plain = await newWallet(t, {});
+  const unchecked = await plain.wallet.add(
+    await attacker.issue({ type: 'CitizenIdentityCard', holder: plain.wallet.holderDid }),
+  );
+  t.is(unchecked.credential.issuerTrust, 'unchecked');
+});

@@ -236,6 +236,10 @@ function checkValidity(vc: JsonObject, target: string, ctx: Context, report: Rep
   const until = untilRaw === undefined ? undefined : parseDateTime(untilRaw);
   if ((fromRaw !== undefined && from === undefined) || (untilRaw !== undefined && until === undefined)) {
     report.invalid(target, 'validityPeriod', 'MALFORMED_VALUE_ERROR', 'a validity date is malformed');
+  } else if (from !== undefined && until !== undefined && from > until) {
+    // VCDM 2.0 §4.9: an empty window is no window. Clock skew could otherwise
+    // put "now" inside both ends of it; refused in every profile.
+    report.invalid(target, 'validityPeriod', 'MALFORMED_VALUE_ERROR', 'validFrom is later than validUntil');
   } else if (from !== undefined && ctx.now + ctx.skewMs < from) {
     report.invalid(target, 'validityPeriod', 'CREDENTIAL_NOT_YET_VALID', `valid from ${String(fromRaw)}`);
   } else if (until !== undefined && ctx.now - ctx.skewMs > until) {

@@ -6,6 +6,7 @@ import {
   toVneidError,
 } from '@vneid/core';
 import type { CachedStatusList, StatusCache } from '../open-status-cache.js';
+import { cachedListProblem } from './cached-list-check.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
 import type { TrustView } from './trust-view.js';
@@ -105,6 +106,9 @@ async function checkEntry(
   ) {
     return { result: 'unknown', code: 'STATUS_UNKNOWN', detail: `status list ${url} is no longer vouched for` };
   }
+  const tampered = await cachedListProblem(held, options.view);
+  if (tampered)
+    return { result: 'invalid', code: 'STATUS_VERIFICATION_ERROR', detail: `status list ${url}: ${tampered}` };
   let bit: boolean;
   let until: number | undefined;
   let from: number;

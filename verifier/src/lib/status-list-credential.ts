@@ -81,6 +81,7 @@ export async function verifyStatusListCredential(
     publicKeyMultibase: key.publicKeyMultibase,
     proofCreated: proof.created as string,
     fetchedAt: options.now.toISOString(),
+    credential: doc,
   };
   if (typeof doc.validUntil === 'string') entry.validUntil = doc.validUntil;
   return entry;

@@ -4,6 +4,7 @@ import {
   type JsonLdContextDocument,
   type KeyPair,
   type OfflineDidResolver,
+  type TrustBundleIssuer,
   VneidError,
 } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
@@ -22,7 +23,12 @@ export interface StoredSummary extends CredentialShape {
   addedAt: string;
   /** Digest of the whole credential: adding the same credential again is a no-op. */
   digest: string;
+  /** The issuer against the wallet's trust list when it was added (absent in entries older than the option). */
+  issuerTrust?: IssuerTrust;
 }
+
+/** `trusted`/`untrusted` against the wallet's `trustedIssuers`; `unchecked` when the wallet has none. */
+export type IssuerTrust = 'trusted' | 'untrusted' | 'unchecked';
 
 /** One disclosed credential in the transaction log: names of fields, never values. */
 export interface HistoryCredential {
@@ -55,6 +61,9 @@ export interface WalletState {
   resolver: OfflineDidResolver;
   now: () => Date;
   closed: boolean;
+  /** The trust bundle's issuers, when the wallet checks issuers. */
+  trustedIssuers?: readonly TrustBundleIssuer[];
+  untrustedIssuers: 'mark' | 'refuse';
   /** Next transaction-log sequence number; read from the log on first use. */
   nextSeq?: number;
   /** Serializes every operation: a passphrase change must not interleave with a write. */

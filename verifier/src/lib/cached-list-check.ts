@@ -1,0 +1,57 @@
+import type { CachedStatusList } from '../open-status-cache.js';
+import { verifyStatusListCredential } from './status-list-credential.js';
+import type { TrustView } from './trust-view.js';
+
+// The fields a verification reads from an entry; each must be what the signed copy says.
+const COPIED = [
+  'url',
+  'issuer',
+  'statusPurpose',
+  'validFrom',
+  'validUntil',
+  'encodedList',
+  'verificationMethod',
+  'publicKeyMultibase',
+  'proofCreated',
+] as const;
+
+// One verdict per entry object: the cache hands out the same frozen entry
+// until a sync replaces it, so a list is re-verified once per process, not
+// at every status check.
+const verdicts = new WeakMap<object, Promise<string | undefined>>();
+
+/**
+ * Why a status list held in the cache must not be believed, or `undefined`.
+ * The cache is a file on the verifier's disk: anyone with the disk can write
+ * an all-zero `encodedList` into it and un-revoke every credential. So the
+ * signed list is kept beside the copy, its proof re-verified against the
+ * bundle the first time the entry is read, and the copy compared with it.
+ * (A key held by the device would do as well, but a phone or a roadside
+ * tablet has nowhere to keep it that the disk's reader cannot reach.)
+ */
+export function cachedListProblem(held: Readonly<CachedStatusList>, view: TrustView): Promise<string | undefined> {
+  const known = verdicts.get(held);
+  if (known) return known;
+  const verdict = check(held, view);
+  if (Object.isFrozen(held)) verdicts.set(held, verdict);
+  return verdict;
+}
+
+async function check(held: Readonly<CachedStatusList>, view: TrustView): Promise<string | undefined> {
+  const issuer = view.issuers.get(held.issuer);
+  if (!held.credential || typeof held.credential !== 'object') return 'the cached list has no signed copy';
+  if (!issuer) return 'the cached list names an issuer outside the bundle';
+  let fresh: CachedStatusList;
+  try {
+    fresh = await verifyStatusListCredential(held.credential, {
+      url: held.url,
+      issuer,
+      view,
+      now: new Date(Date.parse(held.fetchedAt) || 0),
+    });
+  } catch (error) {
+    return `the cached list's signed copy does not verify: ${(error as Error).message}`;
+  }
+  const changed = COPIED.find((field) => fresh[field] !== held[field]);
+  return changed && `the cached list's ${changed} differs from its signed copy`;
+}
