@@ -16,6 +16,8 @@ export interface CachedStatusList {
   publicKeyMultibase: string;
   proofCreated: string;
   fetchedAt: string;
+  /** The server's entity tag of what was verified: the next sync asks "if none match" and skips a 304. */
+  etag?: string;
 }
 
 /** Storage of verified status lists (and of the trust bundle in use, for rollback checks). */
