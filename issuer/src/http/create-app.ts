@@ -7,7 +7,7 @@ import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
-import { didRoute, statusListRouter } from './public-routes.js';
+import { didRoute, mountStatusListRoutes } from './public-routes.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { statusRoute } from './status-route.js';
 
@@ -79,7 +79,7 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));
   app.post('/credentials/status', auth, limit, body, statusRoute(issuer));
-  app.use(statusListRouter(issuer, { now, compress: options.compress }));
+  mountStatusListRoutes(app, issuer, { now, compress: options.compress });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

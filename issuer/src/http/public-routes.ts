@@ -102,10 +102,19 @@ export function statusListRouter(
   options: { now?: () => Date; compress?: boolean } = {},
 ): Router {
   const router = Router();
-  if (options.compress !== false) router.use('/status-lists', compression());
-  router.get('/status-lists/', statusListIndexRoute(source));
-  router.get('/status-lists/:id', statusListRoute(source, options.now ?? (() => new Date())));
+  mountStatusListRoutes(router, source, options);
   return router;
+}
+
+/** Registers the status list routes on `app` itself (createApp: the OpenAPI test reads its routes). */
+export function mountStatusListRoutes(
+  app: Pick<Router, 'use' | 'get'>,
+  source: StatusListSource,
+  options: { now?: () => Date; compress?: boolean } = {},
+): void {
+  if (options.compress !== false) app.use('/status-lists', compression());
+  app.get('/status-lists/', statusListIndexRoute(source));
+  app.get('/status-lists/:id', statusListRoute(source, options.now ?? (() => new Date())));
 }
 
 /** GET /:ministry/did.json — the ministry's did:web document. */
