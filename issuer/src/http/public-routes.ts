@@ -112,7 +112,8 @@ export function mountStatusListRoutes(
   source: StatusListSource,
   options: { now?: () => Date; compress?: boolean } = {},
 ): void {
-  if (options.compress !== false) app.use('/status-lists', compression());
+  // A list of a fresh ministry is under 1 kB, the library's default threshold; gzip pays from ~500 bytes.
+  if (options.compress !== false) app.use('/status-lists', compression({ threshold: 512 }));
   app.get('/status-lists/', statusListIndexRoute(source));
   app.get('/status-lists/:id', statusListRoute(source, options.now ?? (() => new Date())));
 }
