@@ -18,6 +18,7 @@ import { printReport } from './report.js';
 import { type RunResults, readLatest, writeResults } from './results.js';
 import { runtimeLine } from './runtime.js';
 import { countStatements, sdTargetNote } from './sd-statements.js';
+import { measureStatusSync, STATUS_LISTS } from './status-sync.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
 import { buildWorld } from './world.js';
@@ -84,6 +85,8 @@ try {
   });
   log('Idle verifier memory (child processes)…');
   const memory = await measureMemory(world);
+  log(`Status sync of ${STATUS_LISTS} lists by prefix: full, then again after 1 % changed…`);
+  const statusSync = await measureStatusSync(log);
 
   figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory));
   results = {
@@ -95,7 +98,15 @@ try {
     loadAtEnd: loadavg()[0] as number,
     figures,
     targets: evaluateTargets(figures, { statements, bulk, http, suites }),
-    facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, baselines: suites },
+    facts: {
+      input: { type: TYPE, claims: input.claims },
+      statements,
+      bulk,
+      http,
+      memory,
+      statusSync,
+      baselines: suites,
+    },
   };
 } finally {
   await world.close();

@@ -25,7 +25,7 @@ import type { IssuanceRecord, KeyRecord, MinistryRecord } from './lib/types.js';
 import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
-import { type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
+import { statusListIds, type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
 import { type AuditHead, type AuditVerification, auditHead, verifyAuditLog } from './verify-audit-log.js';
 
 /** Options of {@link createIssuer}. */
@@ -40,6 +40,12 @@ export interface CreateIssuerOptions {
   now?: () => Date;
   /** Seconds a signed status list credential is valid; default one day. */
   statusListValidity?: number;
+  /**
+   * Seconds after signing at which an unchanged list is re-signed when next
+   * served; default half of `statusListValidity`. Shorter keeps verifiers
+   * further from expiry; every re-signing makes each verifier download the list again.
+   */
+  statusListRefresh?: number;
   /** Entries per status list; default and minimum 131,072 (herd privacy). */
   statusListLength?: number;
   /** Allocations after which a list is closed and a new one opened; default half the length. */
@@ -56,6 +62,8 @@ export interface CreateIssuerOptions {
 /** The issuer: ministries, keys, issuance, status and audit over one LevelDB. */
 export interface Issuer {
   readonly baseUrl: string;
+  /** Seconds after signing at which a served status list is re-signed (option `statusListRefresh`). */
+  readonly statusListRefresh: number;
   addMinistry(input: AddMinistryInput): Promise<MinistryInfo>;
   getMinistry(slug: string): MinistryInfo;
   listMinistries(): MinistryInfo[];
@@ -75,6 +83,8 @@ export interface Issuer {
   getStatusListCredential(listId: string): Promise<JsonObject>;
   /** Like getStatusListCredential with the signing time and expiry, for HTTP caching. */
   getSignedStatusList(listId: string): Promise<SignedList>;
+  /** The ids of the status lists published so far, of one ministry or all, in id order. */
+  statusListIds(ministry?: string): string[];
   /** The ministry's DID document. @throws UNKNOWN_MINISTRY */
   didDocument(slug: string): DidDocument;
   trustBundleIssuers(): TrustBundleIssuer[];
@@ -102,6 +112,15 @@ function checkOptions(o: CreateIssuerOptions): URL {
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   if (o.statusListValidity !== undefined && (!Number.isInteger(o.statusListValidity) || o.statusListValidity < 60)) {
     throw new RangeError('statusListValidity must be an integer number of seconds, at least 60');
+  }
+  const validity = o.statusListValidity ?? 86_400;
+  if (
+    o.statusListRefresh !== undefined &&
+    (!Number.isInteger(o.statusListRefresh) || o.statusListRefresh < 30 || o.statusListRefresh >= validity)
+  ) {
+    throw new RangeError(
+      'statusListRefresh must be an integer number of seconds, at least 30 and below statusListValidity',
+    );
   }
   const length = o.statusListLength ?? MIN_STATUS_LIST_LENGTH;
   if (!Number.isInteger(length) || length < MIN_STATUS_LIST_LENGTH || length % 8 !== 0) {
@@ -157,6 +176,7 @@ export async function openIssuer(
     baseUrl,
     now: options.now ?? (() => new Date()),
     statusListValidity: options.statusListValidity ?? 86_400,
+    statusListRefresh: options.statusListRefresh ?? Math.floor((options.statusListValidity ?? 86_400) / 2),
     statusListLength,
     maxAllocationsPerList: options.maxAllocationsPerList ?? Math.floor(statusListLength / 2),
     ministries: new Map(),
@@ -201,6 +221,7 @@ export async function openIssuer(
     };
   return {
     baseUrl: baseUrl.toString().replace(/\/$/, ''),
+    statusListRefresh: ctx.statusListRefresh,
     addMinistry: writing((input) => addMinistry(ctx, input)),
     getMinistry: (slug) => ministryInfo(requireMinistry(ctx, slug)),
     listMinistries: () => [...ctx.ministries.values()].map(ministryInfo),
@@ -224,6 +245,7 @@ export async function openIssuer(
     listRecords: async () => (await entries<IssuanceRecord>(db.records)).map(([, r]) => r),
     getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
     getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
+    statusListIds: (ministry?: string) => statusListIds(ctx, ministry),
     didDocument: (slug) => didDocumentOf(requireMinistry(ctx, slug)),
     trustBundleIssuers: () => trustBundleIssuers(ctx),
     verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),

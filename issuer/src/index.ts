@@ -13,6 +13,8 @@ export { generateApiKey, hashApiKey } from './http/auth.js';
 export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
 export { createApp } from './http/create-app.js';
 export { openApiDocument } from './http/openapi.js';
+export type { StatusListSource } from './http/public-routes.js';
+export { statusListRouter } from './http/public-routes.js';
 export type { BatchProgress, BatchResult, IssueBatchOptions } from './issue-batch.js';
 export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
 export type { GeneralIssueRequest } from './issue-general.js';

@@ -10,7 +10,8 @@ import { type StartedServer, startServer } from './server.js';
 
 /**
  * Runs the issuer service: data in `VNEID_ISSUER_DATA` (default ./data),
- * listening on `HOST`:`PORT` (default 127.0.0.1:8080). A new data directory
+ * listening on `HOST`:`PORT` (default 127.0.0.1:8080); status lists valid
+ * `VNEID_STATUS_LIST_VALIDITY` seconds and re-signed after `VNEID_STATUS_LIST_REFRESH`. A new data directory
  * gets the development ministries and API keys, printed once. The key store
  * passphrase comes from VNEID_ISSUER_PASSPHRASE; a development data directory
  * falls back to a fixed development passphrase with a loud warning.
@@ -37,7 +38,16 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
   }
   // Sign in worker threads so the event loop keeps answering while ecdsa-sd-2023 proofs are computed.
   const signingWorkers = Number(env.VNEID_SIGNING_WORKERS ?? Math.min(availableParallelism(), 4));
-  const issuer = await createIssuer({ dataDir, passphrase, baseUrl, signingWorkers });
+  // Status list validity and re-signing period, in seconds (defaults: one day, half of it).
+  const seconds = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
+  const issuer = await createIssuer({
+    dataDir,
+    passphrase,
+    baseUrl,
+    signingWorkers,
+    statusListValidity: seconds('VNEID_STATUS_LIST_VALIDITY'),
+    statusListRefresh: seconds('VNEID_STATUS_LIST_REFRESH'),
+  });
   let printed: Array<{ ministry: string; apiKey: string }> = [];
   if (fresh) printed = await bootstrapDev(issuer, dataDir);
   const apiKeys = JSON.parse(readFileSync(resolve(dataDir, API_KEYS_FILE), 'utf8')) as ApiKeyEntry[];

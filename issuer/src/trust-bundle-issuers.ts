@@ -3,15 +3,38 @@ import { authorizedTypes } from './add-ministry.js';
 import { type IssuerContext, statusListUrl } from './lib/context.js';
 
 /**
+ * The URL under which every status list of this issuer service is published,
+ * ending in `/`; the service answers the list index at the prefix itself.
+ * Derived from the URL of a list so that it follows wherever lists live.
+ */
+export function statusListPrefix(ctx: Pick<IssuerContext, 'baseUrl'>): string {
+  const sample = new URL(statusListUrl(ctx, 'x'));
+  sample.pathname = sample.pathname.slice(0, sample.pathname.lastIndexOf('/') + 1);
+  return sample.href;
+}
+
+/** The ids of the status lists published so far (of one ministry, or all), in id order. */
+export function statusListIds(ctx: IssuerContext, ministry?: string): string[] {
+  return [...ctx.lists.values()]
+    .filter((l) => ministry === undefined || l.meta.ministry === ministry)
+    .map((l) => l.meta.listId)
+    .sort((a, b) => a.localeCompare(b));
+}
+
+/**
  * The `issuers` entries of a trust bundle, one per ministry: its DID, names,
  * the types its role authorises, every key with the window in which it may
- * sign (retired keys keep verifying what they signed inside it), and its
- * status list URLs. The verifier package signs these into the bundle.
+ * sign (retired keys keep verifying what they signed inside it), and the
+ * prefix of its status lists. The lists are named by prefix, not one by
+ * one: a ministry of 100 million citizens has thousands of them, and a list
+ * opened after the bundle was signed is still covered. The verifier package
+ * signs these into the bundle.
  *
  * @example
  * const bundle = { type: 'VneidTrustBundle', version: 3, …, issuers: issuer.trustBundleIssuers() };
  */
 export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
+  const prefix = statusListPrefix(ctx);
   return [...ctx.ministries.values()].map((m) => ({
     id: m.did,
     name: { vi: m.name.vi, en: m.name.en },
@@ -23,10 +46,7 @@ export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
       validFrom: k.validFrom,
       ...(k.validUntil ? { validUntil: k.validUntil } : {}),
     })),
-    statusLists: [...ctx.lists.values()]
-      .filter((l) => l.meta.ministry === m.slug)
-      .sort((a, b) => a.meta.listId.localeCompare(b.meta.listId))
-      .map((l) => statusListUrl(ctx, l.meta.listId)),
+    statusListPrefix: prefix,
   }));
 }
 

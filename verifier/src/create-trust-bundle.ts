@@ -1,5 +1,6 @@
 import { contextDigests, type JsonLdContextDocument, W3C_CONTEXTS } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
+import { assertWithinVerifierLimits } from './lib/bundle-limits.js';
 import { assertTrustBundleShape } from './lib/bundle-shape.js';
 import type { BundleIssuer, TrustBundle } from './types.js';
 
@@ -12,6 +13,9 @@ import type { BundleIssuer, TrustBundle } from './types.js';
  * const bundle = createTrustBundle({ version: 7, issuedAt: new Date(), validUntil: new Date(Date.now() + 30 * 86400e3), issuers });
  * const signed = await signTrustBundle(bundle, anchorKey);
  * @throws {MalformedValueError} MALFORMED_VALUE_ERROR when an issuer, date or URL is malformed.
+ * @throws {VneidError} BUNDLE_LIMIT_EXCEEDED when verifiers would refuse the bundle for its size
+ *   (`details.limit` names the limit of `VERIFIER_LIMITS.trustBundle`): name many status lists by
+ *   `statusListPrefix` rather than enumerating them.
  */
 export function createTrustBundle(options: {
   version: number;
@@ -37,5 +41,7 @@ export function createTrustBundle(options: {
     contexts: { ...contexts, ...contextDigests(options.extraContexts ?? new Map()) },
     issuers: structuredClone(options.issuers),
   };
-  return assertTrustBundleShape(bundle, { requireProof: false });
+  assertTrustBundleShape(bundle, { requireProof: false });
+  assertWithinVerifierLimits(bundle);
+  return bundle;
 }

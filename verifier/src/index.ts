@@ -8,6 +8,7 @@
 export type { ChallengeStore, ConsumeContext } from './challenge-store.js';
 export { createChallengeStore, createUsedChallengeStore } from './challenge-store.js';
 export { createTrustBundle } from './create-trust-bundle.js';
+export { VERIFIER_LIMITS } from './lib/limits.js';
 export type { CommonVerifyOptions } from './lib/options.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export type { ChallengeLog } from './open-challenge-log.js';
@@ -15,7 +16,7 @@ export { openChallengeLog } from './open-challenge-log.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';
-export type { FetchLike, StatusSyncReport, StatusSyncResult } from './sync-status.js';
+export type { FetchLike, StatusSyncReport, StatusSyncResult, StatusSyncStats } from './sync-status.js';
 export { syncStatus } from './sync-status.js';
 export type {
   BilingualText,

@@ -1,8 +1,9 @@
 import { assertSafeJson, canonicalJson, type KeyPair, parseJsonSafely, VneidError } from '@vneid/core';
 import { deepFreeze, markLoaded } from './lib/bundle-registry.js';
-import { assertTrustBundleShape, BUNDLE_JSON_LIMITS } from './lib/bundle-shape.js';
+import { assertTrustBundleShape } from './lib/bundle-shape.js';
 import { nowMs, parseDateTime } from './lib/dates.js';
 import { ed25519FromMultibase, verifyJcsProof } from './lib/eddsa-jcs.js';
+import { VERIFIER_LIMITS } from './lib/limits.js';
 import type { LoadedTrustBundle, TrustBundle } from './types.js';
 
 /** Whether a loaded bundle is past its `validUntil` or older than `maxAgeSeconds` at `now`. */
@@ -43,8 +44,8 @@ export async function loadTrustBundle(
   if (typeof anchor !== 'string' || ed25519FromMultibase(anchor) === undefined) {
     throw new TypeError('anchorKey must be an Ed25519 Multikey (z6Mk…) or a KeyPair holding one');
   }
-  const value = typeof json === 'string' ? parseJsonSafely(json, BUNDLE_JSON_LIMITS) : json;
-  if (typeof json !== 'string') assertSafeJson(value, BUNDLE_JSON_LIMITS);
+  const value = typeof json === 'string' ? parseJsonSafely(json, VERIFIER_LIMITS.trustBundle) : json;
+  if (typeof json !== 'string') assertSafeJson(value, VERIFIER_LIMITS.trustBundle);
   const bundle = assertTrustBundleShape(structuredClone(value), { requireProof: true });
   if (!verifyJcsProof(bundle as unknown as Record<string, unknown>, anchor)) {
     throw new VneidError('BUNDLE_SIGNATURE_INVALID', 'the trust bundle is not signed by the trust anchor');

@@ -24,6 +24,8 @@ export interface CachedStatusList {
    * memory, so a cache edited on disk is caught rather than believed.
    */
   credential: JsonObject;
+  /** The server's entity tag of what was verified: the next sync asks "if none match" and skips a 304. */
+  etag?: string;
 }
 
 /** Storage of verified status lists (and of the trust bundle in use, for rollback checks). */

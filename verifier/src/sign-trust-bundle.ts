@@ -1,4 +1,5 @@
 import type { KeyPair } from '@vneid/core';
+import { assertWithinVerifierLimits } from './lib/bundle-limits.js';
 import { assertTrustBundleShape } from './lib/bundle-shape.js';
 import { createJcsProof } from './lib/eddsa-jcs.js';
 import type { TrustBundle } from './types.js';
@@ -13,6 +14,8 @@ import type { TrustBundle } from './types.js';
  * const signed = await signTrustBundle(createTrustBundle({ … }), anchor);
  * @throws {TypeError} when the anchor key is not an Ed25519 key with its secret.
  * @throws {MalformedValueError} MALFORMED_VALUE_ERROR when the bundle is malformed.
+ * @throws {VneidError} BUNDLE_LIMIT_EXCEEDED when verifiers would refuse the signed bundle for its size
+ *   (`details.limit` names the limit).
  * @see https://www.w3.org/TR/vc-di-eddsa/#eddsa-jcs-2022
  */
 export async function signTrustBundle(
@@ -29,5 +32,7 @@ export async function signTrustBundle(
     verificationMethod: anchorKey.id,
     created,
   });
-  return { ...unsigned, proof } as TrustBundle;
+  const signed = { ...unsigned, proof } as TrustBundle;
+  assertWithinVerifierLimits(signed);
+  return signed;
 }

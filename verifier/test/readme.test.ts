@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOfflineDidResolver, generateKeyPair, type PresentationRequest } from '@vneid/core';
-import { createIssuer } from '@vneid/issuer';
+import { createApp, createIssuer } from '@vneid/issuer';
 import { fixtures } from '@vneid/schemas';
 import { openWallet } from '@vneid/wallet-core';
 import test from 'ava';
+import { pino } from 'pino';
 import {
   createChallengeStore,
   createTrustBundle,
@@ -36,15 +37,9 @@ test('the README example runs as written', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'vneid-verifier-readme-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
 
-  // The ministry's status list host on 127.0.0.1: the lists come from a real issuer, over real HTTP.
-  let lists: ((id: string) => Promise<unknown>) | undefined;
-  const host = http.createServer((req, res) => {
-    const id = decodeURIComponent(req.url?.split('/').at(-1) ?? '');
-    (lists ? lists(id) : Promise.reject(new Error('not ready'))).then(
-      (list) => res.writeHead(200, { 'content-type': 'application/vc+ld+json' }).end(JSON.stringify(list)),
-      () => res.writeHead(404).end(),
-    );
-  });
+  // The ministry's status list host on 127.0.0.1: the lists and their index come from a real issuer's app, over real HTTP.
+  let app: ReturnType<typeof createApp> | undefined;
+  const host = http.createServer((req, res) => (app ? app(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   t.teardown(
     () =>
@@ -59,7 +54,7 @@ test('the README example runs as written', async (t) => {
     baseUrl: `http://127.0.0.1:${(host.address() as AddressInfo).port}`,
   });
   t.teardown(() => issuer.close());
-  lists = (id) => issuer.getStatusListCredential(id);
+  app = createApp({ issuer, apiKeys: [], logger: pino({ level: 'silent' }) });
   await issuer.addMinistry({
     slug: 'bo-cong-an',
     name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
@@ -129,7 +124,7 @@ test('the README example runs as written', async (t) => {
   t.true(result.sync.ok);
   t.deepEqual(
     result.sync.results.map((r) => r.result),
-    issuer.trustBundleIssuers()[0]?.statusLists.map(() => 'updated'),
+    issuer.statusListIds().map(() => 'updated'),
   );
   t.is(result.report.status, 'verified', JSON.stringify(result.report.errors));
   t.true(result.report.checks.every((c) => c.result === 'valid' || c.result === 'skipped'));

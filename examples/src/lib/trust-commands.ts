@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ExportedKeyPair, findVneidError, generateKeyPair, importKeyPair, parseJsonSafely } from '@vneid/core';
 import { createIssuer } from '@vneid/issuer';
-import { createTrustBundle, loadTrustBundle, signTrustBundle, type TrustBundle } from '@vneid/verifier';
+import {
+  createTrustBundle,
+  loadTrustBundle,
+  signTrustBundle,
+  type TrustBundle,
+  VERIFIER_LIMITS,
+} from '@vneid/verifier';
 
 /** Where the trust CLI writes and reads its settings (injected for tests). */
 export interface TrustCliIo {
@@ -19,8 +25,8 @@ const USAGE = `usage:
   vneid-trust bundle create --data DIR [--base-url URL] --out bundle.json [--version N] [--valid-days D]
   vneid-trust bundle sign --in bundle.json --anchor-key anchor.json [--out signed.json]
 `;
-// Bundles list every issuer key and context: larger than a request body.
-const BUNDLE_LIMITS = { maxBytes: 4 * 1024 * 1024, maxArrayLength: 1024, maxKeys: 100_000 };
+// The limits verifiers apply: a bundle this command accepts is one they accept.
+const BUNDLE_LIMITS = VERIFIER_LIMITS.trustBundle;
 
 async function readJson(path: string, limits: Partial<Parameters<typeof parseJsonSafely>[1]> = {}): Promise<unknown> {
   let text: string;

@@ -7,7 +7,7 @@ import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
-import { didRoute, statusListRoute } from './public-routes.js';
+import { didRoute, mountStatusListRoutes } from './public-routes.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { statusRoute } from './status-route.js';
 
@@ -25,6 +25,12 @@ export interface CreateAppOptions {
   /** Request body cap in bytes; default 256 KiB. */
   bodyLimit?: number;
   now?: () => Date;
+  /**
+   * gzip the status lists and their index for clients that accept it (they
+   * shrink several times; a phone syncing thousands of lists feels it).
+   * Default true; false turns it off.
+   */
+  compress?: boolean;
 }
 
 /**
@@ -73,7 +79,7 @@ export function createApp(options: CreateAppOptions): Express {
 
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));
   app.post('/credentials/status', auth, limit, body, statusRoute(issuer));
-  app.get('/status-lists/:id', statusListRoute(issuer, now));
+  mountStatusListRoutes(app, issuer, { now, compress: options.compress });
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -146,12 +146,25 @@ export const openApiDocument = {
         },
       },
     },
+    '/status-lists/': {
+      get: {
+        summary:
+          'The index of every published status list: { type: StatusListIndex, issuers: { <did>: { <name>: <validFrom> } } }',
+        responses: {
+          '200': { description: 'The index (ETag; gzip when accepted)', content: { 'application/json': {} } },
+          '304': { description: 'Not modified (If-None-Match)' },
+        },
+      },
+    },
     '/status-lists/{id}': {
       get: {
         summary: 'A signed BitstringStatusListCredential',
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
-          '200': { description: 'The list (ETag, Cache-Control)', content: { 'application/vc+ld+json': {} } },
+          '200': {
+            description: 'The list (ETag, Cache-Control; gzip when accepted)',
+            content: { 'application/vc+ld+json': {} },
+          },
           '304': { description: 'Not modified (If-None-Match)' },
           '404': problem,
         },

@@ -1,28 +1,121 @@
-import { canonicalJson, sha256Hex } from '@vneid/core';
-import type { Request, Response } from 'express';
+import { canonicalJson, idOf, sha256Hex } from '@vneid/core';
+import compression from 'compression';
+import { type Request, type Response, Router } from 'express';
 import type { Issuer } from '../create-issuer.js';
+import type { SignedList } from '../lib/status-lists.js';
+
+/** The public status list operations, as the issuer offers them (and a benchmark can imitate). */
+export type StatusListSource = Pick<Issuer, 'getSignedStatusList' | 'statusListIds' | 'statusListRefresh'>;
+
+// Hashing the canonical JSON of every list for every index or list request
+// would cost more than serving it: a list's version is its signing time,
+// which only grows, so (id, signedAt) names one content for good.
+const etags = new Map<string, string>();
+function etagOf(listId: string, signed: SignedList): string {
+  const key = `${listId}\n${signed.signedAt}`;
+  let etag = etags.get(key);
+  if (etag === undefined) {
+    etag = `"${sha256Hex(canonicalJson(signed.credential))}"`;
+    if (etags.size >= 50_000) etags.delete(etags.keys().next().value as string);
+    etags.set(key, etag);
+  }
+  return etag;
+}
+
+function maxAgeOf(signed: SignedList, refreshSeconds: number, now: () => Date): number {
+  const signedAt = Date.parse(signed.signedAt);
+  const refreshAt = Math.min(signedAt + refreshSeconds * 1000, Date.parse(signed.validUntil));
+  return Math.max(0, Math.floor((refreshAt - now().getTime()) / 1000));
+}
+
+function notModified(req: Request, etag: string): boolean {
+  const inm = req.get('if-none-match');
+  return !!inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*');
+}
 
 /**
  * GET /status-lists/:id — the signed list with a strong ETag (hash of its
  * canonical JSON) and a max-age that ends when the issuer would re-sign it,
- * so caches never hold a copy past its validUntil.
+ * so caches never hold a copy past its validUntil. `If-None-Match` with the
+ * current tag answers 304 without a body: a verifier holding the list
+ * neither downloads nor re-verifies it.
  */
-export function statusListRoute(issuer: Issuer, now: () => Date) {
+export function statusListRoute(issuer: StatusListSource, now: () => Date) {
   return async (req: Request, res: Response): Promise<void> => {
-    const signed = await issuer.getSignedStatusList(String(req.params.id));
-    const etag = `"${sha256Hex(canonicalJson(signed.credential))}"`;
-    const signedAt = Date.parse(signed.signedAt);
-    const half = (Date.parse(signed.validUntil) - signedAt) / 2;
-    const maxAge = Math.max(0, Math.floor((signedAt + half - now().getTime()) / 1000));
+    const listId = String(req.params.id);
+    const signed = await issuer.getSignedStatusList(listId);
+    const etag = etagOf(listId, signed);
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', `public, max-age=${maxAge}`);
-    const inm = req.get('if-none-match');
-    if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')) {
+    res.setHeader('Cache-Control', `public, max-age=${maxAgeOf(signed, issuer.statusListRefresh, now)}`);
+    if (notModified(req, etag)) {
       res.status(304).end();
       return;
     }
     res.type('application/vc+ld+json').send(JSON.stringify(signed.credential));
   };
+}
+
+/**
+ * GET /status-lists/ — the index of every published list, by issuer DID:
+ * `{ "type": "StatusListIndex", "issuers": { "<did>": { "<list name>": "<validFrom>" } } }`.
+ * A verifier whose trust bundle names this URL as an issuer's
+ * `statusListPrefix` learns from it which lists exist and which it already
+ * holds (same `validFrom`), and downloads only the others. Unsigned: see the
+ * verifier's status-list-index.ts for why a signature would add nothing.
+ * Served with an ETag of its own, so an unchanged index is a 304 too.
+ */
+export function statusListIndexRoute(issuer: StatusListSource) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const issuers: Record<string, Record<string, string>> = {};
+    for (const listId of issuer.statusListIds()) {
+      const signed = await issuer.getSignedStatusList(listId);
+      const did = idOf(signed.credential.issuer);
+      const url = typeof signed.credential.id === 'string' ? signed.credential.id : '';
+      if (did === undefined || url === '') continue;
+      issuers[did] ??= {};
+      issuers[did][url.slice(url.lastIndexOf('/') + 1)] = signed.signedAt;
+    }
+    const body = JSON.stringify({ type: 'StatusListIndex', issuers });
+    const etag = `"${sha256Hex(body)}"`;
+    res.setHeader('ETag', etag);
+    // The index changes with every status change: caches revalidate each time.
+    res.setHeader('Cache-Control', 'no-cache');
+    if (notModified(req, etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(body);
+  };
+}
+
+/**
+ * The public status list routes (`GET /status-lists/` index and
+ * `GET /status-lists/:id`) over any source of signed lists, gzip-compressed
+ * for clients that accept it unless `compress` is false. `createApp` mounts
+ * it; a benchmark can serve synthetic lists through the very same code.
+ *
+ * @example
+ * app.use(statusListRouter(issuer, { now: () => new Date() }));
+ */
+export function statusListRouter(
+  source: StatusListSource,
+  options: { now?: () => Date; compress?: boolean } = {},
+): Router {
+  const router = Router();
+  mountStatusListRoutes(router, source, options);
+  return router;
+}
+
+/** Registers the status list routes on `app` itself (createApp: the OpenAPI test reads its routes). */
+export function mountStatusListRoutes(
+  app: Pick<Router, 'use' | 'get'>,
+  source: StatusListSource,
+  options: { now?: () => Date; compress?: boolean } = {},
+): void {
+  // A list of a fresh ministry is under 1 kB, the library's default threshold; gzip pays from ~500 bytes.
+  if (options.compress !== false) app.use('/status-lists', compression({ threshold: 512 }));
+  app.get('/status-lists/', statusListIndexRoute(source));
+  app.get('/status-lists/:id', statusListRoute(source, options.now ?? (() => new Date())));
 }
 
 /** GET /:ministry/did.json — the ministry's did:web document. */

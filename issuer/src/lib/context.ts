@@ -21,6 +21,8 @@ export interface IssuerContext {
   now: () => Date;
   /** Seconds a signed status list credential stays valid. */
   statusListValidity: number;
+  /** Seconds after signing at which a served list is re-signed. */
+  statusListRefresh: number;
   statusListLength: number;
   /** A list takes no more allocations past this count; a fresh one is opened. */
   maxAllocationsPerList: number;

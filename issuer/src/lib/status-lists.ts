@@ -64,13 +64,13 @@ export async function signListLocked(ctx: IssuerContext, listId: string): Promis
   return signed;
 }
 
-/** The current signed list, re-signed when missing or past half its validity. */
+/** The current signed list, re-signed when missing or older than the refresh period (default half its validity). */
 export async function currentSignedList(ctx: IssuerContext, listId: string): Promise<SignedList> {
   requireList(ctx, listId);
   const fresh = (s: SignedList | undefined): s is SignedList => {
     if (!s) return false;
-    const half = (Date.parse(s.validUntil) - Date.parse(s.signedAt)) / 2;
-    return ctx.now().getTime() < Date.parse(s.signedAt) + half;
+    const refresh = Math.min(ctx.statusListRefresh * 1000, Date.parse(s.validUntil) - Date.parse(s.signedAt));
+    return ctx.now().getTime() < Date.parse(s.signedAt) + refresh;
   };
   const stored = (await ctx.db.signedLists.get(listId)) as SignedList | undefined;
   if (fresh(stored)) return stored;

@@ -23,6 +23,16 @@ export interface TrustBundleIssuer {
   /** The credential types this issuer is authorised to issue. */
   credentialTypes: string[];
   verificationMethods: TrustBundleVerificationMethod[];
-  /** URLs of the issuer's status list credentials, fetched by the verifier's status sync. */
-  statusLists: string[];
+  /**
+   * URLs of the issuer's status list credentials, enumerated one by one (the
+   * form of small issuers; verifiers cap its length).
+   */
+  statusLists?: string[];
+  /**
+   * An https URL ending in `/`: every status list whose URL is this prefix
+   * plus one path segment belongs to the issuer (when it is signed by one of
+   * the issuer's keys), and the prefix itself serves the index of those
+   * lists. This is how one ministry names thousands of lists.
+   */
+  statusListPrefix?: string;
 }

@@ -1,15 +1,7 @@
 import { didWebToUrl, isFetchableUrl, keyTypeOfMultibase, MalformedValueError } from '@vneid/core';
 import type { BundleIssuer, BundleVerificationMethod, TrustBundle } from '../types.js';
 import { parseDateTime } from './dates.js';
-
-/** Limits for a trust bundle: a national list is a few dozen issuers, not thousands. */
-export const BUNDLE_JSON_LIMITS = {
-  maxBytes: 1024 * 1024,
-  maxDepth: 8,
-  maxArrayLength: 512,
-  maxKeys: 20_000,
-  maxStringLength: 2048,
-} as const;
+import { isStatusListPrefix } from './status-list-prefix.js';
 
 const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]{40,120}$/;
 const DIGEST = /^sha256-[A-Za-z0-9+/]{43}=$/;
@@ -85,7 +77,7 @@ function verificationMethod(value: unknown, issuerId: string, where: string): Bu
 
 function issuer(value: unknown, where: string): BundleIssuer {
   if (!isObject(value)) fail(`${where} must be an object`);
-  onlyKeys(value, ['id', 'name', 'credentialTypes', 'verificationMethods', 'statusLists'], where);
+  onlyKeys(value, ['id', 'name', 'credentialTypes', 'verificationMethods', 'statusLists', 'statusListPrefix'], where);
   if (!isIssuerId(value.id)) fail(`${where}.id must be a did:web, did:key or https URL`);
   const id = value.id;
   if (!isObject(value.name)) fail(`${where}.name must be { vi, en }`);
@@ -105,8 +97,14 @@ function issuer(value: unknown, where: string): BundleIssuer {
     if (ids.has(parsed.id)) fail(`${where}.verificationMethods has a duplicate id`);
     ids.add(parsed.id);
   });
-  if (!Array.isArray(value.statusLists) || !value.statusLists.every(isAllowedUrl)) {
+  if (
+    value.statusLists !== undefined &&
+    (!Array.isArray(value.statusLists) || !value.statusLists.every(isAllowedUrl))
+  ) {
     fail(`${where}.statusLists must be an array of https URLs`);
+  }
+  if (value.statusListPrefix !== undefined && !isStatusListPrefix(value.statusListPrefix)) {
+    fail(`${where}.statusListPrefix must be a normalised https URL ending in "/", without query or percent-encoding`);
   }
   return value as unknown as BundleIssuer;
 }

@@ -9,6 +9,7 @@ import type { CachedStatusList, StatusCache } from '../open-status-cache.js';
 import { cachedListProblem } from './cached-list-check.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
+import { namesStatusList } from './status-list-prefix.js';
 import type { TrustView } from './trust-view.js';
 
 /** The outcome of one status purpose. */
@@ -101,7 +102,7 @@ async function checkEntry(
     !key ||
     !issuer ||
     key.publicKeyMultibase !== held.publicKeyMultibase ||
-    !issuer.statusLists.includes(url) ||
+    !namesStatusList(issuer, url) ||
     keyWindowProblem(key, held.proofCreated)
   ) {
     return { result: 'unknown', code: 'STATUS_UNKNOWN', detail: `status list ${url} is no longer vouched for` };

@@ -11,16 +11,8 @@ import type { CachedStatusList } from '../open-status-cache.js';
 import type { BundleIssuer } from '../types.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
+import { VERIFIER_LIMITS } from './limits.js';
 import { contextProblem, type TrustView } from './trust-view.js';
-
-/** Limits for a fetched status list credential: one big string (the list), little else. */
-export const STATUS_LIST_JSON_LIMITS = {
-  maxBytes: 3 * 1024 * 1024,
-  maxDepth: 8,
-  maxArrayLength: 16,
-  maxKeys: 64,
-  maxStringLength: 3 * 1024 * 1024,
-} as const;
 
 function refuse(message: string): never {
   throw new StatusVerificationError(`status list refused: ${message}`);
@@ -39,7 +31,7 @@ export async function verifyStatusListCredential(
   credential: unknown,
   options: { url: string; issuer: BundleIssuer; view: TrustView; now: Date },
 ): Promise<CachedStatusList> {
-  assertSafeJson(credential, STATUS_LIST_JSON_LIMITS);
+  assertSafeJson(credential, VERIFIER_LIMITS.statusList);
   if (!credential || typeof credential !== 'object' || Array.isArray(credential)) refuse('not a JSON object');
   const doc = credential as JsonObject;
   const problem = contextProblem(doc, options.view);
