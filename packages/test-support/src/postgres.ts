@@ -77,7 +77,7 @@ export async function startTestPostgres(options: TestPostgresOptions = {}): Prom
       ...(options.postgresFlags ?? []),
     ],
     onLog: options.onLog ?? (() => undefined),
-    onError: options.onLog ?? (() => undefined),
+    onError: (error: unknown) => options.onLog?.(String(error)),
   });
   await server.initialise();
   await server.start();
