@@ -18,7 +18,6 @@ export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
 export type { GeneralIssueRequest } from './issue-general.js';
 export type { KeyStore, KeyStoreBackend } from './key-store.js';
 export { createEncryptedKeyStore } from './key-store.js';
-export type { AuditHead, AuditVerification } from './lib/audit.js';
 export type { IssueRequest } from './lib/issue-core.js';
 export type { SignedList } from './lib/status-lists.js';
 export type {
@@ -32,4 +31,6 @@ export type {
 export { main } from './main.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
+export type { AuditVerification } from './storage/audit-chain.js';
+export type { AuditHead, IssuerStorage } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

@@ -12,7 +12,7 @@ import { type IssuerContext, statusListUrl } from './lib/context.js';
  * const bundle = { type: 'VneidTrustBundle', version: 3, …, issuers: issuer.trustBundleIssuers() };
  */
 export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
-  return [...ctx.ministries.values()].map((m) => ({
+  return ctx.storage.ministries().map((m) => ({
     id: m.did,
     name: { vi: m.name.vi, en: m.name.en },
     credentialTypes: authorizedTypes(m.role),
@@ -23,10 +23,11 @@ export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
       validFrom: k.validFrom,
       ...(k.validUntil ? { validUntil: k.validUntil } : {}),
     })),
-    statusLists: [...ctx.lists.values()]
-      .filter((l) => l.meta.ministry === m.slug)
-      .sort((a, b) => a.meta.listId.localeCompare(b.meta.listId))
-      .map((l) => statusListUrl(ctx, l.meta.listId)),
+    statusLists: ctx.storage
+      .statusLists()
+      .filter((l) => l.ministry === m.slug)
+      .sort((a, b) => a.listId.localeCompare(b.listId))
+      .map((l) => statusListUrl(ctx, l.listId)),
   }));
 }
 

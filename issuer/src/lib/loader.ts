@@ -32,6 +32,6 @@ export function typeContexts(): Map<string, JsonLdContextDocument> {
 export function issuerLoader(ctx: IssuerContext): DocumentLoader {
   return createDocumentLoader({
     contexts: typeContexts(),
-    resolver: createOfflineDidResolver({ documents: () => [...ctx.ministries.values()].map(didDocumentOf) }),
+    resolver: createOfflineDidResolver({ documents: () => ctx.storage.ministries().map(didDocumentOf) }),
   });
 }
