@@ -65,11 +65,20 @@ export async function openPostgresStorage(
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
     idleTimeoutMillis: 30_000,
+  });
+  // The key store's own connections: a rotation writes the sealed secret while its
+  // transaction holds the ministry row, and issuances waiting on that row hold the
+  // main pool's connections; a separate pool cannot be exhausted by them.
+  const keyPool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
   });
   // Without a listener, a connection the server drops while idle crashes the process.
   pool.on('error', (error) => options.onError?.(error));
+  keyPool.on('error', (error) => options.onError?.(error));
 
   const connect = async (): Promise<pg.PoolClient> => {
     try {
@@ -107,9 +116,9 @@ export async function openPostgresStorage(
   };
 
   /** One statement outside a transaction. */
-  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = [], on: pg.Pool = pool) => {
     try {
-      return await pool.query<R>(text, values);
+      return await on.query<R>(text, values);
     } catch (error) {
       if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
       throw error;
@@ -123,6 +132,7 @@ export async function openPostgresStorage(
     } catch (error) {
       client.release(true);
       await pool.end();
+      await keyPool.end();
       if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
       throw error;
     }
@@ -162,6 +172,7 @@ export async function openPostgresStorage(
     await refresh();
   } catch (error) {
     await pool.end();
+    await keyPool.end();
     throw error;
   }
   // Other replicas' ministries, keys and lists appear within refreshMs; decisions re-read the database.
@@ -202,27 +213,30 @@ export async function openPostgresStorage(
 
   const keystore: KeyStoreBackend = {
     async get(key) {
-      const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key]);
+      const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key], keyPool);
       return rows[0]?.value;
     },
     async put(key, value) {
       await query(
         'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
         [key, JSON.stringify(value)],
+        keyPool,
       );
     },
     async *keys(range = {}) {
       const { rows } = await query<{ key: string }>(
         'SELECT key FROM keystore WHERE ($1::text IS NULL OR key >= $1) AND ($2::text IS NULL OR key < $2) ORDER BY key',
         [range.gte ?? null, range.lt ?? null],
+        keyPool,
       );
       for (const row of rows) yield row.key;
     },
     async putIfAbsent(key, value) {
-      await query('INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
-        key,
-        JSON.stringify(value),
-      ]);
+      await query(
+        'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+        [key, JSON.stringify(value)],
+        keyPool,
+      );
       return keystore.get(key);
     },
   };
@@ -566,6 +580,7 @@ export async function openPostgresStorage(
       closed = true;
       clearInterval(timer);
       await pool.end();
+      await keyPool.end();
     },
   };
   return storage;
