@@ -1,11 +1,9 @@
 import { didWebFromHost, VneidError } from '@vneid/core';
 import { listCredentialTypes } from '@vneid/schemas';
-import { initialListOps } from './lib/allocation.js';
-import { auditOps } from './lib/audit.js';
-import type { IssuerContext } from './lib/context.js';
-import { commit } from './lib/db.js';
-import { createKeyLocked } from './lib/keys.js';
+import { allocationPolicy, type IssuerContext } from './lib/context.js';
+import { createKey, loadMinistry } from './lib/keys.js';
 import type { KeyRecord, MinistryRecord } from './lib/types.js';
+import { initialLists } from './storage/lists.js';
 
 /** What {@link Issuer.addMinistry} takes. */
 export interface AddMinistryInput {
@@ -89,42 +87,35 @@ function checkInput(input: AddMinistryInput): void {
 export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): Promise<MinistryInfo> {
   checkInput(input);
   const allowGeneralCredentials = input.allowGeneralCredentials ?? false;
-  return ctx.lock(async () => {
-    const existing = ctx.ministries.get(input.slug);
-    if (existing) {
-      const same =
-        existing.name.vi === input.name.vi &&
-        existing.name.en === input.name.en &&
-        existing.role === input.role &&
-        existing.allowGeneralCredentials === allowGeneralCredentials;
-      if (!same) {
-        throw new VneidError('MINISTRY_CONFLICT', `ministry ${input.slug} exists with a different definition`, {
-          details: { ministry: input.slug },
-        });
-      }
-      return ministryInfo(existing);
+  const pathSegments = ctx.baseUrl.pathname.split('/').filter(Boolean);
+  const record: MinistryRecord = {
+    slug: input.slug,
+    did: didWebFromHost(ctx.baseUrl.host, ...pathSegments, input.slug),
+    name: { vi: input.name.vi, en: input.name.en },
+    role: input.role,
+    allowGeneralCredentials,
+    createdAt: ctx.now().toISOString(),
+    keys: [],
+  };
+  // Insert-if-absent in the storage: two replicas adding the same ministry get one.
+  const { record: stored, created } = await ctx.storage.addMinistry(
+    record,
+    initialLists(input.slug, allocationPolicy(ctx)),
+    { event: 'ministry-added', data: { ministry: input.slug, did: record.did, role: record.role } },
+  );
+  if (!created) {
+    const same =
+      stored.name.vi === input.name.vi &&
+      stored.name.en === input.name.en &&
+      stored.role === input.role &&
+      stored.allowGeneralCredentials === allowGeneralCredentials;
+    if (!same) {
+      throw new VneidError('MINISTRY_CONFLICT', `ministry ${input.slug} exists with a different definition`, {
+        details: { ministry: input.slug },
+      });
     }
-    const pathSegments = ctx.baseUrl.pathname.split('/').filter(Boolean);
-    const record: MinistryRecord = {
-      slug: input.slug,
-      did: didWebFromHost(ctx.baseUrl.host, ...pathSegments, input.slug),
-      name: { vi: input.name.vi, en: input.name.en },
-      role: input.role,
-      allowGeneralCredentials,
-      createdAt: ctx.now().toISOString(),
-      keys: [],
-    };
-    const lists = initialListOps(ctx, input.slug);
-    const audit = auditOps(ctx, 'ministry-added', { ministry: input.slug, did: record.did, role: record.role });
-    await commit(ctx.db, [
-      { type: 'put', sublevel: ctx.db.ministries, key: input.slug, value: record },
-      ...lists.ops,
-      ...audit.ops,
-    ]);
-    audit.after();
-    lists.after();
-    ctx.ministries.set(input.slug, record);
-    await createKeyLocked(ctx, input.slug, 'P-256');
-    return ministryInfo(ctx.ministries.get(input.slug)!);
-  });
+  }
+  // Also completes a ministry whose first key was lost to a crash right after it was added.
+  await createKey(ctx, input.slug, 'P-256', true);
+  return ministryInfo(await loadMinistry(ctx, input.slug));
 }

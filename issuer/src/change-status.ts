@@ -1,9 +1,8 @@
 import { VneidError } from '@vneid/core';
-import { auditOps } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
-import { commit, type Op } from './lib/db.js';
-import { signListLocked } from './lib/status-lists.js';
+import { publishList } from './lib/status-lists.js';
 import type { CredentialState, IssuanceRecord } from './lib/types.js';
+import { unknownCredential } from './storage/errors.js';
 
 /** A status change a ministry can make. */
 export type StatusAction = 'revoke' | 'suspend' | 'reinstate';
@@ -32,21 +31,19 @@ const EVENTS: Record<StatusAction, string> = {
 /** The issuance record of a credential id, or UNKNOWN_CREDENTIAL. */
 export async function requireRecord(ctx: IssuerContext, id: unknown): Promise<IssuanceRecord> {
   const record =
-    typeof id === 'string' && id.length > 0 && id.length <= 200
-      ? ((await ctx.db.records.get(id)) as IssuanceRecord | undefined)
-      : undefined;
-  if (!record) {
-    throw new VneidError('UNKNOWN_CREDENTIAL', 'no credential with this id was issued here', {
-      details: { credentialId: typeof id === 'string' ? id.slice(0, 80) : typeof id },
-    });
-  }
+    typeof id === 'string' && id.length > 0 && id.length <= 200 ? await ctx.storage.getRecord(id) : undefined;
+  if (!record) throw unknownCredential(id);
   return record;
 }
 
+/** Most credentials one status call may change (one transaction). */
+export const MAX_STATUS_CHANGES = 10_000;
+
 /**
  * Revokes, suspends or reinstates a credential: the record, the status bits
- * and the audit entry change in one synced batch, then the affected status
- * list credentials are re-signed so that the served lists show it at once.
+ * and the audit entry change in one durable unit, and the affected status
+ * lists are re-published (in this call with `publishOnChange`, else when
+ * they are next served, always from the database's bits).
  * `reason` is an administrative note kept in the audit log; it must not
  * contain personal data (it is cut to 200 characters).
  *
@@ -61,40 +58,64 @@ export async function changeStatus(
   action: StatusAction,
   reason?: string,
 ): Promise<StatusChange> {
+  const [change] = await changeStatuses(ctx, [credentialId], action, reason);
+  return change as StatusChange;
+}
+
+/**
+ * {@link changeStatus} for many credentials in one call and one
+ * transaction: all change or none does (the first bad id or transition
+ * refuses the whole call, naming it in `details.credentialId`).
+ *
+ * @throws {VneidError} UNKNOWN_CREDENTIAL, STATUS_TRANSITION_ERROR, INPUT_LIMIT_EXCEEDED (more than {@link MAX_STATUS_CHANGES}).
+ * @throws {TypeError} for a bad action, id list or reason.
+ */
+export async function changeStatuses(
+  ctx: IssuerContext,
+  credentialIds: string[],
+  action: StatusAction,
+  reason?: string,
+): Promise<StatusChange[]> {
   if (!Object.hasOwn(TRANSITIONS, action)) throw new TypeError('action must be revoke, suspend or reinstate');
   if (reason !== undefined && typeof reason !== 'string') throw new TypeError('reason must be a string');
-  return ctx.lock(async () => {
-    const record = await requireRecord(ctx, credentialId);
-    const to = TRANSITIONS[action][record.state];
-    if (!to || !record.status) {
-      throw new VneidError('STATUS_TRANSITION_ERROR', `cannot ${action} a credential that is ${record.state}`, {
-        details: { state: record.state, action },
-      });
-    }
-    const { revocation, suspension } = record.status;
-    const bit = (slot: { listId: string; index: number }, on: boolean): Op =>
-      on
-        ? { type: 'put', sublevel: ctx.db.bits, key: `${slot.listId}!${slot.index}`, value: true }
-        : { type: 'del', sublevel: ctx.db.bits, key: `${slot.listId}!${slot.index}` };
-    // A revoked credential shows only as revoked: its suspension bit is cleared.
-    const ops: Op[] = [bit(revocation, to === 'revoked'), bit(suspension, to === 'suspended')];
-    const now = ctx.now().toISOString();
-    const updated: IssuanceRecord = { ...record, state: to, stateChangedAt: now };
-    const audit = auditOps(ctx, EVENTS[action], {
-      credentialId: record.id,
-      ministry: record.ministry,
-      from: record.state,
-      to,
-      ...(reason ? { reason: reason.slice(0, 200) } : {}),
+  if (!Array.isArray(credentialIds)) throw new TypeError('credentialIds must be an array');
+  if (credentialIds.length > MAX_STATUS_CHANGES) {
+    throw new VneidError('INPUT_LIMIT_EXCEEDED', `at most ${MAX_STATUS_CHANGES} credentials per call`, {
+      details: { limit: 'maxStatusChanges', max: MAX_STATUS_CHANGES },
     });
-    await commit(ctx.db, [
-      ...ops,
-      { type: 'put', sublevel: ctx.db.records, key: record.id, value: updated },
-      ...audit.ops,
-    ]);
-    audit.after();
-    const lists = [...new Set([revocation.listId, suspension.listId])];
-    for (const listId of lists) await signListLocked(ctx, listId);
-    return { credentialId: record.id, state: to, updatedLists: lists };
-  });
+  }
+  const ids = [...new Set(credentialIds)];
+  for (const id of ids) if (typeof id !== 'string' || id.length === 0 || id.length > 200) throw unknownCredential(id);
+  if (ids.length === 0) return [];
+  const updated = await ctx.storage.changeStatus(
+    ids,
+    (record) => {
+      const to = TRANSITIONS[action][record.state];
+      if (!to || !record.status) {
+        throw new VneidError('STATUS_TRANSITION_ERROR', `cannot ${action} a credential that is ${record.state}`, {
+          details: { state: record.state, action, credentialId: record.id.slice(0, 80) },
+        });
+      }
+      return {
+        state: to,
+        audit: {
+          event: EVENTS[action],
+          data: {
+            credentialId: record.id,
+            ministry: record.ministry,
+            from: record.state,
+            to,
+            ...(reason ? { reason: reason.slice(0, 200) } : {}),
+          },
+        },
+      };
+    },
+    ctx.now().toISOString(),
+  );
+  const listsOf = (r: IssuanceRecord) =>
+    r.status ? [...new Set([r.status.revocation.listId, r.status.suspension.listId])] : [];
+  if (ctx.publishOnChange) {
+    for (const listId of new Set(updated.flatMap(listsOf))) await publishList(ctx, listId);
+  }
+  return updated.map((r) => ({ credentialId: r.id, state: r.state, updatedLists: listsOf(r) }));
 }

@@ -6,32 +6,49 @@ import {
   MIN_STATUS_LIST_LENGTH,
 } from '@vneid/core';
 import { type AddMinistryInput, addMinistry, type MinistryInfo, ministryInfo } from './add-ministry.js';
-import { changeStatus, requireRecord, type StatusChange } from './change-status.js';
+import { changeStatus, changeStatuses, requireRecord, type StatusAction, type StatusChange } from './change-status.js';
 import { issue } from './issue.js';
 import { type BatchResult, type IssueBatchOptions, issueBatch } from './issue-batch.js';
 import { type GeneralIssueRequest, issueGeneral } from './issue-general.js';
 import { createEncryptedKeyStore, type KeyStore } from './key-store.js';
-import { loadLists } from './lib/allocation.js';
-import { auditChainKey, loadAuditHead } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
-import { entries, type IssuerDb, openIssuerDb } from './lib/db.js';
-import { StorageWriteError } from './lib/group-commit.js';
 import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
 import { requireMinistry } from './lib/keys.js';
 import { didDocumentOf, issuerLoader, typeContexts } from './lib/loader.js';
-import { createMutex } from './lib/mutex.js';
 import { currentSignedList, type SignedList } from './lib/status-lists.js';
-import type { IssuanceRecord, KeyRecord, MinistryRecord } from './lib/types.js';
+import type { IssuanceRecord, KeyRecord } from './lib/types.js';
 import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
+import { auditChainKey } from './storage/audit-chain.js';
+import type { ApiKeyRecord, IssuerStorage } from './storage/contract.js';
+import type { IssuerDb } from './storage/leveldb/db.js';
+import { StorageWriteError } from './storage/leveldb/group-commit.js';
+import { type LevelDbStorage, openLevelDbStorage } from './storage/leveldb/leveldb-storage.js';
+import { openPostgresStorage, type PostgresPoolOptions } from './storage/postgres/postgres-storage.js';
 import { statusListIds, type TrustBundleIssuer, trustBundleIssuers } from './trust-bundle-issuers.js';
 import { type AuditHead, type AuditVerification, auditHead, verifyAuditLog } from './verify-audit-log.js';
 
 /** Options of {@link createIssuer}. */
 export interface CreateIssuerOptions {
-  /** Directory of the LevelDB (created if missing). One process at a time. */
-  dataDir: string;
+  /** Directory of the LevelDB (created if missing). One process at a time. The default engine. */
+  dataDir?: string;
+  /**
+   * `postgres://…` (or `postgresql://…`): keep everything in PostgreSQL
+   * instead, shared by any number of issuer processes (replicas). The
+   * schema is created or migrated at start; a database whose schema is
+   * newer than this code is refused with STORAGE_SCHEMA_TOO_NEW.
+   */
+  databaseUrl?: string;
+  /** PostgreSQL pool settings (with `databaseUrl`). */
+  database?: PostgresPoolOptions;
+  /**
+   * Re-sign the affected status lists inside revoke/suspend/reinstate.
+   * Default true on LevelDB (as before), false on PostgreSQL, where a
+   * status change is a row update and the list is rebuilt from the
+   * database's bits when next served (by any replica).
+   */
+  publishOnChange?: boolean;
   /** Unlocks the encrypted key store. */
   passphrase: string;
   /** Public base URL, e.g. `https://issuer.example` or `http://127.0.0.1:8080`: DIDs and status list URLs derive from it. */
@@ -74,12 +91,16 @@ export interface Issuer {
   issueGeneral(request: GeneralIssueRequest): Promise<JsonObject>;
   issueBatch(requests: IssueRequest[], options?: IssueBatchOptions): Promise<BatchResult[]>;
   revoke(credentialId: string, reason?: string): Promise<StatusChange>;
+  /** Revokes, suspends or reinstates many credentials in one call and one transaction: all or none. */
+  changeStatus(credentialIds: string[], action: StatusAction, reason?: string): Promise<StatusChange[]>;
   suspend(credentialId: string, reason?: string): Promise<StatusChange>;
   reinstate(credentialId: string, reason?: string): Promise<StatusChange>;
   /** The issuance record (no personal data). @throws UNKNOWN_CREDENTIAL */
   getRecord(credentialId: string): Promise<IssuanceRecord>;
   /** Every issuance record, in id order. */
   listRecords(): Promise<IssuanceRecord[]>;
+  /** Every issuance record, in id order, streamed (for large stores). */
+  records(): AsyncIterable<IssuanceRecord>;
   getStatusListCredential(listId: string): Promise<JsonObject>;
   /** Like getStatusListCredential with the signing time and expiry, for HTTP caching. */
   getSignedStatusList(listId: string): Promise<SignedList>;
@@ -94,11 +115,25 @@ export interface Issuer {
   auditHead(): AuditHead;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
   documentLoader(): DocumentLoader;
+  /** The storage engine in use: `'leveldb'` or `'postgres'`. */
+  readonly storageEngine: 'leveldb' | 'postgres';
+  /** API keys kept in the storage (shared by every replica). */
+  apiKeys(): Promise<ApiKeyRecord[]>;
+  addApiKey(entry: ApiKeyRecord): Promise<void>;
+  /** Runs `fn` while no other replica runs a section of the same name (first-start bootstrap). */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
 function checkOptions(o: CreateIssuerOptions): URL {
-  if (!o || typeof o.dataDir !== 'string' || o.dataDir.length === 0) throw new TypeError('dataDir is required');
+  if (!o || typeof o !== 'object') throw new TypeError('options are required');
+  if (o.databaseUrl !== undefined) {
+    if (typeof o.databaseUrl !== 'string' || !/^postgres(ql)?:\/\//.test(o.databaseUrl)) {
+      throw new TypeError('databaseUrl must be a postgres:// URL');
+    }
+  } else if (typeof o.dataDir !== 'string' || o.dataDir.length === 0) {
+    throw new TypeError('dataDir (or databaseUrl) is required');
+  }
   if (typeof o.passphrase !== 'string' || o.passphrase.length === 0) throw new TypeError('passphrase is required');
   let url: URL;
   try {
@@ -136,95 +171,91 @@ function checkOptions(o: CreateIssuerOptions): URL {
 }
 
 /**
- * Opens (or creates) an issuer over a LevelDB in `dataDir`, unlocking its
- * key store with `passphrase`.
+ * Opens (or creates) an issuer over a LevelDB in `dataDir` (the default),
+ * or over PostgreSQL at `databaseUrl` (shared by any number of replicas),
+ * unlocking its key store with `passphrase`.
  *
  * @example
  * const issuer = await createIssuer({ dataDir: './data', passphrase, baseUrl: 'https://issuer.example' });
  * await issuer.addMinistry({ slug: 'bo-cong-an', name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' }, role: 'MinistryOfPublicSecurity' });
  * const vc = await issuer.issue({ ministry: 'bo-cong-an', type: 'CitizenIdentityCard', subject });
- * @throws {VneidError} DATABASE_LOCKED when another process or instance has the database open;
- *   KEYSTORE_LOCKED for a wrong passphrase.
+ * @throws {VneidError} DATABASE_LOCKED when another process or instance has the LevelDB open;
+ *   KEYSTORE_LOCKED for a wrong passphrase; STORAGE_UNAVAILABLE when PostgreSQL cannot be reached;
+ *   STORAGE_SCHEMA_TOO_NEW when its schema is newer than this code.
  * @throws {TypeError} {RangeError} for bad options.
  */
 export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer> {
-  return openIssuer(options, openIssuerDb);
+  return openIssuer(options);
 }
 
 /**
- * {@link createIssuer} with the database opener passed in. Not exported from
+ * {@link createIssuer} with the LevelDB opener passed in. Not exported from
  * the package: tests use it to wrap the real LevelDB's `batch` (to count
  * synced batches or make one fail through the real level API).
  */
 export async function openIssuer(
   options: CreateIssuerOptions,
-  openDb: (dataDir: string) => Promise<IssuerDb>,
+  openDb?: (dataDir: string) => Promise<IssuerDb>,
 ): Promise<Issuer> {
   const baseUrl = checkOptions(options);
   const statusListLength = options.statusListLength ?? MIN_STATUS_LIST_LENGTH;
-  const db = await openDb(options.dataDir);
+  const signingWorkers = options.signingWorkers ?? 0;
+  if (!Number.isInteger(signingWorkers) || signingWorkers < 0 || signingWorkers > 64) {
+    throw new TypeError('signingWorkers must be an integer from 0 to 64');
+  }
+  const now = options.now ?? (() => new Date());
+  const storage: IssuerStorage = options.databaseUrl
+    ? await openPostgresStorage(options.databaseUrl, { ...options.database, now })
+    : await openLevelDbStorage(options.dataDir as string, { ...(openDb ? { openDb } : {}), now });
   let keyStore: KeyStore;
+  let chainKey: Buffer;
   try {
-    keyStore = await createEncryptedKeyStore(db.keystore, options.passphrase);
+    keyStore = await createEncryptedKeyStore(storage.keyStoreBackend(), options.passphrase);
+    chainKey = await auditChainKey(storage, options.passphrase);
   } catch (error) {
-    await db.root.close();
+    await storage.close();
     throw error;
   }
+  storage.setAuditKey(chainKey);
   const ctx: IssuerContext = {
-    db,
+    storage,
     keyStore,
     baseUrl,
-    now: options.now ?? (() => new Date()),
+    now,
     statusListValidity: options.statusListValidity ?? 86_400,
     statusListRefresh: options.statusListRefresh ?? Math.floor((options.statusListValidity ?? 86_400) / 2),
     statusListLength,
     maxAllocationsPerList: options.maxAllocationsPerList ?? Math.floor(statusListLength / 2),
-    ministries: new Map(),
-    lists: new Map(),
-    currentList: new Map(),
-    auditHead: { seq: 0, hash: '' },
-    auditChainKey: Buffer.alloc(0),
+    publishOnChange: options.publishOnChange ?? storage.engine === 'leveldb',
+    auditChainKey: chainKey,
     keyCache: new Map(),
-    lock: createMutex(),
     closed: false,
   };
-  const signingWorkers = options.signingWorkers ?? 0;
-  if (!Number.isInteger(signingWorkers) || signingWorkers < 0 || signingWorkers > 64) {
-    await db.root.close();
-    throw new TypeError('signingWorkers must be an integer from 0 to 64');
-  }
-  try {
-    for (const [slug, m] of await entries<MinistryRecord>(db.ministries)) ctx.ministries.set(slug, m);
-    await loadLists(ctx);
-    ctx.auditChainKey = await auditChainKey(db, options.passphrase);
-    ctx.auditHead = await loadAuditHead(ctx);
-    if (signingWorkers > 0) ctx.signingPool = createSigningPool(signingWorkers, typeContexts());
-  } catch (error) {
-    await db.root.close();
-    throw error;
-  }
+  if (signingWorkers > 0) ctx.signingPool = createSigningPool(signingWorkers, typeContexts());
+  const writer = storage.engine === 'leveldb' ? (storage as LevelDbStorage).db.writer : undefined;
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (ctx.closed) throw new Error('issuer is closed');
       return fn(...args);
     };
-  // After a failed write the writer refuses everything (fail-stop, see
+  // After a failed LevelDB write the writer refuses everything (fail-stop, see
   // group-commit.ts): refuse up front rather than validate, allocate and sign for nothing.
   const writing =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       if (ctx.closed) throw new Error('issuer is closed');
-      const stopped = db.writer.failure;
+      const stopped = writer?.failure;
       if (stopped) throw new StorageWriteError('writes-stopped', { cause: stopped });
       return fn(...args);
     };
   return {
     baseUrl: baseUrl.toString().replace(/\/$/, ''),
     statusListRefresh: ctx.statusListRefresh,
+    storageEngine: storage.engine,
     addMinistry: writing((input) => addMinistry(ctx, input)),
     getMinistry: (slug) => ministryInfo(requireMinistry(ctx, slug)),
-    listMinistries: () => [...ctx.ministries.values()].map(ministryInfo),
+    listMinistries: () => storage.ministries().map(ministryInfo),
     createKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
     rotateKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
     issue: writing((request) => issue(ctx, request)),
@@ -241,8 +272,14 @@ export async function openIssuer(
     revoke: writing((id, reason) => changeStatus(ctx, id, 'revoke', reason)),
     suspend: writing((id, reason) => changeStatus(ctx, id, 'suspend', reason)),
     reinstate: writing((id, reason) => changeStatus(ctx, id, 'reinstate', reason)),
+    changeStatus: writing((ids, action, reason) => changeStatuses(ctx, ids, action, reason)),
     getRecord: (id) => requireRecord(ctx, id),
-    listRecords: async () => (await entries<IssuanceRecord>(db.records)).map(([, r]) => r),
+    listRecords: async () => {
+      const out: IssuanceRecord[] = [];
+      for await (const r of storage.records()) out.push(r);
+      return out;
+    },
+    records: () => storage.records(),
     getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
     getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
     statusListIds: (ministry?: string) => statusListIds(ctx, ministry),
@@ -251,14 +288,14 @@ export async function openIssuer(
     verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),
     auditHead: () => auditHead(ctx),
     documentLoader: () => issuerLoader(ctx),
+    apiKeys: () => storage.apiKeys(),
+    addApiKey: writing((entry: ApiKeyRecord) => storage.addApiKey(entry)),
+    exclusive: (name, fn) => storage.exclusive(name, fn),
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;
-      // Let in-flight sections queue their writes, and the writer sync them, before the handle goes.
-      await ctx.lock(async () => undefined);
-      await db.writer.drain();
       await ctx.signingPool?.close();
-      await db.root.close();
+      await storage.close();
     },
   };
 }

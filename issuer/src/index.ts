@@ -20,7 +20,6 @@ export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
 export type { GeneralIssueRequest } from './issue-general.js';
 export type { KeyStore, KeyStoreBackend } from './key-store.js';
 export { createEncryptedKeyStore } from './key-store.js';
-export type { AuditHead, AuditVerification } from './lib/audit.js';
 export type { IssueRequest } from './lib/issue-core.js';
 export type { SignedList } from './lib/status-lists.js';
 export type {
@@ -33,4 +32,6 @@ export type {
 } from './lib/types.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
+export type { AuditVerification } from './storage/audit-chain.js';
+export type { AuditHead, IssuerStorage } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

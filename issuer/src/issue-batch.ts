@@ -1,7 +1,7 @@
 import { type ErrorCode, type JsonObject, toVneidError } from '@vneid/core';
 import { defaultSigner } from './issue.js';
 import type { IssuerContext } from './lib/context.js';
-import { type IssueRequest, issuePrepared, prepareOrRefuse, type Signer } from './lib/issue-core.js';
+import { type IssueRequest, issueRequest, type Signer } from './lib/issue-core.js';
 import { typeContexts } from './lib/loader.js';
 import { createSigningPool } from './lib/worker-pool.js';
 
@@ -67,8 +67,7 @@ export async function issueBatch(
   const runOne = async (i: number): Promise<void> => {
     const request = requests[i] as IssueRequest;
     try {
-      const prepared = await prepareOrRefuse(ctx, request);
-      results[i] = { ok: true, credential: await issuePrepared(ctx, prepared, sign) };
+      results[i] = { ok: true, credential: await issueRequest(ctx, request, sign) };
       succeeded += 1;
     } catch (error) {
       const e = error instanceof TypeError ? undefined : toVneidError(error, 'PROOF_GENERATION_ERROR', 'failed');

@@ -17,11 +17,9 @@ import {
   W3C_CONTEXTS,
 } from '@vneid/core';
 import { isRegisteredType } from '@vneid/schemas';
-import { auditOps } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
-import { commit } from './lib/db.js';
 import { mandatoryPointersFor, safeLabel } from './lib/issue-core.js';
-import { requireMinistry, signingKeyLocked } from './lib/keys.js';
+import { requireMinistry, signingKey } from './lib/keys.js';
 import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 
@@ -141,7 +139,7 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
       mandatoryPointers = request.mandatoryPointers;
     } else mandatoryPointers = mandatoryPointersFor(credential);
   }
-  const key = await ctx.lock(() => signingKeyLocked(ctx, ministry.slug, KEY_TYPE_OF_SUITE[suite]));
+  const key = await signingKey(ctx, ministry.slug, KEY_TYPE_OF_SUITE[suite]);
   let signed: JsonObject;
   try {
     signed = await signWithKey(
@@ -152,16 +150,15 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
   } catch (error) {
     throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
   }
-  await ctx.lock(async () => {
-    const audit = auditOps(ctx, 'issued-general', {
+  await ctx.storage.appendAudit({
+    event: 'issued-general',
+    data: {
       ministry: ministry.slug,
       credentialId: typeof credential.id === 'string' ? credential.id.slice(0, 200) : null,
       keyId: key.id,
       cryptosuite: suite,
       digest: jsonDigest(credential),
-    });
-    await commit(ctx.db, audit.ops);
-    audit.after();
+    },
   });
   return signed;
 }

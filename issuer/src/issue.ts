@@ -1,6 +1,6 @@
 import type { JsonObject } from '@vneid/core';
 import type { IssuerContext } from './lib/context.js';
-import { type IssueRequest, issuePrepared, prepareOrRefuse, type Signer } from './lib/issue-core.js';
+import { type IssueRequest, issueRequest, type Signer } from './lib/issue-core.js';
 import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 
@@ -28,9 +28,10 @@ export function defaultSigner(ctx: IssuerContext): Signer {
  * @throws {VneidError} FORBIDDEN_FIELD (issuer, proof, credentialStatus … set by the caller),
  *   UNKNOWN_MINISTRY, UNKNOWN_CREDENTIAL_TYPE, ISSUER_NOT_AUTHORIZED, SCHEMA_VALIDATION_ERROR
  *   (`details.violations` lists every bad field), MALFORMED_VALUE_ERROR (dates, holder, suite),
- *   UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, PROOF_GENERATION_ERROR, KEY_RETIRED.
+ *   UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, PROOF_GENERATION_ERROR, KEY_RETIRED, IDEMPOTENCY_KEY_REUSED
+ *   (`idempotencyKey` used before with another request), STORAGE_UNAVAILABLE, STORAGE_WRITE_FAILED.
  * @see https://www.w3.org/TR/vc-data-model-2.0/
  */
 export async function issue(ctx: IssuerContext, request: IssueRequest): Promise<JsonObject> {
-  return issuePrepared(ctx, await prepareOrRefuse(ctx, request), defaultSigner(ctx));
+  return issueRequest(ctx, request, defaultSigner(ctx));
 }

@@ -17,6 +17,12 @@ export interface KeyStoreBackend {
   get(key: string): Promise<any>;
   put(key: string, value: unknown, options?: { sync?: boolean }): Promise<void>;
   keys(options?: { gte?: string; lt?: string }): AsyncIterable<string>;
+  /**
+   * Stores `value` unless `key` holds something, and returns what `key`
+   * holds then. Backends shared by several processes must have it: two
+   * replicas opening an empty store at once must agree on one salt.
+   */
+  putIfAbsent?(key: string, value: unknown): Promise<any>;
 }
 
 interface Sealed {
@@ -86,7 +92,17 @@ export async function createEncryptedKeyStore(backend: KeyStoreBackend, passphra
     const salt = randomBytes(16);
     key = await scrypt(passphrase, salt);
     meta = { salt: salt.toString('base64'), check: seal(key, CHECK_PLAINTEXT, CHECK_AAD) };
-    await backend.put(META_KEY, meta, { sync: true });
+    if (backend.putIfAbsent) {
+      const winner = (await backend.putIfAbsent(META_KEY, meta)) as typeof meta;
+      if (winner.salt !== meta.salt) {
+        // Another replica created the store first: use its salt.
+        meta = winner;
+        key = await scrypt(passphrase, Buffer.from(meta.salt, 'base64'));
+        if (open(key, meta.check, CHECK_AAD) !== CHECK_PLAINTEXT) {
+          throw new VneidError('KEYSTORE_LOCKED', 'key store cannot be opened: wrong passphrase');
+        }
+      }
+    } else await backend.put(META_KEY, meta, { sync: true });
   } else {
     key = await scrypt(passphrase, Buffer.from(meta.salt, 'base64'));
     if (open(key, meta.check, CHECK_AAD) !== CHECK_PLAINTEXT) {

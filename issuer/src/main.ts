@@ -4,12 +4,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixtures } from '@vneid/schemas';
 import { createIssuer } from './create-issuer.js';
-import { API_KEYS_FILE, bootstrapDev, DEV_MARKER, DEV_PASSPHRASE } from './dev/bootstrap.js';
+import { API_KEYS_FILE, bootstrapDev, DEV_MARKER, DEV_MINISTRIES, DEV_PASSPHRASE } from './dev/bootstrap.js';
 import type { ApiKeyEntry } from './http/auth.js';
+import { generateApiKey, hashApiKey } from './http/auth.js';
 import { type StartedServer, startServer } from './server.js';
 
 /**
- * Runs the issuer service: data in `VNEID_ISSUER_DATA` (default ./data),
+ * Runs the issuer service: on PostgreSQL when `DATABASE_URL` is set (see
+ * below), else data in `VNEID_ISSUER_DATA` (default ./data),
  * listening on `HOST`:`PORT` (default 127.0.0.1:8080); status lists valid
  * `VNEID_STATUS_LIST_VALIDITY` seconds and re-signed after `VNEID_STATUS_LIST_REFRESH`. A new data directory
  * gets the development ministries and API keys, printed once. The key store
@@ -21,6 +23,7 @@ import { type StartedServer, startServer } from './server.js';
  * @throws {VneidError} DATABASE_LOCKED, KEYSTORE_LOCKED
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
+  if (env.DATABASE_URL) return mainOnPostgres(env, env.DATABASE_URL);
   const dataDir = resolve(env.VNEID_ISSUER_DATA ?? './data');
   const port = Number(env.PORT ?? 8080);
   const host = env.HOST ?? '127.0.0.1';
@@ -77,6 +80,65 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
       `  curl -s -X POST ${started.url}/credentials/issue -H 'Authorization: Bearer ${key}' -H 'Content-Type: application/json' \\`,
       `    -d '${JSON.stringify(example)}'`,
     );
+  }
+  console.log(lines.join('\n'));
+  const stop = async () => {
+    await started.close();
+    await issuer.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return started;
+}
+
+/**
+ * The service on PostgreSQL (`DATABASE_URL=postgres://…`): any number of
+ * replicas share the database. The first replica started on an empty
+ * database creates the schema; with `VNEID_DEV=1` it also creates the
+ * development ministries and one API key each (printed once, by that
+ * replica only: the bootstrap runs under a database lock, and the others
+ * find it done). API keys are read from the database (their SHA-256 only).
+ */
+async function mainOnPostgres(env: NodeJS.ProcessEnv, databaseUrl: string): Promise<StartedServer> {
+  const port = Number(env.PORT ?? 8080);
+  const host = env.HOST ?? '127.0.0.1';
+  const baseUrl = env.VNEID_ISSUER_BASE_URL ?? `http://${host}:${port}`;
+  const dev = env.VNEID_DEV === '1';
+  let passphrase = env.VNEID_ISSUER_PASSPHRASE;
+  if (!passphrase) {
+    if (!dev) throw new Error('VNEID_ISSUER_PASSPHRASE is required (or VNEID_DEV=1 for a development database)');
+    console.warn('\n!!! WARNING: VNEID_ISSUER_PASSPHRASE is not set — using the DEVELOPMENT passphrase.\n');
+    passphrase = DEV_PASSPHRASE;
+  }
+  const signingWorkers = Number(env.VNEID_SIGNING_WORKERS ?? Math.min(availableParallelism(), 4));
+  const issuer = await createIssuer({ databaseUrl, passphrase, baseUrl, signingWorkers });
+  const printed: Array<{ ministry: string; apiKey: string }> = [];
+  if (dev) {
+    await issuer.exclusive('dev-bootstrap', async () => {
+      if (issuer.listMinistries().length > 0 || (await issuer.apiKeys()).length > 0) return;
+      for (const m of DEV_MINISTRIES) {
+        await issuer.addMinistry(m);
+        const apiKey = generateApiKey();
+        await issuer.addApiKey({ ministry: m.slug, sha256: hashApiKey(apiKey) });
+        printed.push({ ministry: m.slug, apiKey });
+      }
+    });
+  }
+  // `VNEID_RATE_LIMIT=<burst>/<per second>` per API key (default 60/1); kept per replica.
+  const [capacity, refill] = (env.VNEID_RATE_LIMIT ?? '').split('/').map(Number);
+  const rateLimit = capacity && refill ? { capacity, refillPerSecond: refill } : undefined;
+  const started = await startServer({
+    issuer,
+    apiKeys: await issuer.apiKeys(),
+    port,
+    host,
+    ...(rateLimit ? { rateLimit } : {}),
+  });
+  const lines = [`VNeID issuer listening on ${started.url} (PostgreSQL)`];
+  if (printed.length > 0) {
+    lines.push('API keys (shown ONCE; only their SHA-256 is stored):');
+    for (const p of printed) lines.push(`  ${p.ministry}: ${p.apiKey}`);
   }
   console.log(lines.join('\n'));
   const stop = async () => {

@@ -1,6 +1,7 @@
 import type { KeyType } from '@vneid/core';
+import { VneidError } from '@vneid/core';
 import type { IssuerContext } from './lib/context.js';
-import { createKeyLocked } from './lib/keys.js';
+import { createKey } from './lib/keys.js';
 import type { KeyRecord } from './lib/types.js';
 
 /**
@@ -8,7 +9,9 @@ import type { KeyRecord } from './lib/types.js';
  * signs from now on; the previous key of that type is retired (`validUntil`
  * set, never signs again) and stays in the DID document and the trust bundle
  * so that what it signed keeps verifying. `createKey` and `rotateKey` are the
- * same operation: with no previous key there is nothing to retire.
+ * same operation: with no previous key there is nothing to retire. Every
+ * replica sees the rotation: signing reads the ministry's keys from the
+ * storage, and an issuance whose key was retired while it signed is refused.
  *
  * @example
  * const key = await issuer.rotateKey('bo-cong-an'); // key.id === 'did:web:…:bo-cong-an#key-2'
@@ -17,5 +20,10 @@ import type { KeyRecord } from './lib/types.js';
  */
 export async function rotateKey(ctx: IssuerContext, slug: string, keyType: KeyType = 'P-256'): Promise<KeyRecord> {
   if (keyType !== 'P-256' && keyType !== 'Ed25519') throw new TypeError('keyType must be P-256 or Ed25519');
-  return ctx.lock(() => createKeyLocked(ctx, slug, keyType));
+  if (typeof slug !== 'string' || (await ctx.storage.getMinistry(slug)) === undefined) {
+    throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${String(slug).slice(0, 64)}`, {
+      details: { ministry: String(slug).slice(0, 64) },
+    });
+  }
+  return createKey(ctx, slug, keyType);
 }

@@ -15,9 +15,10 @@ export function statusListPrefix(ctx: Pick<IssuerContext, 'baseUrl'>): string {
 
 /** The ids of the status lists published so far (of one ministry, or all), in id order. */
 export function statusListIds(ctx: IssuerContext, ministry?: string): string[] {
-  return [...ctx.lists.values()]
-    .filter((l) => ministry === undefined || l.meta.ministry === ministry)
-    .map((l) => l.meta.listId)
+  return ctx.storage
+    .statusLists()
+    .filter((l) => ministry === undefined || l.ministry === ministry)
+    .map((l) => l.listId)
     .sort((a, b) => a.localeCompare(b));
 }
 
@@ -35,7 +36,7 @@ export function statusListIds(ctx: IssuerContext, ministry?: string): string[] {
  */
 export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
   const prefix = statusListPrefix(ctx);
-  return [...ctx.ministries.values()].map((m) => ({
+  return ctx.storage.ministries().map((m) => ({
     id: m.did,
     name: { vi: m.name.vi, en: m.name.en },
     credentialTypes: authorizedTypes(m.role),

@@ -1,10 +1,12 @@
-import { type AuditHead, type AuditVerification, verifyAuditChain } from './lib/audit.js';
 import type { IssuerContext } from './lib/context.js';
+import { type AuditVerification, verifyAuditChain } from './storage/audit-chain.js';
+import type { AuditHead } from './storage/contract.js';
 
 export type { AuditHead, AuditVerification };
 
 /**
- * Re-verifies the whole audit log, an HMAC chain keyed by the passphrase: a
+ * Re-verifies the whole audit log, an HMAC chain keyed by the passphrase,
+ * streaming it from the storage (constant memory whatever its length): a
  * changed, inserted or deleted entry breaks the chain at the first bad seq,
  * and rewriting it needs the passphrase. To also catch a cut tail with a
  * rewound head, export {@link auditHead} regularly to another system and pass
@@ -17,10 +19,10 @@ export async function verifyAuditLog(
   ctx: IssuerContext,
   options: { anchor?: AuditHead } = {},
 ): Promise<AuditVerification> {
-  return verifyAuditChain(ctx, options.anchor);
+  return verifyAuditChain(ctx.storage, ctx.auditChainKey, options.anchor);
 }
 
 /** The current head of the audit chain (`seq`, `hash`), to anchor outside the issuer's folder. */
 export function auditHead(ctx: IssuerContext): AuditHead {
-  return { ...ctx.auditHead };
+  return ctx.storage.auditHead();
 }

@@ -3,8 +3,8 @@ import { fixtures } from '@vneid/schemas';
 import test from 'ava';
 import { openIssuer } from '../src/create-issuer.js';
 import { createIssuer, type Issuer } from '../src/index.js';
-import { type IssuerDb, type Op, openIssuerDb } from '../src/lib/db.js';
 import type { IssuanceRecord } from '../src/lib/types.js';
+import { type IssuerDb, type Op, openIssuerDb } from '../src/storage/leveldb/db.js';
 import { MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 const BASE_URL = 'http://127.0.0.1:8080';

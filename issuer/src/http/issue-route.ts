@@ -12,13 +12,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
 // on to the library, which refuses it as FORBIDDEN_FIELD and audits the refusal.
 const ENVELOPE = new Set(['@context', 'type', 'credentialSubject', 'validFrom', 'validUntil']);
 /** Fields of the library's issue request that only the API key and `options` may set. */
-const REQUEST_CONTROLS = new Set(['ministry', 'subject', 'holder', 'suite', 'mandatoryPointers']);
+const REQUEST_CONTROLS = new Set(['ministry', 'subject', 'holder', 'suite', 'mandatoryPointers', 'idempotencyKey']);
 
 /**
  * POST /credentials/issue (W3C VC API): `{ credential, options }` → 201
  * `{ verifiableCredential }`. The ministry is the API key's; a citizen type
  * goes through {@link Issuer.issue}, anything else through
- * {@link Issuer.issueGeneral} when the ministry allows it.
+ * {@link Issuer.issueGeneral} when the ministry allows it. An
+ * `Idempotency-Key` header makes a retry safe: the same key and body return
+ * the first credential (201 again, no second status index); the same key
+ * with another body is 409 IDEMPOTENCY_KEY_REUSED.
  */
 export function issueRoute(issuer: Issuer) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -30,6 +33,7 @@ export function issueRoute(issuer: Issuer) {
     if (!isObject(options))
       throw new MalformedValueError('options must be an object', { details: { pointer: '/options' } });
     const ministry = res.locals.ministry as string;
+    const idempotencyKey = req.get('idempotency-key');
     if (options.ministry !== undefined && options.ministry !== ministry) {
       throw new VneidError('FORBIDDEN', 'this API key cannot issue for another ministry');
     }
@@ -50,6 +54,11 @@ export function issueRoute(issuer: Issuer) {
     if (ours.length > 1)
       throw new MalformedValueError('a credential has one document type', { details: { pointer: '/credential/type' } });
     if (ours.length === 0 && issuer.getMinistry(ministry).allowGeneralCredentials) {
+      if (idempotencyKey !== undefined) {
+        throw new MalformedValueError('Idempotency-Key is supported for document types only', {
+          details: { header: 'Idempotency-Key' },
+        });
+      }
       const verifiableCredential = await issuer.issueGeneral({
         ministry,
         credential,
@@ -88,6 +97,7 @@ export function issueRoute(issuer: Issuer) {
       }
       request[key] = value;
     }
+    if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
     res.locals.credentialType = type;
     const verifiableCredential = await issuer.issue(request as unknown as IssueRequest);
     res.status(201).json({ verifiableCredential });

@@ -17,6 +17,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   UNKNOWN_STATUS_LIST: 404,
   STATUS_TRANSITION_ERROR: 409,
   MINISTRY_CONFLICT: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
   UNSUPPORTED_MEDIA_TYPE: 415,
   FORBIDDEN_FIELD: 422,
   SCHEMA_VALIDATION_ERROR: 422,
@@ -29,6 +30,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   KEYSTORE_LOCKED: 503,
   DATABASE_LOCKED: 503,
   STORAGE_WRITE_FAILED: 503,
+  STORAGE_UNAVAILABLE: 503,
+  STORAGE_SCHEMA_TOO_NEW: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -86,7 +89,7 @@ export function errorMiddleware(logger: Logger) {
     if (code === 'SCHEMA_VALIDATION_ERROR' && Array.isArray(ours?.details?.violations)) {
       extra.violations = ours.details.violations;
     }
-    if (code === 'RATE_LIMITED' && typeof ours?.details?.retryAfter === 'number') {
+    if ((code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE') && typeof ours?.details?.retryAfter === 'number') {
       res.setHeader('Retry-After', String(ours.details.retryAfter));
     }
     if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="vneid-issuer"');

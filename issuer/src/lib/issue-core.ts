@@ -20,11 +20,8 @@ import {
   credentialSchemaFor,
   getCredentialType,
 } from '@vneid/schemas';
-import { reserveSlots } from './allocation.js';
-import { queueAudited } from './audit.js';
-import { type IssuerContext, statusListUrl } from './context.js';
-import { StorageWriteError } from './group-commit.js';
-import { requireMinistry, signingKeyLocked } from './keys.js';
+import { allocationPolicy, type IssuerContext, statusListUrl } from './context.js';
+import { requireMinistry, signingKey } from './keys.js';
 import type { SignJob } from './sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './types.js';
 
@@ -42,7 +39,17 @@ export interface IssueRequest {
   holder?: string;
   /** Default ecdsa-sd-2023. */
   suite?: CryptosuiteName;
+  /**
+   * Makes the call safe to repeat: a second call with the same key for the
+   * same ministry returns the credential of the first (no second status
+   * index, no second record); the key is stored with the issuance, in the
+   * same transaction. The same key with a different request is
+   * IDEMPOTENCY_KEY_REUSED. 1–200 visible ASCII characters.
+   */
+  idempotencyKey?: string;
 }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 const ALLOWED_KEYS = new Set(['ministry', 'type', 'subject', 'validFrom', 'validUntil', 'holder', 'suite']);
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -189,8 +196,9 @@ export async function prepareOrRefuse(ctx: IssuerContext, request: IssueRequest)
 
 /** Records a refused request in the audit log (durably): the code and field pointers only, never values. */
 export async function auditRefusal(ctx: IssuerContext, request: unknown, error: unknown): Promise<void> {
-  // Not a refusal: the writer has stopped, so nothing can be audited; the caller gets that error.
-  if (error instanceof StorageWriteError) return;
+  // Not a refusal: the storage cannot write, so nothing can be audited; the caller gets that error.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'STORAGE_WRITE_FAILED' || code === 'STORAGE_UNAVAILABLE') return;
   const r = (request ?? {}) as Record<string, unknown>;
   const e = toVneidError(error, 'MALFORMED_VALUE_ERROR', 'refused');
   const violations = (e.details?.violations as Array<{ pointer?: unknown; code?: unknown }> | undefined) ?? [];
@@ -202,28 +210,79 @@ export async function auditRefusal(ctx: IssuerContext, request: unknown, error: 
   if (violations.length > 0) {
     data.violations = violations.slice(0, 64).map((v) => ({ pointer: String(v.pointer), code: String(v.code) }));
   }
-  // Queued in the mutex (chain order), synced outside it with whatever else is queued.
-  const { durable } = await ctx.lock(async () => queueAudited(ctx, 'issue-refused', data));
-  await durable;
+  await ctx.storage.appendAudit({ event: 'issue-refused', data });
 }
 
 export type Signer = (job: SignJob, key: KeyPair) => Promise<JsonObject>;
 
+/** An idempotency key checked, with the digest of the request it came with. */
+export interface Idempotency {
+  key: string;
+  requestDigest: string;
+}
+
+function reused(): VneidError {
+  return new VneidError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'this idempotency key was used for a different request of this ministry',
+    { details: { field: 'idempotencyKey' } },
+  );
+}
+
 /**
- * Issues one prepared credential: reserve slots and pick the key (in the
- * mutex), sign (outside it, possibly in a worker), then queue record,
- * allocation and audit entry as one unit of the writer (in the mutex, so in
- * chain order) and return once the synced batch holding them is on disk.
- * The mutex is not held during the sync, so concurrent issues share one
- * batch (group commit). A key retired while signing voids the signature.
+ * Splits the idempotency key off a request. The digest covers the rest of
+ * the request as sent (dates as JSON), so the same key with other content is refused.
+ *
+ * @throws {MalformedValueError} for a key that is not 1–200 visible ASCII characters.
  */
-export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: Signer): Promise<JsonObject> {
+export function splitIdempotency(request: IssueRequest): { request: IssueRequest; idempotency?: Idempotency } {
+  if (request === null || typeof request !== 'object' || !Object.hasOwn(request, 'idempotencyKey')) {
+    return { request };
+  }
+  const { idempotencyKey: key, ...rest } = request;
+  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+    throw new MalformedValueError('idempotencyKey must be 1 to 200 visible ASCII characters', {
+      details: { pointer: '/idempotencyKey' },
+    });
+  }
+  const requestDigest = jsonDigest(JSON.parse(JSON.stringify(rest)) as Record<string, unknown>);
+  return { request: rest, idempotency: { key, requestDigest } };
+}
+
+/**
+ * The whole issuance of one request: idempotency first (a repeated key
+ * returns the stored credential before anything is allocated or signed),
+ * then validation (refusals audited), then {@link issuePrepared}.
+ */
+export async function issueRequest(ctx: IssuerContext, input: IssueRequest, sign: Signer): Promise<JsonObject> {
+  const { request, idempotency } = splitIdempotency(input);
+  if (idempotency && typeof request.ministry === 'string') {
+    const stored = await ctx.storage.findIdempotent(request.ministry, idempotency.key);
+    if (stored) {
+      if (stored.requestDigest !== idempotency.requestDigest) throw reused();
+      return stored.credential;
+    }
+  }
+  const prepared = await prepareOrRefuse(ctx, request);
+  return issuePrepared(ctx, prepared, sign, idempotency);
+}
+
+/**
+ * Issues one prepared credential: reserve random status slots in the
+ * storage and pick the live key, sign (possibly in a worker), then record
+ * the issuance, its audit entry and its idempotency key as one durable unit
+ * and return once it is committed. A key retired while signing voids the
+ * signature (the storage checks it when recording).
+ */
+export async function issuePrepared(
+  ctx: IssuerContext,
+  p: PreparedIssue,
+  sign: Signer,
+  idempotency?: Idempotency,
+): Promise<JsonObject> {
   const keyType = KEY_TYPE_OF_SUITE[p.suite];
-  const { key, slots, allocOps } = await ctx.lock(async () => {
-    const key = await signingKeyLocked(ctx, p.ministry.slug, keyType);
-    const { slots, ops } = reserveSlots(ctx, p.ministry.slug);
-    return { key, slots, allocOps: ops };
-  });
+  const key = await signingKey(ctx, p.ministry.slug, keyType);
+  const slots = await ctx.storage.reserveSlots(p.ministry.slug, allocationPolicy(ctx));
   const credential = buildCredential(ctx, p, slots);
   const job: SignJob = {
     credential,
@@ -239,10 +298,10 @@ export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: 
     signed = await sign(job, key);
   } catch (error) {
     const e = toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign');
-    const { durable } = await ctx.lock(async () =>
-      queueAudited(ctx, 'issue-failed', { ministry: p.ministry.slug, type: p.definition.type, code: e.code }),
-    );
-    await durable;
+    await ctx.storage.appendAudit({
+      event: 'issue-failed',
+      data: { ministry: p.ministry.slug, type: p.definition.type, code: e.code },
+    });
     throw e;
   }
   const record: IssuanceRecord = {
@@ -256,16 +315,11 @@ export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: 
     status: slots,
     state: 'active',
   };
-  const { durable } = await ctx.lock(async () => {
-    // Checked in the mutex: a rotation holds it until the retirement is durable and in memory.
-    const stillActive = ctx.ministries.get(p.ministry.slug)?.keys.find((k) => k.id === key.id);
-    if (!stillActive || stillActive.validUntil !== undefined) {
-      throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
-    }
-    return queueAudited(
-      ctx,
-      'issued',
-      {
+  const taken = await ctx.storage.recordIssuance({
+    record,
+    audit: {
+      event: 'issued',
+      data: {
         credentialId: record.id,
         type: record.type,
         ministry: record.ministry,
@@ -273,10 +327,13 @@ export async function issuePrepared(ctx: IssuerContext, p: PreparedIssue, sign: 
         cryptosuite: record.cryptosuite,
         status: slots,
       },
-      [{ type: 'put', sublevel: ctx.db.records, key: record.id, value: record }, ...allocOps],
-    );
+    },
+    ...(idempotency ? { idempotency: { ...idempotency, credential: signed } } : {}),
   });
-  // Nothing is returned before the batch holding the record is synced.
-  await durable;
+  if (taken) {
+    // A concurrent call with the same key won: its credential is the one.
+    if (idempotency && taken.requestDigest !== idempotency.requestDigest) throw reused();
+    return taken.credential;
+  }
   return signed;
 }

@@ -1,16 +1,24 @@
 import { generateKeyPair, importKeyPair, type KeyPair, type KeyType, VneidError } from '@vneid/core';
-import { auditOps } from './audit.js';
 import type { IssuerContext } from './context.js';
-import { commit } from './db.js';
 import type { KeyRecord, MinistryRecord } from './types.js';
 
+function unknownMinistry(slug: unknown): VneidError {
+  return new VneidError('UNKNOWN_MINISTRY', `no ministry ${String(slug).slice(0, 64)}`, {
+    details: { ministry: String(slug).slice(0, 64) },
+  });
+}
+
+/** The ministry from the storage's cache, or UNKNOWN_MINISTRY. */
 export function requireMinistry(ctx: IssuerContext, slug: unknown): MinistryRecord {
-  const ministry = typeof slug === 'string' ? ctx.ministries.get(slug) : undefined;
-  if (!ministry) {
-    throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${String(slug).slice(0, 64)}`, {
-      details: { ministry: String(slug).slice(0, 64) },
-    });
-  }
+  const ministry = typeof slug === 'string' ? ctx.storage.ministries().find((m) => m.slug === slug) : undefined;
+  if (!ministry) throw unknownMinistry(slug);
+  return ministry;
+}
+
+/** The ministry as stored now (another replica may have changed its keys), or UNKNOWN_MINISTRY. */
+export async function loadMinistry(ctx: IssuerContext, slug: unknown): Promise<MinistryRecord> {
+  const ministry = typeof slug === 'string' ? await ctx.storage.getMinistry(slug) : undefined;
+  if (!ministry) throw unknownMinistry(slug);
   return ministry;
 }
 
@@ -22,56 +30,69 @@ export function activeKeyRecord(ministry: MinistryRecord, keyType: KeyType): Key
 /**
  * Creates a key of `keyType` for a ministry and makes it the signing key of
  * that type; the previous one is retired (`validUntil` = now) but stays
- * published so that credentials it signed keep verifying. Call inside the mutex.
+ * published so that credentials it signed keep verifying. The ministry is
+ * locked in the storage meanwhile, so two replicas never pick the same key
+ * id. With `onlyIfMissing`, an active key of that type (made meanwhile by
+ * another replica) is kept instead.
  */
-export async function createKeyLocked(ctx: IssuerContext, slug: string, keyType: KeyType): Promise<KeyRecord> {
-  const ministry = requireMinistry(ctx, slug);
-  // Data Integrity `created` has whole seconds: a key window in milliseconds
-  // would put a proof made in its first second before the window opened.
-  const nowMs = ctx.now().getTime();
-  const now = wholeSeconds(Math.floor(nowMs / 1000));
-  const retiredAt = wholeSeconds(Math.ceil(nowMs / 1000));
-  const id = `${ministry.did}#key-${ministry.keys.length + 1}`;
-  const pair = await generateKeyPair({ keyType, controller: ministry.did, id });
-  // The secret goes to the encrypted store first: a crash between the two
-  // writes leaves an unused sealed key, never a published key without its secret.
-  await ctx.keyStore.put(id, pair.export({ includeSecret: true }));
-  const previous = activeKeyRecord(ministry, keyType);
-  const record: KeyRecord = { id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom: now };
-  const keys = ministry.keys.map((k) => (k === previous ? { ...k, validUntil: retiredAt } : k));
-  keys.push(record);
-  const updated: MinistryRecord = { ...ministry, keys };
-  const audit = auditOps(ctx, previous ? 'key-rotated' : 'key-created', {
-    ministry: slug,
-    keyId: id,
-    keyType,
-    ...(previous ? { retiredKeyId: previous.id } : {}),
+export async function createKey(
+  ctx: IssuerContext,
+  slug: string,
+  keyType: KeyType,
+  onlyIfMissing = false,
+): Promise<KeyRecord> {
+  let created: { record: KeyRecord; pair: KeyPair; retired?: string } | undefined;
+  const updated = await ctx.storage.updateMinistry(slug, async (ministry) => {
+    created = undefined;
+    const previous = activeKeyRecord(ministry, keyType);
+    if (onlyIfMissing && previous) return undefined;
+    // Data Integrity `created` has whole seconds: a key window in milliseconds
+    // would put a proof made in its first second before the window opened.
+    const nowMs = ctx.now().getTime();
+    const now = wholeSeconds(Math.floor(nowMs / 1000));
+    const retiredAt = wholeSeconds(Math.ceil(nowMs / 1000));
+    const id = `${ministry.did}#key-${ministry.keys.length + 1}`;
+    const pair = await generateKeyPair({ keyType, controller: ministry.did, id });
+    // The secret goes to the encrypted store first: a crash between the two
+    // writes leaves an unused sealed key, never a published key without its secret.
+    await ctx.keyStore.put(id, pair.export({ includeSecret: true }));
+    const record: KeyRecord = { id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom: now };
+    const keys = ministry.keys.map((k) => (k === previous ? { ...k, validUntil: retiredAt } : k));
+    keys.push(record);
+    created = { record, pair, ...(previous ? { retired: previous.id } : {}) };
+    return {
+      record: { ...ministry, keys },
+      audit: {
+        event: previous ? 'key-rotated' : 'key-created',
+        data: { ministry: slug, keyId: id, keyType, ...(previous ? { retiredKeyId: previous.id } : {}) },
+      },
+    };
   });
-  await commit(ctx.db, [{ type: 'put', sublevel: ctx.db.ministries, key: slug, value: updated }, ...audit.ops]);
-  audit.after();
-  ctx.ministries.set(slug, updated);
-  if (previous) ctx.keyCache.delete(previous.id);
-  ctx.keyCache.set(id, pair);
-  return record;
+  if (!created) return activeKeyRecord(updated, keyType) as KeyRecord;
+  if (created.retired) ctx.keyCache.delete(created.retired);
+  ctx.keyCache.set(created.record.id, created.pair);
+  return created.record;
 }
 
 /**
- * The live signing key of `keyType` for a ministry, creating one when the
- * ministry has none of that type yet (an Ed25519 key on the first
- * eddsa-rdfc-2022 request). Call inside the mutex.
+ * The live signing key of `keyType` for a ministry as stored now, creating
+ * one when the ministry has none of that type yet (an Ed25519 key on the
+ * first eddsa-rdfc-2022 request). A key rotated by another replica is seen here.
  *
  * @throws {VneidError} KEY_RETIRED if the stored key has been retired meanwhile.
  */
-export async function signingKeyLocked(ctx: IssuerContext, slug: string, keyType: KeyType): Promise<KeyPair> {
-  const ministry = requireMinistry(ctx, slug);
+export async function signingKey(ctx: IssuerContext, slug: string, keyType: KeyType): Promise<KeyPair> {
+  let ministry = await loadMinistry(ctx, slug);
   let record = activeKeyRecord(ministry, keyType);
-  if (!record) record = await createKeyLocked(ctx, slug, keyType);
-  return loadSigningKey(ctx, slug, record.id);
+  if (!record) {
+    record = await createKey(ctx, slug, keyType, true);
+    ministry = await loadMinistry(ctx, slug);
+  }
+  return loadSigningKey(ctx, ministry, record.id);
 }
 
 /** Decrypts (once) and returns a key that may still sign. */
-export async function loadSigningKey(ctx: IssuerContext, slug: string, keyId: string): Promise<KeyPair> {
-  const ministry = requireMinistry(ctx, slug);
+export async function loadSigningKey(ctx: IssuerContext, ministry: MinistryRecord, keyId: string): Promise<KeyPair> {
   const record = ministry.keys.find((k) => k.id === keyId);
   // Defence in depth: whatever path asks, a retired key never signs again.
   if (!record || record.validUntil !== undefined) {

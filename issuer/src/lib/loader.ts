@@ -41,7 +41,7 @@ export function issuerLoader(ctx: IssuerContext): DocumentLoader {
   if (kept && sameContexts(kept.contexts, contexts)) return kept.loader;
   const loader = createDocumentLoader({
     contexts,
-    resolver: createOfflineDidResolver({ documents: () => [...ctx.ministries.values()].map(didDocumentOf) }),
+    resolver: createOfflineDidResolver({ documents: () => ctx.storage.ministries().map(didDocumentOf) }),
   });
   keptLoaders.set(ctx, { contexts, loader });
   return loader;

@@ -33,6 +33,10 @@ export interface IssuerDb {
   meta: Sub;
   /** the encrypted key store's own space. */
   keystore: Sub;
+  /** `<ministry>!<idempotency key>` → { requestDigest, credential }. */
+  idempotency: Sub;
+  /** sha256 → ApiKeyRecord. */
+  apiKeys: Sub;
   /** The single writer of synced batches (group commit); {@link commit} goes through it. */
   writer: GroupCommit<Op>;
 }
@@ -77,6 +81,8 @@ export async function openIssuerDb(dataDir: string): Promise<IssuerDb> {
     audit: sub('audit'),
     meta: sub('meta'),
     keystore: sub('keystore'),
+    idempotency: sub('idempotency'),
+    apiKeys: sub('api-keys'),
   };
 }
 

@@ -1,0 +1,116 @@
+import { createHmac, randomBytes, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import { canonicalJson } from '@vneid/core';
+import type { AuditEntry } from '../lib/types.js';
+import type { AuditAppend, AuditHead, IssuerStorage } from './contract.js';
+
+/**
+ * The audit log is ONE HMAC chain for the whole issuer, whatever the number
+ * of replicas: entry n carries the keyed hash of entry n-1, and the order is
+ * decided by the database (PostgreSQL: the head row is locked by the
+ * transaction that appends, so seqs are gap-free and the chain cannot fork;
+ * LevelDB: the one process's section and writer). We chose one chain over
+ * per-replica chains joined by a signed head because verification and
+ * anchoring stay exactly as before (one head, one walk, a gap is visible as a
+ * missing seq) and a replica that dies leaves no half-chain to reconcile; the
+ * cost is that appends serialise on the head row, which is held only for the
+ * few statements of a commit (signing happens before, outside it).
+ */
+
+/** prevHash of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+/** Setting holding the chain key's scrypt salt (the passphrase gives the key; it is never stored). */
+export const AUDIT_SALT_SETTING = 'audit-salt';
+
+const scryptAsync = promisify(scrypt) as (p: string, s: Buffer, n: number, o: object) => Promise<Buffer>;
+
+/**
+ * The key of the audit chain, derived from the key-store passphrase (scrypt,
+ * its own salt). A plain hash chain stored beside its head can be rewritten
+ * by anyone with write access to the database; a keyed one only by someone
+ * who also knows the passphrase.
+ */
+export async function auditChainKey(storage: Pick<IssuerStorage, 'setting'>, passphrase: string): Promise<Buffer> {
+  const salt = await storage.setting(AUDIT_SALT_SETTING, () => randomBytes(16).toString('base64'));
+  return scryptAsync(passphrase.normalize('NFC'), Buffer.from(salt, 'base64'), 32, { N: 2 ** 14, r: 8, p: 1 });
+}
+
+export function entryHash(key: Buffer, entry: Omit<AuditEntry, 'hash'>): string {
+  return createHmac('sha256', key)
+    .update(
+      canonicalJson({
+        seq: entry.seq,
+        time: entry.time,
+        event: entry.event,
+        data: entry.data,
+        prevHash: entry.prevHash,
+      }),
+    )
+    .digest('hex');
+}
+
+/** The entry that follows `tip`. */
+export function chainEntry(key: Buffer, tip: AuditHead, append: AuditAppend, time: Date): AuditEntry {
+  const partial = {
+    seq: tip.seq + 1,
+    time: time.toISOString(),
+    event: append.event,
+    data: append.data,
+    prevHash: tip.hash,
+  };
+  return { ...partial, hash: entryHash(key, partial) };
+}
+
+/** Result of {@link verifyAuditChain}. */
+export interface AuditVerification {
+  valid: boolean;
+  /** Number of entries read. */
+  entries: number;
+  /** seq of the first entry that is missing, altered or out of chain. */
+  brokenAt?: number;
+}
+
+/**
+ * Re-walks the chain from the first entry, streaming (constant memory
+ * whatever the log's length): every seq present and consecutive, every
+ * prevHash equal to the previous hash, every keyed hash recomputed, and the
+ * last entry equal to the stored head. A cut tail with a rewound head is
+ * only visible against a head kept elsewhere: pass it as `anchor`.
+ */
+export async function verifyAuditChain(
+  storage: Pick<IssuerStorage, 'auditEntries' | 'loadAuditHead'>,
+  key: Buffer,
+  anchor?: AuditHead,
+): Promise<AuditVerification> {
+  const head = await storage.loadAuditHead();
+  let prev = GENESIS_HASH;
+  let expectedSeq = 1;
+  let count = 0;
+  let anchored: string | undefined;
+  let broken: number | undefined;
+  for await (const entry of storage.auditEntries()) {
+    count += 1;
+    if (broken !== undefined) continue;
+    const ok =
+      entry !== null &&
+      typeof entry === 'object' &&
+      entry.seq === expectedSeq &&
+      entry.prevHash === prev &&
+      entry.hash === entryHash(key, entry);
+    if (!ok) {
+      broken = expectedSeq;
+      continue;
+    }
+    if (anchor && entry.seq === anchor.seq) anchored = entry.hash;
+    prev = entry.hash;
+    expectedSeq += 1;
+  }
+  if (broken !== undefined) return { valid: false, entries: count, brokenAt: broken };
+  if (head.seq !== expectedSeq - 1 || head.hash !== prev) {
+    return { valid: false, entries: count, brokenAt: Math.min(head.seq, expectedSeq) };
+  }
+  if (anchor && anchored !== anchor.hash) {
+    return { valid: false, entries: count, brokenAt: Math.min(anchor.seq, count + 1) };
+  }
+  return { valid: true, entries: count };
+}

@@ -1,0 +1,194 @@
+import type { JsonObject, StatusPurpose } from '@vneid/core';
+import type { KeyStoreBackend } from '../key-store.js';
+import type {
+  AuditEntry,
+  CredentialState,
+  IssuanceRecord,
+  MinistryRecord,
+  StatusListMeta,
+  StatusSlot,
+} from '../lib/types.js';
+
+/**
+ * The issuer's storage contract: everything the issuer keeps, as the
+ * operations its steps need. Each method is one atomic, durable unit: when
+ * it resolves, its change (and the audit entry describing it) survives a
+ * crash; when it rejects, none of it is applied.
+ *
+ * Two engines implement it: `leveldb/` (one process, the zero-setup default)
+ * and `postgres/` (any number of replicas on one PostgreSQL). Concurrency is
+ * the engine's business: LevelDB is single-process and serialises through
+ * one in-process section and one writer (group commit); PostgreSQL decides
+ * with transactions, row locks and unique constraints, never in-process locks.
+ *
+ * The sync getters (`ministries`, `statusLists`, `auditHead`) read a cache
+ * that the engine keeps current with its own writes and, for PostgreSQL,
+ * refreshes from the database (other replicas' writes appear within
+ * `refreshMs`); every decision that matters (a key still active, a free
+ * index, the audit tip) is re-read inside the writing transaction.
+ */
+export interface IssuerStorage {
+  /** `'leveldb'` or `'postgres'`. */
+  readonly engine: StorageEngineName;
+
+  // --- settings shared by all replicas -------------------------------------------------------
+  /** The value of setting `name`, creating it with `create()` when absent; the first writer wins everywhere. */
+  setting(name: string, create: () => string): Promise<string>;
+  /** Runs `fn` while no other replica runs a section of the same `name` (first-start bootstrap). */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
+
+  // --- ministries and key metadata ------------------------------------------------------------
+  /** Every ministry (cached). */
+  ministries(): MinistryRecord[];
+  /** The ministry as stored now (not the cache). */
+  getMinistry(slug: string): Promise<MinistryRecord | undefined>;
+  /**
+   * Adds a ministry with its first status lists, audited; when the slug
+   * exists, changes nothing and returns the stored one (`created: false`).
+   */
+  addMinistry(record: MinistryRecord, lists: StatusListMeta[], audit: AuditAppend): Promise<AddMinistryResult>;
+  /**
+   * Changes a ministry's keys: `change` runs with the stored record locked
+   * (no other replica changes it meanwhile) and returns the new record and
+   * the audit entry, or `undefined` to change nothing.
+   */
+  updateMinistry(
+    slug: string,
+    change: (current: MinistryRecord) => Promise<{ record: MinistryRecord; audit: AuditAppend } | undefined>,
+  ): Promise<MinistryRecord>;
+  /** Where the encrypted key store keeps its sealed records (shared by every replica). */
+  keyStoreBackend(): KeyStoreBackend;
+
+  // --- issuance -------------------------------------------------------------------------------
+  /**
+   * Reserves one random index, never handed out before (by any replica,
+   * before or after a restart), in the ministry's current list of each
+   * purpose; a list past `maxAllocationsPerList` is closed and the standby
+   * list after it becomes current (and a new standby is opened).
+   */
+  reserveSlots(ministry: string, policy: AllocationPolicy): Promise<{ revocation: StatusSlot; suspension: StatusSlot }>;
+  /**
+   * Records an issuance and its audit entry. With `idempotency`, the key is
+   * stored in the same unit: when that (ministry, key) is already taken,
+   * nothing is written and the stored entry is returned instead. Refused
+   * with KEY_RETIRED when `record.keyId` was retired meanwhile.
+   */
+  recordIssuance(write: IssuanceWrite): Promise<StoredIdempotent | undefined>;
+  /** The credential stored under an idempotency key of a ministry. */
+  findIdempotent(ministry: string, key: string): Promise<StoredIdempotent | undefined>;
+  getRecord(credentialId: string): Promise<IssuanceRecord | undefined>;
+  /** Every record in credential-id order, streamed. */
+  records(): AsyncIterable<IssuanceRecord>;
+
+  // --- status ---------------------------------------------------------------------------------
+  /**
+   * Applies status changes to many credentials in one unit: each record is
+   * read locked, `decide` returns its new state and audit entry (or
+   * throws, which rolls back all of them); the status bits follow the
+   * state (revocation set iff revoked, suspension set iff suspended) and
+   * each touched list's change counter goes up.
+   */
+  changeStatus(
+    credentialIds: string[],
+    decide: (record: IssuanceRecord) => { state: CredentialState; audit: AuditAppend },
+    at: string,
+  ): Promise<IssuanceRecord[]>;
+
+  // --- status lists ---------------------------------------------------------------------------
+  /** Every status list (cached). */
+  statusLists(): StatusListMeta[];
+  getStatusList(listId: string): Promise<StatusListMeta | undefined>;
+  /** The last published copy of a list and whether changes came after it. */
+  publishedList(listId: string): Promise<PublishedState>;
+  /** The set indexes of a list and its change counter, read together (one snapshot). */
+  listBits(listId: string): Promise<{ version: number; indexes: number[] }>;
+  /**
+   * Stores a signed list built from the bits at change counter `version`.
+   * Refused (false) when the list changed since, or a copy dated at or after
+   * this one is already published: no replica ever publishes a newer list
+   * that lacks an acknowledged change.
+   */
+  publishList(listId: string, signed: SignedList, version: number): Promise<boolean>;
+
+  // --- audit ----------------------------------------------------------------------------------
+  /** Gives the engine the chain's HMAC key (derived from the passphrase once the database is open). */
+  setAuditKey(key: Buffer): void;
+  /** Appends one audit entry on its own, durably. */
+  appendAudit(audit: AuditAppend): Promise<void>;
+  /** The last durable head this process saw (cached; an anchor to export). */
+  auditHead(): AuditHead;
+  /** The stored head now. */
+  loadAuditHead(): Promise<AuditHead>;
+  /** Every entry in seq order, streamed (constant memory). */
+  auditEntries(): AsyncIterable<AuditEntry>;
+
+  // --- API keys -------------------------------------------------------------------------------
+  apiKeys(): Promise<ApiKeyRecord[]>;
+  addApiKey(entry: ApiKeyRecord): Promise<void>;
+
+  /** Re-reads the caches from the database now (PostgreSQL; a no-op for LevelDB). */
+  refresh(): Promise<void>;
+  /** Waits for in-flight writes and releases the database. */
+  close(): Promise<void>;
+}
+
+export type StorageEngineName = 'leveldb' | 'postgres';
+
+/** One audit entry to append: the engine gives it its seq, time, prevHash and keyed hash. */
+export interface AuditAppend {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** Head of the audit chain. */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+}
+
+export interface AddMinistryResult {
+  record: MinistryRecord;
+  created: boolean;
+}
+
+export interface AllocationPolicy {
+  length: number;
+  maxAllocationsPerList: number;
+  /** Clock for new lists' `createdAt`. */
+  now: () => Date;
+}
+
+export interface IssuanceWrite {
+  record: IssuanceRecord;
+  audit: AuditAppend;
+  idempotency?: { key: string; requestDigest: string; credential: JsonObject };
+}
+
+/** What an idempotency key holds: the digest of the request and the credential it produced. */
+export interface StoredIdempotent {
+  requestDigest: string;
+  credential: JsonObject;
+}
+
+/** A signed status list credential as stored. */
+export interface SignedList {
+  credential: JsonObject;
+  signedAt: string;
+  validUntil: string;
+}
+
+export interface PublishedState {
+  signed: SignedList | undefined;
+  /** Change counter the published copy was built at (0 when none). */
+  publishedVersion: number;
+  /** Change counter now. */
+  version: number;
+}
+
+/** An API key as stored: the ministry it acts for and the SHA-256 (hex) of the key. */
+export interface ApiKeyRecord {
+  ministry: string;
+  sha256: string;
+}
+
+export type { StatusPurpose };

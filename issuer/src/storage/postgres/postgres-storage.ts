@@ -1,0 +1,605 @@
+import { randomInt } from 'node:crypto';
+import { VneidError } from '@vneid/core';
+import pg from 'pg';
+import type { KeyStoreBackend } from '../../key-store.js';
+import type { AuditEntry, IssuanceRecord, MinistryRecord, StatusListMeta, StatusSlot } from '../../lib/types.js';
+import { chainEntry, GENESIS_HASH } from '../audit-chain.js';
+import type {
+  ApiKeyRecord,
+  AuditAppend,
+  AuditHead,
+  IssuerStorage,
+  PublishedState,
+  SignedList,
+  StoredIdempotent,
+} from '../contract.js';
+import { StorageUnavailableError, unknownCredential } from '../errors.js';
+import { PURPOSES, statusListMeta } from '../lists.js';
+import { migrate } from './migrations.js';
+import { isRetryable, isUnavailable } from './pg-errors.js';
+
+/** Pool settings of the PostgreSQL engine. */
+export interface PostgresPoolOptions {
+  /** Connections per replica; default 10. */
+  max?: number;
+  /** Milliseconds to wait for a connection before answering STORAGE_UNAVAILABLE; default 5000. */
+  connectionTimeoutMillis?: number;
+  /** Milliseconds between cache refreshes (other replicas' ministries, keys and lists); default 1000. */
+  refreshMs?: number;
+  /** Called with errors the pool reports on idle connections (the server went away); default: ignored. */
+  onError?: (error: Error) => void;
+}
+
+const PAGE = 1000;
+// Serialisation failures and deadlocks are retried this often before the caller hears STORAGE_UNAVAILABLE.
+const ATTEMPTS = 8;
+
+type Tx = pg.PoolClient;
+
+/**
+ * The PostgreSQL engine: every replica is stateless and the database
+ * decides every concurrent choice.
+ * - Status indexes: `allocations` has (list, index) as primary key; a
+ *   replica draws a random index and inserts it, drawing again on conflict.
+ *   A list's `allocated` counter is bumped under its row lock, so a list is
+ *   closed at the same fill whichever replica allocates.
+ * - Audit chain: appending locks the single `audit_head` row, as the last
+ *   statements before COMMIT, so seqs are gap-free and one chain.
+ * - Keys: a rotation locks the ministry row (FOR UPDATE); recording an
+ *   issuance re-reads it (FOR SHARE) and refuses a key retired meanwhile.
+ * - Status changes: the records are locked in id order (no deadlocks), bits
+ *   are row inserts/deletes, and the list's `version` goes up in the same
+ *   transaction; a published list is stored only if built at the current
+ *   version and dated after the stored one (one conditional UPDATE).
+ * Commits are synchronous (never `synchronous_commit = off`): what is
+ * acknowledged is on the primary's disk, and on the synchronous standby's
+ * when the server is configured so (see the disaster-recovery drill).
+ *
+ * @throws {VneidError} STORAGE_UNAVAILABLE when the server cannot be reached; STORAGE_SCHEMA_TOO_NEW.
+ */
+export async function openPostgresStorage(
+  url: string,
+  options: PostgresPoolOptions & { now?: () => Date } = {},
+): Promise<IssuerStorage> {
+  const now = options.now ?? (() => new Date());
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // The key store's own connections: a rotation writes the sealed secret while its
+  // transaction holds the ministry row, and issuances waiting on that row hold the
+  // main pool's connections; a separate pool cannot be exhausted by them.
+  const keyPool = new pg.Pool({
+    connectionString: url,
+    max: 2,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+  });
+  // Without a listener, a connection the server drops while idle crashes the process.
+  pool.on('error', (error) => options.onError?.(error));
+  keyPool.on('error', (error) => options.onError?.(error));
+
+  const connect = async (): Promise<pg.PoolClient> => {
+    try {
+      return await pool.connect();
+    } catch (cause) {
+      throw new StorageUnavailableError({ cause });
+    }
+  };
+
+  /** Runs `fn` in a transaction, retrying serialisation failures and deadlocks. */
+  const tx = async <T>(fn: (c: Tx) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      const client = await connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        broken = isUnavailable(error);
+        if (!broken) await client.query('ROLLBACK').catch(() => undefined);
+        // A COMMIT lost with its connection may or may not have happened: the
+        // caller hears STORAGE_UNAVAILABLE and retries (with an idempotency key, safely).
+        if (broken) throw new StorageUnavailableError({ cause: error });
+        if (isRetryable(error) && attempt < ATTEMPTS) {
+          await new Promise((resolve) => setTimeout(resolve, randomInt(5, 20 * attempt)));
+          continue;
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  };
+
+  /** One statement outside a transaction. */
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = [], on: pg.Pool = pool) => {
+    try {
+      return await on.query<R>(text, values);
+    } catch (error) {
+      if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
+      throw error;
+    }
+  };
+
+  {
+    const client = await connect();
+    try {
+      await migrate(client);
+    } catch (error) {
+      client.release(true);
+      await pool.end();
+      await keyPool.end();
+      if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
+      throw error;
+    }
+    client.release();
+  }
+
+  let chainKey: Buffer = Buffer.alloc(0);
+  let head: AuditHead = { seq: 0, hash: GENESIS_HASH };
+  const ministries = new Map<string, MinistryRecord>();
+  const lists = new Map<string, StatusListMeta>();
+  const seeHead = (h: AuditHead) => {
+    if (h.seq > head.seq) head = h;
+  };
+
+  const listMeta = (r: Record<string, any>): StatusListMeta => ({
+    listId: r.list_id,
+    ministry: r.ministry,
+    purpose: r.purpose,
+    seq: r.seq,
+    length: r.length,
+    createdAt: r.created_at,
+  });
+  const LIST_COLUMNS = 'list_id, ministry, purpose, seq, length, created_at';
+
+  const refresh = async () => {
+    const [m, l, h] = await Promise.all([
+      query<{ slug: string; record: MinistryRecord }>('SELECT slug, record FROM ministries'),
+      query(`SELECT ${LIST_COLUMNS} FROM status_lists`),
+      query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1'),
+    ]);
+    for (const row of m.rows) ministries.set(row.slug, row.record);
+    for (const row of l.rows) lists.set(row.list_id, listMeta(row));
+    const top = h.rows[0];
+    if (top) seeHead({ seq: Number(top.seq), hash: top.hash });
+  };
+  try {
+    await refresh();
+  } catch (error) {
+    await pool.end();
+    await keyPool.end();
+    throw error;
+  }
+  // Other replicas' ministries, keys and lists appear within refreshMs; decisions re-read the database.
+  const timer = setInterval(() => {
+    refresh().catch(() => undefined);
+  }, options.refreshMs ?? 1000);
+  timer.unref();
+
+  /** Appends entries onto the locked head: call last in a transaction. */
+  const appendEntries = async (c: Tx, appends: AuditAppend[]): Promise<AuditHead> => {
+    const { rows } = await c.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE',
+    );
+    let tip: AuditHead = { seq: Number(rows[0]?.seq ?? 0), hash: rows[0]?.hash ?? GENESIS_HASH };
+    const seqs: number[] = [];
+    const docs: string[] = [];
+    for (const append of appends) {
+      const entry = chainEntry(chainKey, tip, append, now());
+      seqs.push(entry.seq);
+      docs.push(JSON.stringify(entry));
+      tip = { seq: entry.seq, hash: entry.hash };
+    }
+    await c.query('INSERT INTO audit_log (seq, entry) SELECT * FROM unnest($1::bigint[], $2::json[])', [seqs, docs]);
+    await c.query('UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1', [tip.seq, tip.hash]);
+    return tip;
+  };
+
+  /** A transaction ending with audit entries; the head this process exports moves once it commits. */
+  const audited = async <T>(fn: (c: Tx) => Promise<{ result: T; appends: AuditAppend[] }>): Promise<T> => {
+    const { result, tip } = await tx(async (c) => {
+      const { result, appends } = await fn(c);
+      const tip = appends.length > 0 ? await appendEntries(c, appends) : undefined;
+      return { result, tip };
+    });
+    if (tip) seeHead(tip);
+    return result;
+  };
+
+  const keystore: KeyStoreBackend = {
+    async get(key) {
+      const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key], keyPool);
+      return rows[0]?.value;
+    },
+    async put(key, value) {
+      await query(
+        'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
+        [key, JSON.stringify(value)],
+        keyPool,
+      );
+    },
+    async *keys(range = {}) {
+      const { rows } = await query<{ key: string }>(
+        'SELECT key FROM keystore WHERE ($1::text IS NULL OR key >= $1) AND ($2::text IS NULL OR key < $2) ORDER BY key',
+        [range.gte ?? null, range.lt ?? null],
+        keyPool,
+      );
+      for (const row of rows) yield row.key;
+    },
+    async putIfAbsent(key, value) {
+      await query(
+        'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
+        [key, JSON.stringify(value)],
+        keyPool,
+      );
+      return keystore.get(key);
+    },
+  };
+
+  let closed = false;
+  const storage: IssuerStorage = {
+    engine: 'postgres',
+
+    async setting(name, create) {
+      await query('INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING', [name, create()]);
+      const { rows } = await query<{ value: string }>('SELECT value FROM settings WHERE name = $1', [name]);
+      return rows[0]?.value as string;
+    },
+    async exclusive(name, fn) {
+      const client = await connect();
+      let broken = false;
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`vneid:${name}`]);
+        try {
+          return await fn();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`vneid:${name}`]).catch(() => {
+            broken = true;
+          });
+        }
+      } catch (error) {
+        if (isUnavailable(error)) {
+          broken = true;
+          throw new StorageUnavailableError({ cause: error });
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+
+    ministries: () => [...ministries.values()],
+    async getMinistry(slug) {
+      const { rows } = await query<{ record: MinistryRecord }>('SELECT record FROM ministries WHERE slug = $1', [slug]);
+      const record = rows[0]?.record;
+      if (record) ministries.set(slug, record);
+      return record;
+    },
+    async addMinistry(record, newLists, audit) {
+      const created = await audited(async (c) => {
+        const inserted = await c.query(
+          'INSERT INTO ministries (slug, record) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING slug',
+          [record.slug, JSON.stringify(record)],
+        );
+        if (inserted.rowCount === 0) return { result: false, appends: [] };
+        for (const meta of newLists) await insertList(c, meta);
+        return { result: true, appends: [audit] };
+      });
+      const stored = created ? record : await storage.getMinistry(record.slug);
+      if (!stored) throw new StorageUnavailableError();
+      if (created) {
+        ministries.set(record.slug, record);
+        for (const meta of newLists) lists.set(meta.listId, meta);
+      }
+      return { record: stored, created };
+    },
+    async updateMinistry(slug, change) {
+      const record = await audited(async (c) => {
+        const { rows } = await c.query<{ record: MinistryRecord }>(
+          'SELECT record FROM ministries WHERE slug = $1 FOR UPDATE',
+          [slug],
+        );
+        const current = rows[0]?.record;
+        if (!current) throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${slug.slice(0, 64)}`);
+        const next = await change(current);
+        if (!next) return { result: current, appends: [] };
+        await c.query('UPDATE ministries SET record = $2 WHERE slug = $1', [slug, JSON.stringify(next.record)]);
+        return { result: next.record, appends: [next.audit] };
+      });
+      ministries.set(slug, record);
+      return record;
+    },
+    keyStoreBackend: () => keystore,
+
+    async reserveSlots(slug, policy) {
+      const created: StatusListMeta[] = [];
+      const slots = await tx(async (c) => {
+        created.length = 0;
+        const out: Partial<Record<string, StatusSlot>> = {};
+        // Purposes in a fixed order: two replicas lock list rows in the same order.
+        for (const purpose of PURPOSES) {
+          for (let round = 0; ; round++) {
+            const { rows } = await c.query<{ list_id: string; length: number; allocated: number; seq: number }>(
+              `UPDATE status_lists SET allocated = allocated + 1
+                 WHERE list_id = (SELECT list_id FROM status_lists
+                                   WHERE ministry = $1 AND purpose = $2 AND allocated < $3 ORDER BY seq LIMIT 1)
+                   AND allocated < $3
+               RETURNING list_id, length, allocated, seq`,
+              [slug, purpose, policy.maxAllocationsPerList],
+            );
+            const list = rows[0];
+            if (!list) {
+              // Every list is full (or the one found filled meanwhile): open the next ones and look again.
+              if (round > 4) throw new StorageUnavailableError();
+              const top = await c.query<{ seq: number | null }>(
+                'SELECT max(seq) AS seq FROM status_lists WHERE ministry = $1 AND purpose = $2',
+                [slug, purpose],
+              );
+              const seq = top.rows[0]?.seq ?? 0;
+              if (seq === 0) throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${slug.slice(0, 64)}`);
+              for (const n of [seq + 1, seq + 2]) {
+                const meta = statusListMeta(slug, purpose, n, policy);
+                if (await insertList(c, meta)) created.push(meta);
+              }
+              continue;
+            }
+            if (list.allocated === 1) {
+              // First index of this list: it is now current, so open the standby after it,
+              // which the trust bundle then names before anything is issued in it.
+              const meta = statusListMeta(slug, purpose, list.seq + 1, policy);
+              if (await insertList(c, meta)) created.push(meta);
+            }
+            for (;;) {
+              const index = randomInt(list.length);
+              const taken = await c.query(
+                'INSERT INTO allocations (list_id, idx) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING idx',
+                [list.list_id, index],
+              );
+              if (taken.rowCount === 1) {
+                out[purpose] = { listId: list.list_id, index };
+                break;
+              }
+            }
+            break;
+          }
+        }
+        return out as { revocation: StatusSlot; suspension: StatusSlot };
+      });
+      for (const meta of created) lists.set(meta.listId, meta);
+      return slots;
+    },
+    async recordIssuance(write) {
+      const { record, audit, idempotency } = write;
+      return audited<StoredIdempotent | undefined>(async (c) => {
+        const { rows } = await c.query<{ record: MinistryRecord }>(
+          'SELECT record FROM ministries WHERE slug = $1 FOR SHARE',
+          [record.ministry],
+        );
+        const key = rows[0]?.record.keys.find((k) => k.id === record.keyId);
+        if (!key || key.validUntil !== undefined) {
+          throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
+        }
+        await c.query('INSERT INTO records (id, ministry, record) VALUES ($1, $2, $3)', [
+          record.id,
+          record.ministry,
+          JSON.stringify(record),
+        ]);
+        if (idempotency) {
+          // Waits for a concurrent holder of the key to commit, then does nothing.
+          const inserted = await c.query(
+            `INSERT INTO idempotency (ministry, key, request_digest, credential_id, credential)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING key`,
+            [
+              record.ministry,
+              idempotency.key,
+              idempotency.requestDigest,
+              record.id,
+              JSON.stringify(idempotency.credential),
+            ],
+          );
+          if (inserted.rowCount === 0) {
+            // Taken: this issuance must leave no trace. Roll back by throwing the stored entry out.
+            const stored = await c.query<{ request_digest: string; credential: JsonObjectRow }>(
+              'SELECT request_digest, credential FROM idempotency WHERE ministry = $1 AND key = $2',
+              [record.ministry, idempotency.key],
+            );
+            const row = stored.rows[0];
+            throw new IdempotencyTaken({ requestDigest: row?.request_digest ?? '', credential: row?.credential ?? {} });
+          }
+        }
+        return { result: undefined, appends: [audit] };
+      }).catch((error) => {
+        if (error instanceof IdempotencyTaken) return error.stored;
+        throw error;
+      });
+    },
+    async findIdempotent(ministry, key) {
+      const { rows } = await query<{ request_digest: string; credential: JsonObjectRow }>(
+        'SELECT request_digest, credential FROM idempotency WHERE ministry = $1 AND key = $2',
+        [ministry, key],
+      );
+      const row = rows[0];
+      return row ? { requestDigest: row.request_digest, credential: row.credential } : undefined;
+    },
+    async getRecord(id) {
+      const { rows } = await query<{ record: IssuanceRecord }>('SELECT record FROM records WHERE id = $1', [id]);
+      return rows[0]?.record;
+    },
+    async *records() {
+      let after = '';
+      for (;;) {
+        const { rows } = await query<{ id: string; record: IssuanceRecord }>(
+          'SELECT id, record FROM records WHERE id > $1 ORDER BY id LIMIT $2',
+          [after, PAGE],
+        );
+        for (const row of rows) yield row.record;
+        if (rows.length < PAGE) return;
+        after = (rows[rows.length - 1] as { id: string }).id;
+      }
+    },
+
+    async changeStatus(ids, decide, at) {
+      return audited(async (c) => {
+        // Locked in id order: two calls over overlapping credentials cannot deadlock.
+        const { rows } = await c.query<{ id: string; record: IssuanceRecord }>(
+          'SELECT id, record FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+          [ids],
+        );
+        const byId = new Map(rows.map((r) => [r.id, r.record]));
+        const updated: IssuanceRecord[] = [];
+        const appends: AuditAppend[] = [];
+        const on: Array<[string, number]> = [];
+        const off: Array<[string, number]> = [];
+        const touched = new Set<string>();
+        for (const id of ids) {
+          const record = byId.get(id);
+          if (!record) throw unknownCredential(id);
+          const { state, audit } = decide(record);
+          if (record.status) {
+            const { revocation, suspension } = record.status;
+            // A revoked credential shows only as revoked: its suspension bit is cleared.
+            (state === 'revoked' ? on : off).push([revocation.listId, revocation.index]);
+            (state === 'suspended' ? on : off).push([suspension.listId, suspension.index]);
+            touched.add(revocation.listId);
+            touched.add(suspension.listId);
+          }
+          updated.push({ ...record, state, stateChangedAt: at });
+          appends.push(audit);
+        }
+        if (on.length > 0) {
+          await c.query(
+            'INSERT INTO status_bits (list_id, idx) SELECT * FROM unnest($1::text[], $2::int[]) ON CONFLICT DO NOTHING',
+            [on.map((b) => b[0]), on.map((b) => b[1])],
+          );
+        }
+        if (off.length > 0) {
+          await c.query(
+            'DELETE FROM status_bits b USING unnest($1::text[], $2::int[]) AS u(list_id, idx) WHERE b.list_id = u.list_id AND b.idx = u.idx',
+            [off.map((b) => b[0]), off.map((b) => b[1])],
+          );
+        }
+        await c.query(
+          'UPDATE records r SET record = u.record FROM unnest($1::text[], $2::json[]) AS u(id, record) WHERE r.id = u.id',
+          [updated.map((r) => r.id), updated.map((r) => JSON.stringify(r))],
+        );
+        await c.query('UPDATE status_lists SET version = version + 1 WHERE list_id = ANY($1::text[])', [
+          [...touched].sort(),
+        ]);
+        return { result: updated, appends };
+      });
+    },
+
+    statusLists: () => [...lists.values()],
+    async getStatusList(listId) {
+      const cached = lists.get(listId);
+      if (cached) return cached;
+      const { rows } = await query(`SELECT ${LIST_COLUMNS} FROM status_lists WHERE list_id = $1`, [listId]);
+      const meta = rows[0] ? listMeta(rows[0]) : undefined;
+      if (meta) lists.set(listId, meta);
+      return meta;
+    },
+    async publishedList(listId): Promise<PublishedState> {
+      const { rows } = await query<{ signed: SignedList | null; signed_version: string; version: string }>(
+        'SELECT signed, signed_version, version FROM status_lists WHERE list_id = $1',
+        [listId],
+      );
+      const row = rows[0];
+      return {
+        signed: row?.signed ?? undefined,
+        publishedVersion: Number(row?.signed_version ?? 0),
+        version: Number(row?.version ?? 0),
+      };
+    },
+    async listBits(listId) {
+      // One statement, one snapshot: the bits are exactly those of this version.
+      const { rows } = await query<{ version: string; indexes: number[] | null }>(
+        `SELECT l.version, (SELECT array_agg(idx) FROM status_bits b WHERE b.list_id = l.list_id) AS indexes
+           FROM status_lists l WHERE l.list_id = $1`,
+        [listId],
+      );
+      return { version: Number(rows[0]?.version ?? 0), indexes: rows[0]?.indexes ?? [] };
+    },
+    async publishList(listId, signed, version) {
+      const { rowCount } = await query(
+        `UPDATE status_lists SET signed = $2, signed_version = $3, signed_at = $4
+          WHERE list_id = $1 AND version = $3 AND (signed_at IS NULL OR signed_at < $4)`,
+        [listId, JSON.stringify(signed), version, signed.signedAt],
+      );
+      return rowCount === 1;
+    },
+
+    setAuditKey(key) {
+      chainKey = key;
+    },
+    async appendAudit(append) {
+      await audited(async () => ({ result: undefined, appends: [append] }));
+    },
+    auditHead: () => ({ ...head }),
+    async loadAuditHead() {
+      const { rows } = await query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1');
+      const h = { seq: Number(rows[0]?.seq ?? 0), hash: rows[0]?.hash ?? GENESIS_HASH };
+      seeHead(h);
+      return h;
+    },
+    async *auditEntries() {
+      // Keyset pages: memory stays one page whatever the log's length.
+      let after = 0;
+      for (;;) {
+        const { rows } = await query<{ seq: string; entry: AuditEntry }>(
+          'SELECT seq, entry FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2',
+          [after, PAGE],
+        );
+        for (const row of rows) {
+          const e = row.entry;
+          yield e && typeof e === 'object' && e.seq === Number(row.seq) ? e : ({ ...e, seq: Number.NaN } as AuditEntry);
+        }
+        if (rows.length < PAGE) return;
+        after = Number((rows[rows.length - 1] as { seq: string }).seq);
+      }
+    },
+
+    async apiKeys() {
+      const { rows } = await query<ApiKeyRecord>('SELECT ministry, sha256 FROM api_keys ORDER BY created_at, sha256');
+      return rows.map((r) => ({ ministry: r.ministry, sha256: r.sha256 }));
+    },
+    async addApiKey(entry) {
+      await query('INSERT INTO api_keys (sha256, ministry) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        entry.sha256,
+        entry.ministry,
+      ]);
+    },
+
+    refresh,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(timer);
+      await pool.end();
+      await keyPool.end();
+    },
+  };
+  return storage;
+}
+
+type JsonObjectRow = StoredIdempotent['credential'];
+
+/** Carries the stored entry out of a rolled-back transaction. */
+class IdempotencyTaken extends Error {
+  constructor(readonly stored: StoredIdempotent) {
+    super('idempotency key taken');
+  }
+}
+
+async function insertList(c: Tx, meta: StatusListMeta): Promise<boolean> {
+  const { rowCount } = await c.query(
+    `INSERT INTO status_lists (list_id, ministry, purpose, seq, length, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+    [meta.listId, meta.ministry, meta.purpose, meta.seq, meta.length, meta.createdAt],
+  );
+  return rowCount === 1;
+}

@@ -1,0 +1,204 @@
+import { gunzipSync } from 'node:zlib';
+import { type JsonObject, VneidError } from '@vneid/core';
+import { fixtures } from '@vneid/schemas';
+import { startTestPostgres, type TestPostgres } from '@vneid/test-support';
+import test, { type ExecutionContext } from 'ava';
+import pg from 'pg';
+import { createIssuer, type Issuer } from '../src/index.js';
+import { MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
+
+// One suite, two engines: every contract test runs on LevelDB and on a real PostgreSQL server started here.
+const BASE_URL = 'http://127.0.0.1:8080';
+let server: TestPostgres | undefined;
+
+test.before(async () => {
+  server = await startTestPostgres();
+});
+test.after.always(async () => {
+  await server?.close();
+});
+
+type Engine = 'leveldb' | 'postgres';
+
+interface Opened {
+  open(): Promise<Issuer>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh store of `engine`; `open()` may be called again for a second instance (PostgreSQL) or a reopen. */
+async function store(engine: Engine): Promise<Opened> {
+  if (engine === 'postgres') {
+    const url = await (server as TestPostgres).createDatabase();
+    return {
+      open: () => createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+      cleanup: async () => undefined,
+    };
+  }
+  const dir = await tempDir();
+  return {
+    open: () => createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+    cleanup: () => removeDir(dir),
+  };
+}
+
+const request = (idempotencyKey?: string) => ({
+  ministry: 'bo-cong-an',
+  type: 'DrivingLicence',
+  subject: structuredClone(fixtures.DrivingLicence) as never,
+  suite: 'eddsa-rdfc-2022' as const,
+  ...(idempotencyKey ? { idempotencyKey } : {}),
+});
+
+function slotsOf(vc: JsonObject): string[] {
+  return (vc.credentialStatus as Array<{ id: string }>).map((s) => s.id);
+}
+
+function bitOf(list: JsonObject, vc: JsonObject, purpose: string): boolean {
+  const entry = (vc.credentialStatus as Array<{ statusPurpose: string; statusListIndex: string }>).find(
+    (s) => s.statusPurpose === purpose,
+  )!;
+  const encoded = (list.credentialSubject as { encodedList: string }).encodedList;
+  const bytes = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
+  const index = Number(entry.statusListIndex);
+  return ((bytes[index >> 3] ?? 0) & (0x80 >> (index & 7))) !== 0;
+}
+
+function code(t: ExecutionContext, error: unknown, expected: string) {
+  t.true(error instanceof VneidError, String(error));
+  t.is((error as VneidError).code as string, expected);
+}
+
+for (const engine of ['leveldb', 'postgres'] as const) {
+  test(`${engine}: issuances are recorded once each with unique indexes, survive a reopen, and the audit log verifies`, async (t) => {
+    const s = await store(engine);
+    let issuer = await s.open();
+    t.is(issuer.storageEngine, engine);
+    await issuer.addMinistry(MINISTRIES.bca);
+    const vcs = await Promise.all(Array.from({ length: 12 }, () => issuer.issue(request())));
+    await issuer.close();
+    issuer = await s.open();
+    const records = await issuer.listRecords();
+    t.is(records.length, 12);
+    t.deepEqual(records.map((r) => r.id).sort(), vcs.map((v) => v.id as string).sort());
+    const slots = vcs.flatMap(slotsOf);
+    t.is(new Set(slots).size, slots.length, 'no index handed out twice');
+    const verified = await issuer.verifyAuditLog({ anchor: issuer.auditHead() });
+    t.true(verified.valid);
+    t.true(verified.entries >= 14);
+    // Negative twin: an anchor the chain does not hold is caught.
+    const forged = await issuer.verifyAuditLog({ anchor: { seq: 3, hash: 'f'.repeat(64) } });
+    t.false(forged.valid);
+    await issuer.close();
+    await s.cleanup();
+  });
+
+  test(`${engine}: an idempotency key returns the first credential and allocates nothing more; the same key with another request is IDEMPOTENCY_KEY_REUSED`, async (t) => {
+    const s = await store(engine);
+    const issuer = await s.open();
+    await issuer.addMinistry(MINISTRIES.bca);
+    const [a, b] = await Promise.all([issuer.issue(request('batch-7:row-1')), issuer.issue(request('batch-7:row-1'))]);
+    const c = await issuer.issue(request('batch-7:row-1'));
+    t.deepEqual(a, b);
+    t.deepEqual(a, c);
+    t.is((await issuer.listRecords()).length, 1, 'one record for three calls');
+    // Another key is another credential.
+    const d = await issuer.issue(request('batch-7:row-2'));
+    t.not(d.id, a.id);
+    const other = { ...request('batch-7:row-1'), validUntil: '2040-01-01T00:00:00Z' };
+    code(t, await t.throwsAsync(issuer.issue(other)), 'IDEMPOTENCY_KEY_REUSED');
+    code(t, await t.throwsAsync(issuer.issue(request(' bad key'))), 'MALFORMED_VALUE_ERROR');
+    t.is((await issuer.listRecords()).length, 2);
+    await issuer.close();
+    await s.cleanup();
+  });
+
+  test(`${engine}: changeStatus changes many credentials in one transaction, and one bad id changes none`, async (t) => {
+    const s = await store(engine);
+    const issuer = await s.open();
+    await issuer.addMinistry(MINISTRIES.bca);
+    const vcs = await Promise.all(Array.from({ length: 5 }, () => issuer.issue(request())));
+    const ids = vcs.map((v) => v.id as string);
+    code(
+      t,
+      await t.throwsAsync(issuer.changeStatus([...ids.slice(0, 3), 'urn:uuid:nope'], 'revoke')),
+      'UNKNOWN_CREDENTIAL',
+    );
+    for (const id of ids) t.is((await issuer.getRecord(id)).state, 'active', 'nothing changed');
+    const changed = await issuer.changeStatus(ids.slice(0, 3), 'revoke', 'bulk');
+    t.deepEqual(
+      changed.map((c) => c.state),
+      ['revoked', 'revoked', 'revoked'],
+    );
+    code(t, await t.throwsAsync(issuer.changeStatus(ids.slice(2, 4), 'reinstate')), 'STATUS_TRANSITION_ERROR');
+    t.is((await issuer.getRecord(ids[3]!)).state, 'active');
+    const list = await issuer.getStatusListCredential('bo-cong-an-revocation-1');
+    for (const [i, vc] of vcs.entries()) t.is(bitOf(list, vc, 'revocation'), i < 3);
+    t.true((await issuer.verifyAuditLog()).valid);
+    await issuer.close();
+    await s.cleanup();
+  });
+}
+
+test('postgres: two replicas on one database issue concurrently without sharing an index; a revocation acknowledged by one is in the list the other serves', async (t) => {
+  const s = await store('postgres');
+  const [a, b] = await Promise.all([s.open(), s.open()]);
+  await Promise.all([a.addMinistry(MINISTRIES.bca), b.addMinistry(MINISTRIES.bca)]);
+  t.is((await a.verifyAuditLog()).entries, 2, 'one ministry-added and one key-created: the second add was a no-op');
+  const vcs = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).issue(request())));
+  const slots = vcs.flatMap(slotsOf);
+  t.is(new Set(slots).size, 60);
+  // b serves the list first (so it has a copy), then a revokes.
+  const before = await b.getStatusListCredential('bo-cong-an-revocation-1');
+  t.false(bitOf(before, vcs[0]!, 'revocation'));
+  await a.revoke(vcs[0]!.id as string);
+  const after = await b.getStatusListCredential('bo-cong-an-revocation-1');
+  t.true(bitOf(after, vcs[0]!, 'revocation'));
+  t.true(Date.parse(after.validFrom as string) > Date.parse(before.validFrom as string));
+  // A key rotated on one replica signs on the other; the retired one is refused there too.
+  const rotated = await a.rotateKey('bo-cong-an', 'Ed25519');
+  const next = await b.issue(request());
+  t.is((next.proof as { verificationMethod: string }).verificationMethod, rotated.id);
+  t.true((await b.verifyAuditLog()).valid);
+  await Promise.all([a.close(), b.close()]);
+});
+
+test('postgres: a schema newer than the code is refused with STORAGE_SCHEMA_TOO_NEW', async (t) => {
+  const url = await (server as TestPostgres).createDatabase();
+  const first = await createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL });
+  await first.close();
+  const client = new pg.Client(url);
+  await client.connect();
+  await client.query('INSERT INTO schema_migrations (version) VALUES (999)');
+  await client.end();
+  code(
+    t,
+    await t.throwsAsync(createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL })),
+    'STORAGE_SCHEMA_TOO_NEW',
+  );
+});
+
+test('postgres: with the server down calls fail with STORAGE_UNAVAILABLE, and work again once it is back, without reopening', async (t) => {
+  const own = await startTestPostgres();
+  try {
+    const issuer = await createIssuer({
+      databaseUrl: own.url,
+      passphrase: PASSPHRASE,
+      baseUrl: BASE_URL,
+      database: { connectionTimeoutMillis: 1000 },
+    });
+    await issuer.addMinistry(MINISTRIES.bca);
+    const first = await issuer.issue(request('k1'));
+    await own.stop();
+    code(t, await t.throwsAsync(issuer.issue(request('k2'))), 'STORAGE_UNAVAILABLE');
+    code(t, await t.throwsAsync(issuer.revoke(first.id as string)), 'STORAGE_UNAVAILABLE');
+    await own.start();
+    const second = await issuer.issue(request('k2'));
+    t.not(second.id, first.id);
+    t.is((await issuer.revoke(first.id as string)).state, 'revoked');
+    t.is((await issuer.listRecords()).length, 2);
+    t.true((await issuer.verifyAuditLog()).valid);
+    await issuer.close();
+  } finally {
+    await own.close();
+  }
+});

@@ -1,0 +1,7 @@
+/**
+ * @vneid/test-support — private helpers shared by the VNeID test suites.
+ *
+ * @packageDocumentation
+ */
+export type { TestPostgres, TestPostgresOptions } from './postgres.js';
+export { freePort, startTestPostgres } from './postgres.js';
