@@ -73,7 +73,6 @@ export function createApp(options: CreateAppOptions): Express {
 
   const monitoring = options.monitoring ?? createMonitoring(issuer, { now });
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
-  const access = logger.child({ log: 'access' });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
@@ -114,8 +113,9 @@ export function createApp(options: CreateAppOptions): Express {
         return;
       }
       // Who, what and the outcome; never the body, a subject, a credential id or the key itself.
-      access.info(
+      logger.info(
         {
+          log: 'access',
           ...entry,
           keyId: keyHash ? keyHash.slice(0, 16) : null,
           action: (res.locals.action as string | undefined) ?? route,
