@@ -30,6 +30,10 @@ export type {
   StatusListMeta,
   StatusSlot,
 } from './lib/types.js';
+export type { Monitoring, MonitoringOptions, RequestOutcome } from './monitoring/monitoring.js';
+export { createMonitoring, STORAGE_ERROR_CODES } from './monitoring/monitoring.js';
+export type { Readiness } from './monitoring/readiness.js';
+export { checkReadiness } from './monitoring/readiness.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
 export type { AuditVerification } from './storage/audit-chain.js';

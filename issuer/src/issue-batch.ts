@@ -8,7 +8,15 @@ import { createSigningPool } from './lib/worker-pool.js';
 /** The outcome of one item of a batch. */
 export type BatchResult =
   | { ok: true; credential: JsonObject }
-  | { ok: false; error: { code: ErrorCode | 'TYPE_ERROR'; message: string } };
+  | {
+      ok: false;
+      error: {
+        code: ErrorCode | 'TYPE_ERROR';
+        message: string;
+        /** For SCHEMA_VALIDATION_ERROR: each violation with the field's JSON pointer. */
+        violations?: Array<{ pointer: string; code: string; message?: string }>;
+      };
+    };
 
 /** Progress after each finished item. */
 export interface BatchProgress {
@@ -20,6 +28,12 @@ export interface BatchProgress {
 
 export interface IssueBatchOptions {
   onProgress?: (progress: BatchProgress) => void;
+  /**
+   * Each item's result as soon as it is final: an issued credential once its
+   * record is durably committed, a refusal once refused. Lets a caller write
+   * results as they commit instead of holding them all to the end.
+   */
+  onResult?: (index: number, result: BatchResult) => void;
   /**
    * Signing threads started for this batch when it has at least
    * {@link WORKER_BATCH_THRESHOLD} items and the issuer keeps none of its
@@ -71,12 +85,18 @@ export async function issueBatch(
       succeeded += 1;
     } catch (error) {
       const e = error instanceof TypeError ? undefined : toVneidError(error, 'PROOF_GENERATION_ERROR', 'failed');
+      const violations = Array.isArray(e?.details?.violations)
+        ? (e.details.violations as Array<{ pointer: string; code: string; message?: string }>)
+        : undefined;
       results[i] = {
         ok: false,
-        error: e ? { code: e.code, message: e.message } : { code: 'TYPE_ERROR', message: (error as Error).message },
+        error: e
+          ? { code: e.code, message: e.message, ...(violations ? { violations } : {}) }
+          : { code: 'TYPE_ERROR', message: (error as Error).message },
       };
       failed += 1;
     }
+    options.onResult?.(i, results[i] as BatchResult);
     options.onProgress?.({ done: succeeded + failed, total, succeeded, failed });
   };
   const lane = async (): Promise<void> => {

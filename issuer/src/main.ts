@@ -1,66 +1,131 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixtures } from '@vneid/schemas';
-import { createIssuer } from './create-issuer.js';
+import { loadConfig } from './config/load-config.js';
+import { ConfigError } from './config/settings.js';
+import { createIssuer, type Issuer } from './create-issuer.js';
 import { API_KEYS_FILE, bootstrapDev, DEV_MARKER, DEV_MINISTRIES, DEV_PASSPHRASE } from './dev/bootstrap.js';
-import type { ApiKeyEntry } from './http/auth.js';
-import { generateApiKey, hashApiKey } from './http/auth.js';
-import { type StartedServer, startServer } from './server.js';
+import { type ApiKeyEntry, generateApiKey, hashApiKey } from './http/auth.js';
+import { createMonitoring } from './monitoring/monitoring.js';
+import { bindPort, type StartedServer } from './server.js';
 
 /**
- * Runs the issuer service: on PostgreSQL when `DATABASE_URL` is set (see
- * below), else data in `VNEID_ISSUER_DATA` (default ./data),
- * listening on `HOST`:`PORT` (default 127.0.0.1:8080); status lists valid
- * `VNEID_STATUS_LIST_VALIDITY` seconds and re-signed after `VNEID_STATUS_LIST_REFRESH`. A new data directory
- * gets the development ministries and API keys, printed once. The key store
+ * Runs the issuer service with the validated configuration of
+ * docs/configuration.md (environment, or the JSON file `VNEID_ISSUER_CONFIG`):
+ * the port is bound first, then the store is opened. A missing store is
+ * created with the development ministries and API keys (printed once) only
+ * with VNEID_ISSUER_DEV_BOOTSTRAP=1 (`--dev-bootstrap`). The key store
  * passphrase comes from VNEID_ISSUER_PASSPHRASE; a development data directory
  * falls back to a fixed development passphrase with a loud warning.
  *
  * @example
  * VNEID_ISSUER_PASSPHRASE=… node issuer/dist/main.js
+ * @throws {ConfigError} naming the wrong setting.
  * @throws {VneidError} DATABASE_LOCKED, KEYSTORE_LOCKED
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
-  if (env.DATABASE_URL) return mainOnPostgres(env, env.DATABASE_URL);
-  const dataDir = resolve(env.VNEID_ISSUER_DATA ?? './data');
-  const port = Number(env.PORT ?? 8080);
-  const host = env.HOST ?? '127.0.0.1';
-  const baseUrl = env.VNEID_ISSUER_BASE_URL ?? `http://${host}:${port}`;
-  const fresh = !existsSync(resolve(dataDir, 'issuer.db'));
-  const dev = fresh || existsSync(resolve(dataDir, DEV_MARKER));
-  let passphrase = env.VNEID_ISSUER_PASSPHRASE;
+  const config = loadConfig(env);
+  const dataDir = resolve(config.VNEID_ISSUER_DATA as string);
+  const host = config.HOST as string;
+  const onPostgres = config.DATABASE_URL !== undefined;
+  const exists = existsSync(resolve(dataDir, 'issuer.db'));
+  const bootstrap = config.VNEID_ISSUER_DEV_BOOTSTRAP === true;
+  // Deleting the store must not silently create new ministries and overwrite api-keys.json.
+  if (!exists && !bootstrap && !onPostgres) {
+    throw new ConfigError(
+      'VNEID_ISSUER_DEV_BOOTSTRAP',
+      `no issuer store in ${dataDir}: create one with \`vneid-issuer ministry add\`, or set VNEID_ISSUER_DEV_BOOTSTRAP=1 for a development store`,
+    );
+  }
+  const fresh = !onPostgres && !exists && bootstrap;
+  // On PostgreSQL there is no folder to mark: the flag alone makes a development database.
+  const dev = onPostgres ? bootstrap : fresh || existsSync(resolve(dataDir, DEV_MARKER));
+  let passphrase = config.VNEID_ISSUER_PASSPHRASE as string | undefined;
   if (!passphrase) {
-    if (!dev) throw new Error('VNEID_ISSUER_PASSPHRASE is required for this data directory');
+    if (!dev) throw new ConfigError('VNEID_ISSUER_PASSPHRASE', 'is required for this data directory');
     console.warn(
       '\n!!! WARNING: VNEID_ISSUER_PASSPHRASE is not set — using the DEVELOPMENT passphrase.\n' +
         '!!! The signing keys in this data directory are NOT protected. Never use it for real credentials.\n',
     );
     passphrase = DEV_PASSPHRASE;
   }
-  // Sign in worker threads so the event loop keeps answering while ecdsa-sd-2023 proofs are computed.
-  const signingWorkers = Number(env.VNEID_SIGNING_WORKERS ?? Math.min(availableParallelism(), 4));
-  // Status list validity and re-signing period, in seconds (defaults: one day, half of it).
-  const seconds = (name: string) => (env[name] === undefined ? undefined : Number(env[name]));
-  const issuer = await createIssuer({
-    dataDir,
-    passphrase,
-    baseUrl,
-    signingWorkers,
-    statusListValidity: seconds('VNEID_STATUS_LIST_VALIDITY'),
-    statusListRefresh: seconds('VNEID_STATUS_LIST_REFRESH'),
-  });
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (config.VNEID_ISSUER_TLS_CERT && config.VNEID_ISSUER_TLS_KEY) {
+    const read = (setting: string, file: string) => {
+      try {
+        return readFileSync(file);
+      } catch (cause) {
+        throw new ConfigError(setting, `cannot read ${file}: ${(cause as Error).message}`);
+      }
+    };
+    tls = {
+      cert: read('VNEID_ISSUER_TLS_CERT', config.VNEID_ISSUER_TLS_CERT as string),
+      key: read('VNEID_ISSUER_TLS_KEY', config.VNEID_ISSUER_TLS_KEY as string),
+    };
+  }
+  // The port first: a busy port stops here, before a store, a key or an API key exists.
+  const started = await bindPort({ port: config.PORT as number, host, ...(tls ? { tls } : {}) });
+  const baseUrl = (config.VNEID_ISSUER_BASE_URL as string | undefined) ?? started.url;
+  if (new URL(baseUrl).origin !== new URL(started.url).origin) {
+    console.warn(
+      `WARNING: DIDs and status lists are built from VNEID_ISSUER_BASE_URL=${baseUrl} while the service listens on ${started.url}: ` +
+        'make sure a proxy serves that URL.',
+    );
+  }
+  let issuer: Issuer;
   let printed: Array<{ ministry: string; apiKey: string }> = [];
-  if (fresh) printed = await bootstrapDev(issuer, dataDir);
-  const apiKeys = JSON.parse(readFileSync(resolve(dataDir, API_KEYS_FILE), 'utf8')) as ApiKeyEntry[];
-  const started = await startServer({ issuer, apiKeys, port, host });
-  const lines = [`VNeID issuer listening on ${started.url} (data: ${dataDir})`, ''];
+  try {
+    // Sign in worker threads so the event loop keeps answering while ecdsa-sd-2023 proofs are computed.
+    const storage = config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL as string } : {};
+    issuer = await createIssuer({
+      dataDir,
+      passphrase,
+      baseUrl,
+      signingWorkers: config.VNEID_SIGNING_WORKERS as number,
+      statusListValidity: config.VNEID_STATUS_LIST_VALIDITY_SECONDS as number,
+      ...(config.VNEID_STATUS_LIST_REFRESH_SECONDS !== undefined
+        ? { statusListRefresh: config.VNEID_STATUS_LIST_REFRESH_SECONDS as number }
+        : {}),
+      ...storage,
+    });
+    if (fresh) printed = await bootstrapDev(issuer, dataDir);
+    if (onPostgres && bootstrap) printed = await bootstrapDevDatabase(issuer);
+  } catch (error) {
+    await started.close();
+    throw error;
+  }
+  // On PostgreSQL the API keys (their SHA-256) are in the database, shared by every replica.
+  const apiKeys = onPostgres
+    ? await issuer.apiKeys()
+    : (JSON.parse(readFileSync(resolve(dataDir, API_KEYS_FILE), 'utf8')) as ApiKeyEntry[]);
+  const monitoring = createMonitoring(issuer, {
+    keyLifetimeDays: config.VNEID_KEY_LIFETIME_DAYS as number,
+    auditCheckIntervalSeconds: config.VNEID_AUDIT_CHECK_INTERVAL_SECONDS as number,
+    ...(config.VNEID_AUDIT_ANCHOR_FILE ? { auditAnchorFile: config.VNEID_AUDIT_ANCHOR_FILE as string } : {}),
+  });
+  const trustProxy = config.VNEID_TRUST_PROXY as string | undefined;
+  started.attach({
+    issuer,
+    apiKeys,
+    monitoring,
+    rateLimit: {
+      capacity: config.VNEID_RATE_LIMIT_BURST as number,
+      refillPerSecond: config.VNEID_RATE_LIMIT_PER_SECOND as number,
+    },
+    bodyLimit: config.VNEID_BODY_LIMIT_BYTES as number,
+    ...(config.VNEID_METRICS_TOKEN ? { metricsToken: config.VNEID_METRICS_TOKEN as string } : {}),
+    ...(trustProxy ? { trustProxy: /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy } : {}),
+  });
+  const lines = [`VNeID issuer listening on ${started.url} (${onPostgres ? 'PostgreSQL' : `data: ${dataDir}`})`, ''];
   for (const m of issuer.listMinistries()) {
     lines.push(`  ${m.name.vi} (${m.slug}): ${m.did}`);
     lines.push(`    DID document: ${started.url}/${m.slug}/did.json   types: ${m.credentialTypes.join(', ')}`);
   }
-  lines.push(`  OpenAPI: ${started.url}/openapi.json   health: ${started.url}/health`, '');
+  lines.push(
+    `  OpenAPI: ${started.url}/openapi.json   health: ${started.url}/health   ready: ${started.url}/ready`,
+    '',
+  );
   if (printed.length > 0) {
     lines.push('API keys (shown ONCE; only their SHA-256 is stored):');
     for (const p of printed) lines.push(`  ${p.ministry}: ${p.apiKey}`);
@@ -82,77 +147,45 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     );
   }
   console.log(lines.join('\n'));
+  const service: StartedServer = {
+    ...started,
+    async close() {
+      await started.close();
+      await issuer.close();
+    },
+  };
   const stop = async () => {
-    await started.close();
-    await issuer.close();
+    await service.close();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return started;
+  return service;
 }
 
 /**
- * The service on PostgreSQL (`DATABASE_URL=postgres://…`): any number of
- * replicas share the database. The first replica started on an empty
- * database creates the schema; with `VNEID_DEV=1` it also creates the
- * development ministries and one API key each (printed once, by that
- * replica only: the bootstrap runs under a database lock, and the others
- * find it done). API keys are read from the database (their SHA-256 only).
+ * The development ministries and one API key each on an empty database,
+ * printed once by the replica that made them: the bootstrap runs under a
+ * database lock, and replicas started beside it find it done.
  */
-async function mainOnPostgres(env: NodeJS.ProcessEnv, databaseUrl: string): Promise<StartedServer> {
-  const port = Number(env.PORT ?? 8080);
-  const host = env.HOST ?? '127.0.0.1';
-  const baseUrl = env.VNEID_ISSUER_BASE_URL ?? `http://${host}:${port}`;
-  const dev = env.VNEID_DEV === '1';
-  let passphrase = env.VNEID_ISSUER_PASSPHRASE;
-  if (!passphrase) {
-    if (!dev) throw new Error('VNEID_ISSUER_PASSPHRASE is required (or VNEID_DEV=1 for a development database)');
-    console.warn('\n!!! WARNING: VNEID_ISSUER_PASSPHRASE is not set — using the DEVELOPMENT passphrase.\n');
-    passphrase = DEV_PASSPHRASE;
-  }
-  const signingWorkers = Number(env.VNEID_SIGNING_WORKERS ?? Math.min(availableParallelism(), 4));
-  const issuer = await createIssuer({ databaseUrl, passphrase, baseUrl, signingWorkers });
+async function bootstrapDevDatabase(issuer: Issuer): Promise<Array<{ ministry: string; apiKey: string }>> {
   const printed: Array<{ ministry: string; apiKey: string }> = [];
-  if (dev) {
-    await issuer.exclusive('dev-bootstrap', async () => {
-      if (issuer.listMinistries().length > 0 || (await issuer.apiKeys()).length > 0) return;
-      for (const m of DEV_MINISTRIES) {
-        await issuer.addMinistry(m);
-        const apiKey = generateApiKey();
-        await issuer.addApiKey({ ministry: m.slug, sha256: hashApiKey(apiKey) });
-        printed.push({ ministry: m.slug, apiKey });
-      }
-    });
-  }
-  // `VNEID_RATE_LIMIT=<burst>/<per second>` per API key (default 60/1); kept per replica.
-  const [capacity, refill] = (env.VNEID_RATE_LIMIT ?? '').split('/').map(Number);
-  const rateLimit = capacity && refill ? { capacity, refillPerSecond: refill } : undefined;
-  const started = await startServer({
-    issuer,
-    apiKeys: await issuer.apiKeys(),
-    port,
-    host,
-    ...(rateLimit ? { rateLimit } : {}),
+  await issuer.exclusive('dev-bootstrap', async () => {
+    if (issuer.listMinistries().length > 0 || (await issuer.apiKeys()).length > 0) return;
+    for (const m of DEV_MINISTRIES) {
+      await issuer.addMinistry(m);
+      const apiKey = generateApiKey();
+      await issuer.addApiKey({ ministry: m.slug, sha256: hashApiKey(apiKey) });
+      printed.push({ ministry: m.slug, apiKey });
+    }
   });
-  const lines = [`VNeID issuer listening on ${started.url} (PostgreSQL)`];
-  if (printed.length > 0) {
-    lines.push('API keys (shown ONCE; only their SHA-256 is stored):');
-    for (const p of printed) lines.push(`  ${p.ministry}: ${p.apiKey}`);
-  }
-  console.log(lines.join('\n'));
-  const stop = async () => {
-    await started.close();
-    await issuer.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return started;
+  return printed;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().catch((error) => {
+  // `--dev-bootstrap` (the root `pnpm start`) is VNEID_ISSUER_DEV_BOOTSTRAP=1.
+  const devFlag = process.argv.includes('--dev-bootstrap') ? { VNEID_ISSUER_DEV_BOOTSTRAP: '1' } : {};
+  main({ ...process.env, ...devFlag }).catch((error) => {
     console.error(error instanceof Error ? `${(error as { code?: string }).code ?? ''} ${error.message}` : error);
     process.exit(1);
   });

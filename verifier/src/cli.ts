@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
 import { loadTrustBundle } from './load-trust-bundle.js';
 import { openChallengeLog } from './open-challenge-log.js';
@@ -10,8 +10,13 @@ import type { LoadedTrustBundle, VerificationReport } from './types.js';
 import { verifyCredential } from './verify-credential.js';
 import { verifyPresentation } from './verify-presentation.js';
 
-// Exit codes: 0 verified, 1 not verified (or unusable input), 2 unknown (stale data).
+// Exit codes: 0 verified, 1 not verified (or an unusable bundle), 2 unknown (stale data),
+// 3 a usage or file error: nothing was verified, which a script must not read as "refused".
 const EXIT = { verified: 0, 'not-verified': 1, unknown: 2 } as const;
+const EXIT_USAGE = 3;
+
+/** A wrong command line: exit 3, message in Vietnamese and English. */
+class UsageError extends Error {}
 
 function parseNow(value: string): Date {
   const date = new Date(value);
@@ -86,7 +91,8 @@ function printReport(report: VerificationReport): void {
 const program = new Command()
   .name('vneid-verify')
   .description('Verify VNeID credentials and presentations offline / Xác thực giấy tờ VNeID ngoại tuyến')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .exitOverride();
 
 const required = (cmd: Command) =>
   cmd
@@ -132,7 +138,11 @@ required(
       const common = { bundle: loaded, statusCache: cache, now };
       let report: VerificationReport;
       if (isPresentation) {
-        if (!opts.challenge || !opts.domain) throw new Error('a presentation needs --challenge and --domain');
+        if (!opts.challenge || !opts.domain) {
+          throw new UsageError(
+            'bản trình bày cần --challenge và --domain / a presentation needs --challenge and --domain',
+          );
+        }
         // One process per presentation: used challenges are kept on disk, or a second run would accept a replay.
         const log = opts.allowReplay
           ? undefined
@@ -179,7 +189,26 @@ required(program.command('sync').description('download and verify status lists (
 );
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // commander has printed its own message (and the help); 0 for --help and --version.
+    if (error.exitCode !== 0) console.error(pc.red('✘ Lỗi cú pháp lệnh / usage error (vneid-verify --help)'));
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+    return;
+  }
+  const fsError = error as NodeJS.ErrnoException;
+  if (typeof fsError.syscall === 'string' && typeof fsError.code === 'string') {
+    console.error(pc.red(`✘ [${fsError.code}] không đọc được tệp / cannot read file: ${fsError.path ?? ''}`));
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
+  if (error instanceof UsageError) {
+    console.error(pc.red(`✘ ${error.message}`));
+    process.exitCode = EXIT_USAGE;
+    return;
+  }
   const code = (error as { code?: string }).code;
-  console.error(pc.red(`✘ ${code ? `[${code}] ` : ''}${error instanceof Error ? error.message : String(error)}`));
+  console.error(
+    pc.red(`✘ Lỗi / Error: ${code ? `[${code}] ` : ''}${error instanceof Error ? error.message : String(error)}`),
+  );
   process.exitCode = 1;
 });

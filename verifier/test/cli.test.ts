@@ -168,3 +168,21 @@ test.serial('vneid-verify sync downloads the lists from a (local) status host; a
   t.is(forged.code, 1);
   t.regex(forged.stderr, /BUNDLE_SIGNATURE_INVALID/);
 });
+
+test.serial(
+  'vneid-verify: a missing file and a wrong command line exit 3 (not 1, "refused"), in Vietnamese and English',
+  async (t) => {
+    const missing = await run(['/nonexistent/vc.json', ...common]);
+    t.is(missing.code, 3, missing.stderr);
+    t.regex(missing.stderr, /không đọc được tệp \/ cannot read file/);
+    const usage = await run([files.vc, '--no-such-option', ...common]);
+    t.is(usage.code, 3, usage.stderr);
+    t.regex(usage.stderr, /Lỗi cú pháp lệnh \/ usage error/);
+    const noChallenge = await run([files.vp, ...common]);
+    t.is(noChallenge.code, 3, noChallenge.stderr);
+    t.regex(noChallenge.stderr, /cần --challenge .* needs --challenge/);
+    // The twin: a verified credential still exits 0 and a help request exits 0.
+    t.is((await run([files.vc, ...common])).code, 0);
+    t.is((await run(['--help'])).code, 0);
+  },
+);

@@ -137,7 +137,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   program
     .command('issue')
     .description('issue one credential; prints the signed credential JSON')
-    .requiredOption('--ministry <slug>', 'the issuing ministry (with --url: the API key decides)')
+    .option('--ministry <slug>', 'the issuing ministry (required without --url; with --url the API key decides)')
     .requiredOption('--type <type>', 'credential type, e.g. CitizenIdentityCard')
     .requiredOption('--subject <file>', 'JSON file with the credentialSubject claims')
     .option('--holder <did>', "the holder's did:key (becomes credentialSubject.id)")
@@ -147,7 +147,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .action(
       async (
         o: {
-          ministry: string;
+          ministry?: string;
           type: string;
           subject: string;
           holder?: string;
@@ -168,14 +168,16 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
               ...(o.validFrom ? { validFrom: o.validFrom } : {}),
               ...(o.validUntil ? { validUntil: o.validUntil } : {}),
             },
-            options: { ministry: o.ministry, ...(o.suite ? { suite: o.suite } : {}) },
+            options: { ...(o.ministry ? { ministry: o.ministry } : {}), ...(o.suite ? { suite: o.suite } : {}) },
           });
           json(io, answer.verifiableCredential);
           return;
         }
+        const ministry = o.ministry;
+        if (!ministry) throw new UsageError("required option '--ministry <slug>' not specified (or give --url)");
         const credential = await local(cmd, (issuer) =>
           issuer.issue({
-            ministry: o.ministry,
+            ministry,
             type: o.type,
             subject,
             ...(o.holder ? { holder: o.holder } : {}),
@@ -194,19 +196,25 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .argument('<csv>', 'CSV file with a header row')
     .requiredOption('--ministry <slug>', 'the issuing ministry')
     .requiredOption('--type <type>', 'credential type of every row')
+    .option('--out <file>', 'write each row’s JSON line here as soon as it is committed (instead of stdout at the end)')
     .option('--suite <suite>', 'cryptosuite (default ecdsa-sd-2023)', suite)
     .option('--strict', 'exit 3 when any row is refused (default: only when none is issued)')
     .action(
       async (
         file: string,
-        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean },
+        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean; out?: string },
         cmd: Command,
       ) => {
         const summary = await local(cmd, (issuer) =>
           issueBatchFromCsv(
             issuer,
             file,
-            { ministry: o.ministry, type: o.type, ...(o.suite ? { suite: o.suite } : {}) },
+            {
+              ministry: o.ministry,
+              type: o.type,
+              ...(o.suite ? { suite: o.suite } : {}),
+              ...(o.out ? { out: o.out } : {}),
+            },
             io,
           ),
         );

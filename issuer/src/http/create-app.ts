@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { VneidError } from '@vneid/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { type Logger, pino } from 'pino';
 import type { Issuer } from '../create-issuer.js';
+import { createMonitoring, type Monitoring } from '../monitoring/monitoring.js';
 import { type ApiKeyEntry, authenticate } from './auth.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
+import { healthRoute, metricsRoute, readyRoute } from './monitoring-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
 import { didRoute, mountStatusListRoutes } from './public-routes.js';
@@ -24,6 +27,12 @@ export interface CreateAppOptions {
   rateLimit?: RateLimitOptions;
   /** Request body cap in bytes; default 256 KiB. */
   bodyLimit?: number;
+  /** Metrics and probes; default {@link createMonitoring} with its defaults. */
+  monitoring?: Monitoring;
+  /** Bearer token a scraper presents at `/metrics`; without it only loopback clients may scrape. */
+  metricsToken?: string;
+  /** express `trust proxy`: set when a TLS-terminating proxy sits in front, so client addresses are the real ones. */
+  trustProxy?: boolean | number | string;
   now?: () => Date;
   /**
    * gzip the status lists and their index for clients that accept it (they
@@ -32,6 +41,22 @@ export interface CreateAppOptions {
    */
   compress?: boolean;
 }
+
+// Route names for the latency histogram and the access log: a fixed set, never a path with ids in it.
+const ROUTE_NAMES: Record<string, string> = {
+  '/credentials/issue': 'issue',
+  '/credentials/status': 'status',
+  '/status-lists/': 'status-list-index',
+  '/status-lists/:id': 'status-list',
+  '/:ministry/did.json': 'did',
+  '/health': 'health',
+  '/ready': 'ready',
+  '/metrics': 'metrics',
+  '/openapi.json': 'openapi',
+};
+/** Routes whose every request goes to the access log: issuing and administration. */
+const ACCESS_LOGGED = new Set(['issue', 'status', 'admin']);
+const BEARER = /^Bearer (.{1,256})$/;
 
 /**
  * The issuer's HTTP service (express 5) without a listener: W3C VC API style
@@ -53,19 +78,57 @@ export function createApp(options: CreateAppOptions): Express {
   app.set('etag', false);
   app.set('query parser', false);
 
+  const monitoring = options.monitoring ?? createMonitoring(issuer, { now });
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
   app.use((req: Request, res: Response, next: NextFunction) => {
     const start = process.hrtime.bigint();
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const routePath = typeof req.route?.path === 'string' ? req.route.path : undefined;
+      const route =
+        (res.locals.routeName as string | undefined) ?? (routePath ? ROUTE_NAMES[routePath] : undefined) ?? 'other';
+      const code = (res.locals.code as string | undefined) ?? undefined;
+      const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
+      // The SHA-256 of the presented key: what the key store holds, so an operator can match it, and no secret.
+      const keyHash =
+        (res.locals.apiKeyId as string | undefined) ??
+        (presented ? createHash('sha256').update(presented, 'utf8').digest('hex') : undefined);
+      monitoring.observe({
+        route,
+        status: res.statusCode,
+        seconds,
+        ...(res.locals.ministry ? { ministry: String(res.locals.ministry) } : {}),
+        ...(res.locals.credentialType ? { type: String(res.locals.credentialType) } : {}),
+        ...(res.locals.action ? { action: String(res.locals.action) } : {}),
+        ...(code ? { code } : {}),
+        ...(req.ip ? { address: req.ip } : {}),
+        ...(keyHash ? { keyHash } : {}),
+      });
+      const entry = {
+        method: req.method,
+        route: routePath ?? null,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1e6) / 1000,
+        ministry: res.locals.ministry ?? null,
+        code: code ?? null,
+      };
+      if (!ACCESS_LOGGED.has(route)) {
+        logger.info(entry, 'request');
+        return;
+      }
+      // Who, what and the outcome; never the body, a subject, a credential id or the key itself.
       logger.info(
         {
-          method: req.method,
-          route: req.route?.path ?? null,
-          status: res.statusCode,
-          ms: Number((process.hrtime.bigint() - start) / 1000n) / 1000,
-          ministry: res.locals.ministry ?? null,
-          code: res.locals.code ?? null,
+          log: 'access',
+          ...entry,
+          keyId: keyHash ? keyHash.slice(0, 16) : null,
+          action: (res.locals.action as string | undefined) ?? route,
+          type: res.locals.credentialType ?? null,
+          outcome: res.statusCode < 400 ? 'ok' : res.statusCode < 500 ? 'refused' : 'error',
+          address: req.ip ?? null,
         },
         'request',
       );
@@ -80,9 +143,9 @@ export function createApp(options: CreateAppOptions): Express {
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));
   app.post('/credentials/status', auth, limit, body, statusRoute(issuer));
   mountStatusListRoutes(app, issuer, { now, compress: options.compress });
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.get('/health', healthRoute());
+  app.get('/ready', readyRoute(issuer, monitoring));
+  app.get('/metrics', metricsRoute(monitoring, options.metricsToken));
   app.get('/openapi.json', (_req, res) => {
     res.setHeader('Cache-Control', 'public, max-age=300');
     res.json(openApiDocument);

@@ -51,6 +51,8 @@ export function issueRoute(issuer: Issuer) {
     }
     const ours = (types as string[]).filter((t) => t !== 'VerifiableCredential' && isRegisteredType(t));
     const suite = options.suite as IssueRequest['suite'];
+    // For metrics and the access log, also when the request is refused below: a registered name or "general", never free text.
+    res.locals.credentialType = ours[0] ?? 'general';
     if (ours.length > 1)
       throw new MalformedValueError('a credential has one document type', { details: { pointer: '/credential/type' } });
     if (ours.length === 0 && issuer.getMinistry(ministry).allowGeneralCredentials) {
@@ -98,7 +100,6 @@ export function issueRoute(issuer: Issuer) {
       request[key] = value;
     }
     if (idempotencyKey !== undefined) request.idempotencyKey = idempotencyKey;
-    res.locals.credentialType = type;
     const verifiableCredential = await issuer.issue(request as unknown as IssueRequest);
     res.status(201).json({ verifiableCredential });
   };

@@ -180,6 +180,18 @@ export const openApiDocument = {
     '/health': {
       get: { summary: 'Liveness', responses: { '200': { description: 'ok' } } },
     },
+    '/ready': {
+      get: {
+        summary: 'Readiness: the store answers and every ministry has a signing key',
+        responses: { '200': { description: 'ready' }, '503': { description: 'not ready, with the failed check' } },
+      },
+    },
+    '/metrics': {
+      get: {
+        summary: 'Prometheus metrics (a Bearer metrics token, or loopback clients only)',
+        responses: { '200': { description: 'Prometheus text format' }, '401': { description: 'bad token' } },
+      },
+    },
     '/openapi.json': {
       get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
     },

@@ -27,7 +27,9 @@ export function statusRoute(issuer: Issuer) {
         details: { pointer: '/reason' },
       });
     }
+    res.locals.action = action;
     const record = await issuer.getRecord(credentialId);
+    res.locals.credentialType = record.type;
     if (record.ministry !== res.locals.ministry) {
       throw new VneidError('FORBIDDEN', "this API key cannot change another ministry's credentials");
     }

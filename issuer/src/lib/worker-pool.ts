@@ -13,6 +13,16 @@ export interface SigningPool {
   close(): Promise<void>;
 }
 
+// Jobs handed to a signing worker and not yet answered, over every pool of
+// this process: the monitoring reads it as the signing queue depth without
+// reaching into an issuer's context.
+let inFlight = 0;
+
+/** Signing jobs waiting for or inside a worker, across all pools of this process. */
+export function signingQueueDepth(): number {
+  return inFlight;
+}
+
 interface Pending {
   resolve: (credential: JsonObject) => void;
   reject: (error: Error) => void;
@@ -49,6 +59,7 @@ export function createSigningPool(size: number, contexts: ReadonlyMap<string, Js
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
+        inFlight--;
         if (m.ok && m.credential) p.resolve(m.credential);
         else p.reject(new VneidError(m.error?.code ?? 'PROOF_GENERATION_ERROR', m.error?.message ?? 'signing failed'));
       },
@@ -56,6 +67,7 @@ export function createSigningPool(size: number, contexts: ReadonlyMap<string, Js
     const state = { dead: false };
     const failAll = (error: Error) => {
       state.dead = true;
+      inFlight -= pending.size;
       for (const p of pending.values()) p.reject(error);
       pending.clear();
     };
@@ -74,6 +86,7 @@ export function createSigningPool(size: number, contexts: ReadonlyMap<string, Js
       const id = nextId++;
       return new Promise<JsonObject>((resolve, reject) => {
         w.pending.set(id, { resolve, reject });
+        inFlight++;
         w.worker.postMessage({ id, job, key });
       });
     },

@@ -1,5 +1,12 @@
 import { pino } from 'pino';
-import { generateApiKey, hashApiKey, type RateLimitOptions, startServer } from '../../src/index.js';
+import {
+  type CreateIssuerOptions,
+  generateApiKey,
+  hashApiKey,
+  type Monitoring,
+  type RateLimitOptions,
+  startServer,
+} from '../../src/index.js';
 import { freshIssuer } from './setup.js';
 
 export interface TestService {
@@ -13,9 +20,16 @@ export interface TestService {
 
 /** A listening service on 127.0.0.1 (free port) over a fresh issuer with the dev ministries (+ a general test issuer). */
 export async function startTestService(
-  options: { rateLimit?: RateLimitOptions; tls?: { cert: string; key: string } } = {},
+  options: {
+    rateLimit?: RateLimitOptions;
+    tls?: { cert: string; key: string };
+    issuerOptions?: Partial<CreateIssuerOptions>;
+    /** Built over the test's issuer before the server starts. */
+    monitoring?: (issuer: Awaited<ReturnType<typeof freshIssuer>>['issuer']) => Monitoring;
+    metricsToken?: string;
+  } = {},
 ): Promise<TestService> {
-  const { issuer, cleanup } = await freshIssuer();
+  const { issuer, cleanup } = await freshIssuer(options.issuerOptions);
   await issuer.addMinistry({
     slug: 'test-issuer',
     name: { vi: 'Đơn vị thử nghiệm', en: 'Test issuer' },
@@ -33,6 +47,8 @@ export async function startTestService(
     port: 0,
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(options.monitoring ? { monitoring: options.monitoring(issuer) } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   return {
     issuer,

@@ -1,0 +1,200 @@
+import { availableParallelism } from 'node:os';
+
+/** A wrong configuration value: the start stops with the setting's name. */
+export class ConfigError extends Error {
+  readonly setting: string;
+  constructor(setting: string, message: string) {
+    super(`${setting}: ${message}`);
+    this.name = 'ConfigError';
+    this.setting = setting;
+  }
+}
+
+/** One setting of the issuer service: environment variable (or the same key in the JSON file), meaning, default. */
+export interface Setting {
+  env: string;
+  description: string;
+  default: string;
+  parse(raw: string | undefined): unknown;
+}
+
+const int = (env: string, min: number, max: number, fallback: number) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(env, `must be an integer from ${min} to ${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  }
+  return Number(raw);
+};
+const num = (env: string, fallback: number) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new ConfigError(env, `must be a positive number, got ${JSON.stringify(raw.slice(0, 40))}`);
+  return n;
+};
+const text = (fallback: string | undefined) => (raw: string | undefined) =>
+  raw === undefined || raw === '' ? fallback : raw;
+const flag = (env: string) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(env, `must be 1/true or 0/false, got ${JSON.stringify(raw.slice(0, 40))}`);
+};
+const url = (env: string) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new ConfigError(env, `must be an absolute http(s) URL, got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return raw;
+};
+
+/** Every setting, in the order of docs/configuration.md. */
+export const SETTINGS = [
+  {
+    env: 'PORT',
+    description: 'TCP port to listen on; 0 picks a free one. Bound before anything is created.',
+    default: '8080',
+    parse: int('PORT', 0, 65535, 8080),
+  },
+  {
+    env: 'HOST',
+    description: 'Address to listen on. Exposing the service is a deliberate choice.',
+    default: '127.0.0.1',
+    parse: text('127.0.0.1'),
+  },
+  {
+    env: 'VNEID_ISSUER_BASE_URL',
+    description:
+      'Public base URL that DIDs and status-list URLs are built from (the URL behind the TLS proxy). A warning is printed when it differs from where the service listens.',
+    default: 'the listening URL',
+    parse: url('VNEID_ISSUER_BASE_URL'),
+  },
+  {
+    env: 'VNEID_ISSUER_DATA',
+    description: 'Folder of the LevelDB store and api-keys.json.',
+    default: './data',
+    parse: text('./data'),
+  },
+  {
+    env: 'DATABASE_URL',
+    description:
+      'PostgreSQL connection URL; when set it is passed to the issuer storage (see the storage documentation).',
+    default: 'unset (LevelDB)',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_ISSUER_PASSPHRASE',
+    description: 'Passphrase of the encrypted key store. Required, except for a development store.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_ISSUER_DEV_BOOTSTRAP',
+    description:
+      'Create a missing store with the development ministries and print their API keys (api-keys.json). Without it a missing store stops the start.',
+    default: 'false',
+    parse: flag('VNEID_ISSUER_DEV_BOOTSTRAP'),
+  },
+  {
+    env: 'VNEID_ISSUER_TLS_CERT',
+    description: 'PEM certificate file: serve HTTPS (with VNEID_ISSUER_TLS_KEY).',
+    default: 'unset (HTTP)',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_ISSUER_TLS_KEY',
+    description: 'PEM private key file of the certificate.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_SIGNING_WORKERS',
+    description: 'Signing worker threads.',
+    default: 'min(cores, 4)',
+    parse: int('VNEID_SIGNING_WORKERS', 0, 64, Math.min(availableParallelism(), 4)),
+  },
+  {
+    env: 'VNEID_RATE_LIMIT_BURST',
+    description: 'Requests an API key may make at once (token bucket size).',
+    default: '60',
+    parse: int('VNEID_RATE_LIMIT_BURST', 1, 1_000_000, 60),
+  },
+  {
+    env: 'VNEID_RATE_LIMIT_PER_SECOND',
+    description: 'Requests per second an API key regains.',
+    default: '1',
+    parse: num('VNEID_RATE_LIMIT_PER_SECOND', 1),
+  },
+  {
+    env: 'VNEID_BODY_LIMIT_BYTES',
+    description:
+      'Largest request body. The face image inside a CitizenIdentityCard is capped separately at 64 KiB by its schema.',
+    default: '262144',
+    parse: int('VNEID_BODY_LIMIT_BYTES', 1024, 16 * 1024 * 1024, 256 * 1024),
+  },
+  {
+    env: 'VNEID_STATUS_LIST_VALIDITY_SECONDS',
+    description: 'Validity of a signed status-list credential; it is re-signed after VNEID_STATUS_LIST_REFRESH_SECONDS.',
+    default: '86400',
+    parse: int('VNEID_STATUS_LIST_VALIDITY_SECONDS', 60, 31 * 86400, 86400),
+  },
+  {
+    env: 'VNEID_STATUS_LIST_REFRESH_SECONDS',
+    description:
+      'Age after which a served status list is re-signed; verifiers re-sync about this often. Capped at the validity.',
+    default: 'half the validity',
+    parse: (raw: string | undefined) =>
+      raw === undefined || raw === '' ? undefined : int('VNEID_STATUS_LIST_REFRESH_SECONDS', 1, 31 * 86400, 0)(raw),
+  },
+  {
+    env: 'VNEID_METRICS_TOKEN',
+    description: 'Bearer token a Prometheus scraper presents at /metrics; without it only loopback clients may scrape.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_KEY_LIFETIME_DAYS',
+    description: 'Days a signing key may sign; the metric vneid_signing_key_days_remaining counts down to it.',
+    default: '365',
+    parse: int('VNEID_KEY_LIFETIME_DAYS', 1, 3650, 365),
+  },
+  {
+    env: 'VNEID_AUDIT_CHECK_INTERVAL_SECONDS',
+    description: 'Seconds between audit-chain checks (run from scrapes).',
+    default: '3600',
+    parse: int('VNEID_AUDIT_CHECK_INTERVAL_SECONDS', 0, 7 * 86400, 3600),
+  },
+  {
+    env: 'VNEID_AUDIT_ANCHOR_FILE',
+    description: 'File with the last audit head exported elsewhere; the audit check then also catches a cut tail.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_TRUST_PROXY',
+    description:
+      'express "trust proxy" (e.g. 1 for one TLS proxy in front), so logged and counted addresses are the clients’.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+] as const satisfies readonly Setting[];
+
+/** The reference of every setting, as committed in docs/configuration.md. */
+export function renderConfigurationReference(): string {
+  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.default} | ${s.description} |`);
+  return [
+    '# Issuer service configuration',
+    '',
+    '<!-- Generated from issuer/src/config/settings.ts by `node --import=tsx --conditions=source issuer/src/config/render-reference.ts`; a test compares. -->',
+    '',
+    'Each setting comes from the environment, or from the JSON file named by `VNEID_ISSUER_CONFIG` (keys are the',
+    'variable names; the environment wins). A wrong value stops the start with a message naming the setting.',
+    '',
+    '| setting | default | meaning |',
+    '|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}
