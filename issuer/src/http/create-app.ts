@@ -2,9 +2,11 @@ import { VneidError } from '@vneid/core';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { type Logger, pino } from 'pino';
 import type { Issuer } from '../create-issuer.js';
+import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
 import { type ApiKeyEntry, authenticate } from './auth.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
+import { type Oid4vciRateLimitOptions, oid4vciOfferRoute, oid4vciProtocolRouter } from './oid4vci-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
 import { didRoute, statusListRoute } from './public-routes.js';
@@ -25,6 +27,8 @@ export interface CreateAppOptions {
   /** Request body cap in bytes; default 256 KiB. */
   bodyLimit?: number;
   now?: () => Date;
+  /** Serves OpenID4VCI (offers for ministries, metadata, token, nonce, credential) when given. */
+  oid4vci?: { service: Oid4vciService; rateLimit?: Oid4vciRateLimitOptions };
 }
 
 /**
@@ -82,6 +86,11 @@ export function createApp(options: CreateAppOptions): Express {
     res.json(openApiDocument);
   });
   app.get('/:ministry/did.json', didRoute(issuer));
+  if (options.oid4vci) {
+    const { service, rateLimit: oid4vciLimit } = options.oid4vci;
+    app.post('/oid4vci/offers', auth, limit, body, oid4vciOfferRoute(service));
+    app.use(oid4vciProtocolRouter(service, { jsonBody: body, ...(oid4vciLimit ? { rateLimit: oid4vciLimit } : {}) }));
+  }
 
   app.use(() => {
     throw new VneidError('NOT_FOUND', 'no such resource');
