@@ -8,7 +8,7 @@ import {
   type RequestLike,
   SupportedAuthenticationScheme,
 } from '@openid4vc/oauth2';
-import { Openid4vciIssuer } from '@openid4vc/openid4vci';
+import { Openid4vciIssuer, setGlobalConfig } from '@openid4vc/openid4vci';
 import { type JsonObject, VneidError } from '@vneid/core';
 import { assertValidSubject, getCredentialType } from '@vneid/schemas';
 import QRCode from 'qrcode';
@@ -108,6 +108,15 @@ export function createOid4vciService(options: Oid4vciServiceOptions): Oid4vciSer
   const maxFailures = options.maxTxCodeFailures ?? 5;
   if (!Number.isInteger(txCodeLength) || txCodeLength < 6 || txCodeLength > 12)
     throw new RangeError('txCodeLength must be 6–12');
+  const base = new URL(issuer.baseUrl);
+  if (base.protocol === 'http:') {
+    // The library refuses http URLs (process-wide switch); we allow them only
+    // for a service on the loopback interface (tests, local demos).
+    if (!['127.0.0.1', '[::1]', 'localhost'].includes(base.hostname)) {
+      throw new TypeError('OpenID4VCI needs an https base URL (http only on 127.0.0.1)');
+    }
+    setGlobalConfig({ allowInsecureUrls: true });
+  }
   const endpoints = oid4vciEndpoints(issuer.baseUrl);
   const metadata = buildOid4vciMetadata(endpoints);
   const tokenKey = createTokenSigningKey();
