@@ -107,4 +107,3 @@ test('the third-party client cannot redeem the same offer twice, nor with a wron
     await again.acquireAccessToken({ pin: offer.txCode });
   });
 });
-});
