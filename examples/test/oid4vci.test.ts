@@ -100,3 +100,50 @@ test('OpenID4VCI: offers need a ministry API key and a document the ministry may
   };
   t.is(metadata.credential_configurations_supported.CitizenIdentityCard?.format, 'ldp_vc');
 });
+
+test('OpenID4VCI: the citizen receives the four documents from three authorities by OpenID4VCI, and the bank verifies the card from it', async (t) => {
+  const world = await worldFor(t);
+  const now = world.clock.now();
+  const year = now.toISOString().slice(0, 4);
+  const coverageTo = `${Number(year) + 1}-12-31`;
+  const received = [
+    await world.receiveByOid4vci('police', 'CitizenIdentityCard', card, { validUntil }),
+    await world.receiveByOid4vci('police', 'DrivingLicence', fixtures.DrivingLicence, {
+      validUntil: endOfDayInVietnam('2035-09-03'),
+    }),
+    await world.receiveByOid4vci(
+      'socialSecurity',
+      'HealthInsuranceCard',
+      { ...fixtures.HealthInsuranceCard, coverageFrom: `${year}-01-01`, coverageTo },
+      { validUntil: endOfDayInVietnam(coverageTo) },
+    ),
+    await world.receiveByOid4vci('university', 'UniversityDegree', fixtures.UniversityDegree, {
+      validUntil: new Date(now.getTime() + 50 * 365 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    }),
+  ];
+  t.deepEqual((await world.wallet.list()).map((c) => c.type).sort(), [
+    'CitizenIdentityCard',
+    'DrivingLicence',
+    'HealthInsuranceCard',
+    'UniversityDegree',
+  ]);
+  for (const vc of received) t.is((vc.credentialSubject as { id: string }).id, world.wallet.holderDid);
+
+  await world.syncStatus();
+  const bank = world.verifier('nganhang-a.example.vn');
+  const request = {
+    query: [
+      {
+        type: 'QueryByExample' as const,
+        credentialQuery: {
+          example: { type: 'CitizenIdentityCard', credentialSubject: { fullName: '', dateOfBirth: '' } },
+        },
+      },
+    ],
+    challenge: bank.challenges.issue(),
+    domain: bank.domain,
+  };
+  const { presentation } = await world.wallet.present(request);
+  const report = await bank.verify(presentation, { challenge: request.challenge, request });
+  t.true(report.verified, JSON.stringify(report.errors));
+});
