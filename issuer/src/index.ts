@@ -12,6 +12,7 @@ export { createIssuer } from './create-issuer.js';
 export { generateApiKey, hashApiKey } from './http/auth.js';
 export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
 export { createApp } from './http/create-app.js';
+export type { Oid4vciRateLimitOptions } from './http/oid4vci-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export type { StatusListSource } from './http/public-routes.js';
 export { statusListRouter } from './http/public-routes.js';
@@ -34,6 +35,16 @@ export type { Monitoring, MonitoringOptions, RequestOutcome } from './monitoring
 export { createMonitoring, STORAGE_ERROR_CODES } from './monitoring/monitoring.js';
 export type { Readiness } from './monitoring/readiness.js';
 export { checkReadiness } from './monitoring/readiness.js';
+export type {
+  CreatedOffer,
+  OfferInput,
+  Oid4vciService,
+  Oid4vciServiceOptions,
+} from './oid4vci/create-oid4vci-service.js';
+export { createOid4vciService } from './oid4vci/create-oid4vci-service.js';
+export type { Oid4vciEndpoints } from './oid4vci/metadata.js';
+export type { OfferRecord, OfferState, OfferStore } from './oid4vci/offer-store.js';
+export { createMemoryOfferStore } from './oid4vci/offer-store.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
 export type { AuditVerification } from './storage/audit-chain.js';

@@ -10,6 +10,7 @@ export type { AddResult } from './add-credential.js';
 export type { ImportResult } from './import-backup.js';
 export type { CredentialStatus, HistoryCredential, HistoryEntry, IssuerTrust } from './lib/state.js';
 export type { CredentialSummary } from './list-credentials.js';
+export type { DisplayText, OfferPreview } from './oid4vci/receive-offer.js';
 export type { Wallet, WalletOptions } from './open-wallet.js';
 export { openWallet } from './open-wallet.js';
 export type { PresentResult } from './present.js';

@@ -20,6 +20,7 @@ import { assertPassphrase } from './lib/passphrase.js';
 import { type HistoryEntry, HOLDER_RECORD, serialized, type WalletState } from './lib/state.js';
 import { Vault } from './lib/vault.js';
 import { type CredentialSummary, listCredentials } from './list-credentials.js';
+import { acceptCredentialOffer, type OfferPreview, previewCredentialOffer } from './oid4vci/receive-offer.js';
 import { type PresentResult, present } from './present.js';
 import { refreshStatus, type StatusListFetcher, type StatusRefreshSummary } from './refresh-status.js';
 import { removeCredential } from './remove-credential.js';
@@ -54,6 +55,10 @@ export interface Wallet {
   get(id: string): Promise<JsonObject | undefined>;
   remove(id: string): Promise<boolean>;
   present(request: unknown): Promise<PresentResult>;
+  /** Reads an OpenID4VCI offer and says what would be received; stores nothing. */
+  previewOffer(offerUri: string): Promise<OfferPreview>;
+  /** Redeems a previewed offer (with the citizen's transaction code) and stores what it receives. */
+  acceptOffer(preview: OfferPreview, options?: { txCode?: string }): Promise<AddResult[]>;
   history(): Promise<HistoryEntry[]>;
   refreshStatus(fetchStatusList: StatusListFetcher): Promise<StatusRefreshSummary>;
   export(backupPassphrase: string): Promise<string>;
@@ -139,6 +144,8 @@ function walletOf(state: WalletState): Wallet {
     get: (id) => run(() => getCredential(state, id)),
     remove: (id) => run(() => removeCredential(state, id)),
     present: (request) => run(() => present(state, request)),
+    previewOffer: (offerUri) => run(() => previewCredentialOffer(state, offerUri)),
+    acceptOffer: (preview, options) => run(() => acceptCredentialOffer(state, preview, options)),
     history: () => run(() => history(state)),
     refreshStatus: (fetchStatusList) => run(() => refreshStatus(state, fetchStatusList)),
     export: (backupPassphrase) => run(() => exportBackup(state, backupPassphrase)),

@@ -14,7 +14,16 @@ import {
   type KeyPair,
   VneidError,
 } from '@vneid/core';
-import { type CreateAppOptions, createApp, createIssuer, generateApiKey, hashApiKey, type Issuer } from '@vneid/issuer';
+import {
+  type CreateAppOptions,
+  type CreatedOffer,
+  createApp,
+  createIssuer,
+  createOid4vciService,
+  generateApiKey,
+  hashApiKey,
+  type Issuer,
+} from '@vneid/issuer';
 import { registeredContexts } from '@vneid/schemas';
 import {
   type ChallengeStore,
@@ -93,6 +102,20 @@ export interface World {
   serviceLog: string[];
   /** Issues over HTTP with the ministry's API key, to the wallet's holder, and stores it in the wallet. */
   issueToWallet(
+    ministry: MinistryKey,
+    type: string,
+    subject: Record<string, unknown>,
+    options: { validUntil: string; validFrom?: string },
+  ): Promise<JsonObject>;
+  /** `POST /oid4vci/offers` with the ministry's API key: an OpenID4VCI offer (link, QR, transaction code). */
+  createOffer(
+    ministry: MinistryKey,
+    type: string,
+    subject: Record<string, unknown>,
+    options: { validUntil: string; validFrom?: string },
+  ): Promise<CreatedOffer>;
+  /** The whole OpenID4VCI flow: the ministry offers, the wallet previews, redeems with the code and stores. */
+  receiveByOid4vci(
     ministry: MinistryKey,
     type: string,
     subject: Record<string, unknown>,
@@ -214,6 +237,7 @@ export async function createWorld(): Promise<World> {
       })),
       logger,
       now: () => clock.now(),
+      oid4vci: { service: createOid4vciService({ issuer, now: () => clock.now() }) },
     });
 
     // The trust authority: its anchor signs what verifiers trust.
@@ -282,6 +306,22 @@ export async function createWorld(): Promise<World> {
         });
         const credential = answer.verifiableCredential as JsonObject;
         await wallet.add(credential);
+        return credential;
+      },
+      async createOffer(ministry, type, subject, options) {
+        return (await post(`${serviceUrl}/oid4vci/offers`, apiKeys[ministry], {
+          type,
+          credentialSubject: subject,
+          ...(options.validFrom ? { validFrom: options.validFrom } : {}),
+          validUntil: options.validUntil,
+        })) as unknown as CreatedOffer;
+      },
+      async receiveByOid4vci(ministry, type, subject, options) {
+        const offer = await world.createOffer(ministry, type, subject, options);
+        const preview = await wallet.previewOffer(offer.credentialOfferUri);
+        const [added] = await wallet.acceptOffer(preview, { txCode: offer.txCode });
+        const credential = added ? await wallet.get(added.credential.id) : undefined;
+        if (!credential) throw new VneidError('OID4VC_PROTOCOL_ERROR', 'the wallet received nothing');
         return credential;
       },
       async changeStatus(ministry, credentialId, action, reason) {

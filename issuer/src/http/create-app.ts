@@ -8,6 +8,8 @@ import { type ApiKeyEntry, authenticate } from './auth.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
 import { healthRoute, metricsRoute, readyRoute } from './monitoring-routes.js';
+import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
+import { type Oid4vciRateLimitOptions, oid4vciOfferRoute, oid4vciProtocolRouter } from './oid4vci-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
 import { didRoute, mountStatusListRoutes } from './public-routes.js';
@@ -40,6 +42,8 @@ export interface CreateAppOptions {
    * Default true; false turns it off.
    */
   compress?: boolean;
+  /** Serves OpenID4VCI (offers for ministries, metadata, token, nonce, credential) when given. */
+  oid4vci?: { service: Oid4vciService; rateLimit?: Oid4vciRateLimitOptions };
 }
 
 // Route names for the latency histogram and the access log: a fixed set, never a path with ids in it.
@@ -151,6 +155,11 @@ export function createApp(options: CreateAppOptions): Express {
     res.json(openApiDocument);
   });
   app.get('/:ministry/did.json', didRoute(issuer));
+  if (options.oid4vci) {
+    const { service, rateLimit: oid4vciLimit } = options.oid4vci;
+    app.post('/oid4vci/offers', auth, limit, body, oid4vciOfferRoute(service));
+    app.use(oid4vciProtocolRouter(service, { jsonBody: body, ...(oid4vciLimit ? { rateLimit: oid4vciLimit } : {}) }));
+  }
 
   app.use(() => {
     throw new VneidError('NOT_FOUND', 'no such resource');

@@ -42,6 +42,8 @@ export {
 } from './errors.js';
 export { isFetchableUrl } from './fetchable-url.js';
 export { idOf } from './id-of.js';
+export type { PublicJwk } from './jose-keys.js';
+export { didKeyToPublicJwk, jwsAlgorithmOf, privateKeyObjectOf } from './jose-keys.js';
 export type { ExportedKeyPair, KeyPair, KeyType, Signer } from './keys.js';
 export { generateKeyPair, importKeyPair } from './keys.js';
 export { decodeBase58, encodeBase58 } from './lib/base58.js';
