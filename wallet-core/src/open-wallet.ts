@@ -6,11 +6,13 @@ import {
   type JsonObject,
   type KeyType,
   type OfflineDidResolver,
+  type RelyingPartyRegistration,
   VneidError,
 } from '@vneid/core';
 import { Level } from 'level';
 import { type AddResult, addCredential } from './add-credential.js';
 import { changePassphrase } from './change-passphrase.js';
+import { type ConsentReceipt, consents, refuse } from './consents.js';
 import { exportBackup } from './export-backup.js';
 import { getCredential } from './get-credential.js';
 import { history } from './history.js';
@@ -20,6 +22,7 @@ import { type HistoryEntry, HOLDER_RECORD, serialized, type WalletState } from '
 import { Vault } from './lib/vault.js';
 import { type CredentialSummary, listCredentials } from './list-credentials.js';
 import { type PresentResult, present } from './present.js';
+import { type Consent, type ConsentPreview, preview } from './preview.js';
 import { refreshStatus, type StatusListFetcher, type StatusRefreshSummary } from './refresh-status.js';
 import { removeCredential } from './remove-credential.js';
 
@@ -34,6 +37,8 @@ export interface WalletOptions {
   resolver?: OfflineDidResolver;
   /** The wallet's clock. Default: the system clock. */
   now?: () => Date;
+  /** Relying parties registered in the (verified) trust bundle: what each may ask for. */
+  relyingParties?: RelyingPartyRegistration[];
 }
 
 /** An open wallet. Every method runs after the previous one settled. */
@@ -44,7 +49,12 @@ export interface Wallet {
   list(options?: { type?: string }): Promise<CredentialSummary[]>;
   get(id: string): Promise<JsonObject | undefined>;
   remove(id: string): Promise<boolean>;
-  present(request: unknown): Promise<PresentResult>;
+  /** Who asks, why, for what, kept how long: show it to the citizen, then `present` with its consent or `refuse`. */
+  preview(request: unknown): Promise<ConsentPreview>;
+  present(request: unknown, consent: Consent): Promise<PresentResult>;
+  refuse(previewId: string): Promise<ConsentReceipt>;
+  /** Every consent and refusal, newest first (field names, never values). */
+  consents(): Promise<ConsentReceipt[]>;
   history(): Promise<HistoryEntry[]>;
   refreshStatus(fetchStatusList: StatusListFetcher): Promise<StatusRefreshSummary>;
   export(backupPassphrase: string): Promise<string>;
@@ -108,6 +118,8 @@ export async function openWallet(options: WalletOptions): Promise<Wallet> {
       now: options.now ?? (() => new Date()),
       closed: false,
       queue: Promise.resolve(),
+      relyingParties: new Map((options.relyingParties ?? []).map((rp) => [rp.id, structuredClone(rp)])),
+      previews: new Map(),
     };
     return walletOf(state);
   } catch (error) {
@@ -127,7 +139,10 @@ function walletOf(state: WalletState): Wallet {
     list: (options) => run(() => listCredentials(state, options)),
     get: (id) => run(() => getCredential(state, id)),
     remove: (id) => run(() => removeCredential(state, id)),
-    present: (request) => run(() => present(state, request)),
+    preview: (request) => run(() => preview(state, request)),
+    present: (request, consent) => run(() => present(state, request, consent)),
+    refuse: (previewId) => run(() => refuse(state, previewId)),
+    consents: () => run(() => consents(state)),
     history: () => run(() => history(state)),
     refreshStatus: (fetchStatusList) => run(() => refreshStatus(state, fetchStatusList)),
     export: (backupPassphrase) => run(() => exportBackup(state, backupPassphrase)),

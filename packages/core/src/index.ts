@@ -61,6 +61,8 @@ export { decodePresentationQr, encodePresentationQr } from './qr/presentation-qr
 export type { QrErrorCorrection } from './qr/qr-image.js';
 export { qrSymbolOf, readQrImage } from './qr/qr-image.js';
 export { decodeRequestQr, encodeRequestQr } from './qr/request-qr.js';
+export type { RelyingPartyRegistration } from './relying-party.js';
+export { fieldsBeyondRegistration } from './relying-party.js';
 export type { JsonLimits } from './safe-json.js';
 export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely } from './safe-json.js';
 export type { JsonObject, SignCredentialOptions } from './sign-credential.js';
