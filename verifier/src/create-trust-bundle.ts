@@ -1,4 +1,4 @@
-import { contextDigests, type JsonLdContextDocument, W3C_CONTEXTS } from '@vneid/core';
+import { contextDigests, type JsonLdContextDocument, type RelyingPartyRegistration, W3C_CONTEXTS } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
 import { assertTrustBundleShape } from './lib/bundle-shape.js';
 import type { BundleIssuer, TrustBundle } from './types.js';
@@ -18,6 +18,8 @@ export function createTrustBundle(options: {
   issuedAt: Date;
   validUntil: Date;
   issuers: BundleIssuer[];
+  /** Relying parties with the fields each may request (data minimisation). */
+  relyingParties?: RelyingPartyRegistration[];
   contexts?: Record<string, string>;
   /** Extra context documents to pin beside the defaults (test vectors, partner vocabularies). */
   extraContexts?: ReadonlyMap<string, JsonLdContextDocument>;
@@ -36,6 +38,7 @@ export function createTrustBundle(options: {
     validUntil: options.validUntil.toISOString(),
     contexts: { ...contexts, ...contextDigests(options.extraContexts ?? new Map()) },
     issuers: structuredClone(options.issuers),
+    ...(options.relyingParties ? { relyingParties: structuredClone(options.relyingParties) } : {}),
   };
   return assertTrustBundleShape(bundle, { requireProof: false });
 }

@@ -1,6 +1,7 @@
 import { didWebToUrl, isFetchableUrl, keyTypeOfMultibase, MalformedValueError } from '@vneid/core';
 import type { BundleIssuer, BundleVerificationMethod, TrustBundle } from '../types.js';
 import { parseDateTime } from './dates.js';
+import { assertRelyingParties } from './relying-parties-shape.js';
 
 /** Limits for a trust bundle: a national list is a few dozen issuers, not thousands. */
 export const BUNDLE_JSON_LIMITS = {
@@ -120,7 +121,12 @@ function issuer(value: unknown, where: string): BundleIssuer {
  */
 export function assertTrustBundleShape(value: unknown, { requireProof }: { requireProof: boolean }): TrustBundle {
   if (!isObject(value)) fail('must be a JSON object');
-  onlyKeys(value, ['type', 'version', 'issuedAt', 'validUntil', 'contexts', 'issuers', 'proof'], 'the bundle');
+  onlyKeys(
+    value,
+    ['type', 'version', 'issuedAt', 'validUntil', 'contexts', 'issuers', 'relyingParties', 'proof'],
+    'the bundle',
+  );
+  if (value.relyingParties !== undefined) assertRelyingParties(value.relyingParties);
   if (value.type !== 'VneidTrustBundle') fail('type must be "VneidTrustBundle"');
   if (typeof value.version !== 'number' || !Number.isSafeInteger(value.version) || value.version < 1) {
     fail('version must be a positive integer');
