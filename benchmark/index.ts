@@ -14,6 +14,7 @@ import { timeTasks } from './measure.js';
 import { measureMemory, memoryFigure } from './memory.js';
 import { operations } from './operations.js';
 import { type RunOptions, runOptions } from './options.js';
+import { measureQrSizes, qrSizeLines } from './qr-sizes.js';
 import { printReport } from './report.js';
 import { type RunResults, readLatest, writeResults } from './results.js';
 import { runtimeLine } from './runtime.js';
@@ -43,6 +44,8 @@ const input = await buildInput();
 const world = await buildWorld();
 let results: RunResults;
 try {
+  // Offline QR sizes (issue 14): printed with the run, sizes need no baseline.
+  for (const line of qrSizeLines(await measureQrSizes())) console.log(line);
   const statements = await countStatements(input);
   const ops = operations(input, world);
   log(`Timing ${ops.length} operations (${TYPE}, ${input.claims} claims) and their baselines…`);

@@ -230,7 +230,7 @@ function presentationPaths(world: World): Operation[] {
     {
       key: 'present',
       name: 'wallet.present, 2 fields (decrypt, derive, sign the presentation, log)',
-      ours: () => world.wallet.present(request),
+      ours: async () => world.wallet.present(request, (await world.wallet.preview(request)).consent),
       library: {
         label: 'vc.derive + vc.signPresentation (no store, no log)',
         fn: () =>

@@ -132,7 +132,8 @@ export async function buildWorld(): Promise<World> {
     domain: 'verifier.example.vn',
   };
   const presentations: JsonObject[] = [];
-  for (let i = 0; i < 4; i++) presentations.push((await wallet.present(request)).presentation);
+  for (let i = 0; i < 4; i++)
+    presentations.push((await wallet.present(request, (await wallet.preview(request)).consent)).presentation);
 
   return {
     dir,

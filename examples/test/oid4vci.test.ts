@@ -143,7 +143,7 @@ test('OpenID4VCI: the citizen receives the four documents from three authorities
     challenge: bank.challenges.issue(),
     domain: bank.domain,
   };
-  const { presentation } = await world.wallet.present(request);
+  const { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
   const report = await bank.verify(presentation, { challenge: request.challenge, request });
   t.true(report.verified, JSON.stringify(report.errors));
 });

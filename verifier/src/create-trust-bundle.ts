@@ -1,4 +1,4 @@
-import { contextDigests, type JsonLdContextDocument, W3C_CONTEXTS } from '@vneid/core';
+import { contextDigests, type JsonLdContextDocument, type RelyingPartyRegistration, W3C_CONTEXTS } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
 import { assertWithinVerifierLimits } from './lib/bundle-limits.js';
 import { assertTrustBundleShape } from './lib/bundle-shape.js';
@@ -22,6 +22,8 @@ export function createTrustBundle(options: {
   issuedAt: Date;
   validUntil: Date;
   issuers: BundleIssuer[];
+  /** Relying parties with the fields each may request (data minimisation). */
+  relyingParties?: RelyingPartyRegistration[];
   contexts?: Record<string, string>;
   /** Extra context documents to pin beside the defaults (test vectors, partner vocabularies). */
   extraContexts?: ReadonlyMap<string, JsonLdContextDocument>;
@@ -40,6 +42,7 @@ export function createTrustBundle(options: {
     validUntil: options.validUntil.toISOString(),
     contexts: { ...contexts, ...contextDigests(options.extraContexts ?? new Map()) },
     issuers: structuredClone(options.issuers),
+    ...(options.relyingParties ? { relyingParties: structuredClone(options.relyingParties) } : {}),
   };
   assertTrustBundleShape(bundle, { requireProof: false });
   assertWithinVerifierLimits(bundle);

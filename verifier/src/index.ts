@@ -5,6 +5,10 @@
  *
  * @packageDocumentation
  */
+export type { AccountabilityEntry } from './accountability-log.js';
+export { createAccountabilityLog, verifyAccountabilityLog } from './accountability-log.js';
+export type { BuildPresentationRequestOptions } from './build-presentation-request.js';
+export { buildPresentationRequest } from './build-presentation-request.js';
 export type { ChallengeStore, ConsumeContext } from './challenge-store.js';
 export { createChallengeStore, createUsedChallengeStore } from './challenge-store.js';
 export { createTrustBundle } from './create-trust-bundle.js';

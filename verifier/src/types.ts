@@ -1,4 +1,9 @@
-import type { ErrorCode, TrustBundleIssuer, TrustBundleVerificationMethod } from '@vneid/core';
+import type {
+  ErrorCode,
+  RelyingPartyRegistration,
+  TrustBundleIssuer,
+  TrustBundleVerificationMethod,
+} from '@vneid/core';
 
 /** A text shown to people, in English and Vietnamese. */
 export interface BilingualText {
@@ -31,6 +36,8 @@ export interface TrustBundle {
   /** Context URL → `sha256-<base64>` of its canonical JSON (core `jsonDigest`). */
   contexts: Record<string, string>;
   issuers: BundleIssuer[];
+  /** Relying parties and the fields each may ask for (absent in bundles without any). */
+  relyingParties?: RelyingPartyRegistration[];
   proof?: TrustBundleProof;
 }
 

@@ -84,7 +84,7 @@ test('a test-only fifth type is issued, presented selectively and verified offli
     challenge,
     domain,
   };
-  const { presentation } = await wallet.present(request);
+  const { presentation } = await wallet.present(request, (await wallet.preview(request)).consent);
   t.false(JSON.stringify(presentation).includes('046079000123'), 'the ID number was not requested');
   const report = await verifyPresentation(presentation, {
     challenge,

@@ -112,7 +112,10 @@ test('the README example runs as written', async (t) => {
     JSON.stringify(bundle),
     anchor.publicKeyMultibase,
     join(dir, 'status'),
-    async (request: PresentationRequest) => (await wallet.present(request)).presentation,
+    async (request: PresentationRequest) =>
+      (
+        await wallet.present(request, (await wallet.preview(request)).consent)
+      ).presentation,
   )) as {
     trust: { status: string };
     sync: { ok: boolean; results: Array<{ result: string }> };

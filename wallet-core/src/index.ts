@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 export type { AddResult } from './add-credential.js';
+export type { ConsentReceipt } from './consents.js';
 export type { ImportResult } from './import-backup.js';
 export type { CredentialStatus, HistoryCredential, HistoryEntry, IssuerTrust } from './lib/state.js';
 export type { CredentialSummary } from './list-credentials.js';
@@ -14,4 +15,5 @@ export type { DisplayText, OfferPreview } from './oid4vci/receive-offer.js';
 export type { Wallet, WalletOptions } from './open-wallet.js';
 export { openWallet } from './open-wallet.js';
 export type { PresentResult } from './present.js';
+export type { Consent, ConsentPreview } from './preview.js';
 export type { StatusListFetcher, StatusRefreshSummary } from './refresh-status.js';

@@ -7,11 +7,13 @@ import {
   type KeyType,
   type OfflineDidResolver,
   type TrustBundleIssuer,
+  type RelyingPartyRegistration,
   VneidError,
 } from '@vneid/core';
 import { Level } from 'level';
 import { type AddResult, addCredential } from './add-credential.js';
 import { changePassphrase } from './change-passphrase.js';
+import { type ConsentReceipt, consents, refuse } from './consents.js';
 import { exportBackup } from './export-backup.js';
 import { getCredential } from './get-credential.js';
 import { history } from './history.js';
@@ -22,6 +24,7 @@ import { Vault } from './lib/vault.js';
 import { type CredentialSummary, listCredentials } from './list-credentials.js';
 import { acceptCredentialOffer, type OfferPreview, previewCredentialOffer } from './oid4vci/receive-offer.js';
 import { type PresentResult, present } from './present.js';
+import { type Consent, type ConsentPreview, preview } from './preview.js';
 import { refreshStatus, type StatusListFetcher, type StatusRefreshSummary } from './refresh-status.js';
 import { removeCredential } from './remove-credential.js';
 
@@ -44,6 +47,8 @@ export interface WalletOptions {
   trustedIssuers?: readonly TrustBundleIssuer[];
   /** What `add` does with an issuer outside `trustedIssuers`: `mark` (default: stored, listed with `issuerTrust: 'untrusted'`) or `refuse` (ISSUER_NOT_TRUSTED). */
   untrustedIssuers?: 'mark' | 'refuse';
+  /** Relying parties registered in the (verified) trust bundle: what each may ask for. */
+  relyingParties?: RelyingPartyRegistration[];
 }
 
 /** An open wallet. Every method runs after the previous one settled. */
@@ -54,11 +59,16 @@ export interface Wallet {
   list(options?: { type?: string }): Promise<CredentialSummary[]>;
   get(id: string): Promise<JsonObject | undefined>;
   remove(id: string): Promise<boolean>;
-  present(request: unknown): Promise<PresentResult>;
   /** Reads an OpenID4VCI offer and says what would be received; stores nothing. */
   previewOffer(offerUri: string): Promise<OfferPreview>;
   /** Redeems a previewed offer (with the citizen's transaction code) and stores what it receives. */
   acceptOffer(preview: OfferPreview, options?: { txCode?: string }): Promise<AddResult[]>;
+  /** Who asks, why, for what, kept how long: show it to the citizen, then `present` with its consent or `refuse`. */
+  preview(request: unknown): Promise<ConsentPreview>;
+  present(request: unknown, consent: Consent): Promise<PresentResult>;
+  refuse(previewId: string): Promise<ConsentReceipt>;
+  /** Every consent and refusal, newest first (field names, never values). */
+  consents(): Promise<ConsentReceipt[]>;
   history(): Promise<HistoryEntry[]>;
   refreshStatus(fetchStatusList: StatusListFetcher): Promise<StatusRefreshSummary>;
   export(backupPassphrase: string): Promise<string>;
@@ -124,6 +134,8 @@ export async function openWallet(options: WalletOptions): Promise<Wallet> {
       queue: Promise.resolve(),
       ...(options.trustedIssuers ? { trustedIssuers: options.trustedIssuers } : {}),
       untrustedIssuers: options.untrustedIssuers ?? 'mark',
+      relyingParties: new Map((options.relyingParties ?? []).map((rp) => [rp.id, structuredClone(rp)])),
+      previews: new Map(),
     };
     return walletOf(state);
   } catch (error) {
@@ -143,9 +155,12 @@ function walletOf(state: WalletState): Wallet {
     list: (options) => run(() => listCredentials(state, options)),
     get: (id) => run(() => getCredential(state, id)),
     remove: (id) => run(() => removeCredential(state, id)),
-    present: (request) => run(() => present(state, request)),
     previewOffer: (offerUri) => run(() => previewCredentialOffer(state, offerUri)),
     acceptOffer: (preview, options) => run(() => acceptCredentialOffer(state, preview, options)),
+    preview: (request) => run(() => preview(state, request)),
+    present: (request, consent) => run(() => present(state, request, consent)),
+    refuse: (previewId) => run(() => refuse(state, previewId)),
+    consents: () => run(() => consents(state)),
     history: () => run(() => history(state)),
     refreshStatus: (fetchStatusList) => run(() => refreshStatus(state, fetchStatusList)),
     export: (backupPassphrase) => run(() => exportBackup(state, backupPassphrase)),

@@ -9,6 +9,7 @@ import {
   VneidError,
 } from '@vneid/core';
 import { disclosableFieldsFor, listCredentialTypes } from '@vneid/schemas';
+import { recordConsent } from './consents.js';
 import { assertNoHostileFields, requestFromText } from './lib/hostile-fields.js';
 import {
   documentLoaderFor,
@@ -18,6 +19,7 @@ import {
   type StoredSummary,
   type WalletState,
 } from './lib/state.js';
+import { narrowToConsent } from './preview.js';
 
 /** What {@link present} hands back: the presentation to send and what the log recorded. */
 export interface PresentResult {
@@ -37,8 +39,9 @@ type Query = NormalizedPresentationRequest['queries'][number];
  * bound to the request's challenge and domain, and records the disclosure
  * (field names only) in the encrypted transaction log before returning.
  *
- * The caller (the app) shows the request to the citizen and calls this only
- * after consent.
+ * It runs only with the consent built from {@link preview} for this very
+ * request (the citizen may narrow the fields, never widen them); the consent
+ * receipt is written with the log entry, before the presentation is returned.
  *
  * @example
  * const { presentation } = await wallet.present({ query: [{ type: 'QueryByExample', credentialQuery: {
@@ -47,13 +50,13 @@ type Query = NormalizedPresentationRequest['queries'][number];
  * @throws {VneidError} UNSAFE_POINTER (a field name reaching the prototype), MALFORMED_VALUE_ERROR,
  *   UNSAFE_JSON, INPUT_LIMIT_EXCEEDED, FIELD_NOT_AVAILABLE (details.field names it),
  *   NO_MATCHING_CREDENTIAL, SELECTIVE_DISCLOSURE_UNSUPPORTED (a non-sd credential asked for part of its
- *   fields), PROOF_GENERATION_ERROR, WALLET_LOCKED.
+ *   fields), PROOF_GENERATION_ERROR, WALLET_LOCKED, CONSENT_REQUIRED, CONSENT_MISMATCH, CONSENT_WIDENED.
  * @see https://w3c-ccg.github.io/vp-request-spec/#query-by-example
  */
-export async function present(state: WalletState, input: unknown): Promise<PresentResult> {
+export async function present(state: WalletState, input: unknown, consent: unknown): Promise<PresentResult> {
   const raw = requestFromText(input);
   assertNoHostileFields(raw);
-  const request = parsePresentationRequest(raw);
+  const { request, preview } = narrowToConsent(state, parsePresentationRequest(raw), consent);
   const { vault } = state;
   const now = state.now();
   const summaries = (await vault.all<StoredSummary>('summary')).map((r) => r.value);
@@ -99,7 +102,18 @@ export async function present(state: WalletState, input: unknown): Promise<Prese
     seq,
   };
   // Logged before the presentation leaves the wallet: no disclosure without a record.
-  await vault.write([vault.put('log', entry.id, entry)]);
+  await recordConsent(
+    state,
+    {
+      domain: request.domain,
+      registered: preview.verifier.registered,
+      purpose: preview.purpose,
+      credentials: disclosed.map((d) => ({ type: d.type, fields: d.fields })),
+    },
+    'shared',
+    [vault.put('log', entry.id, entry)],
+  );
+  state.previews.delete(preview.id);
   state.nextSeq = seq + 1;
   const { seq: _seq, ...record } = entry;
   return { presentation, record };

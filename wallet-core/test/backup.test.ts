@@ -5,7 +5,7 @@ forbidNetwork();
 import test from 'ava';
 import { openBackup, sealBackup } from '../src/lib/backup-format.js';
 import { createTestIssuer } from './helpers/issue.js';
-import { newWallet, requestFor } from './helpers/wallet.js';
+import { newWallet, presentWithConsent, requestFor } from './helpers/wallet.js';
 
 test.after.always('no test reached the network', (t) => {
   t.deepEqual(networkAttempts, []);
@@ -21,7 +21,10 @@ test('export → import round trip restores holder key, credentials, status and 
   const degree = await issuer.issue({ type: 'UniversityDegree', holder: wallet.holderDid });
   await wallet.add(card);
   await wallet.add(degree);
-  await wallet.present(requestFor('HealthInsuranceCard', ['benefitLevel'], { domain: 'benhvien.example.vn' }));
+  await presentWithConsent(
+    wallet,
+    requestFor('HealthInsuranceCard', ['benefitLevel'], { domain: 'benhvien.example.vn' }),
+  );
   const blob = await wallet.export(BACKUP_PASSPHRASE);
   t.regex(blob, /^[A-Za-z0-9+/]+={0,2}$/);
   t.false(Buffer.from(blob, 'base64').toString('utf8').includes('Nguyễn'));
@@ -35,7 +38,7 @@ test('export → import round trip restores holder key, credentials, status and 
   t.deepEqual(await restored.list(), await wallet.list());
   t.deepEqual(await restored.history(), await wallet.history());
   // The restored holder key presents, and the log continues after the restored entries.
-  await restored.present(requestFor('UniversityDegree', ['degreeTitle']));
+  await presentWithConsent(restored, requestFor('UniversityDegree', ['degreeTitle']));
   t.deepEqual(
     (await restored.history()).map((e) => e.credentials[0]?.type),
     ['UniversityDegree', 'HealthInsuranceCard'],

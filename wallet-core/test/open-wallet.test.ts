@@ -8,7 +8,7 @@ import test from 'ava';
 import { Level } from 'level';
 import { openWallet } from '../src/index.js';
 import { createTestIssuer } from './helpers/issue.js';
-import { NOW, newWallet, PASSPHRASE, readAllFiles, requestFor, tempDir } from './helpers/wallet.js';
+import { NOW, newWallet, PASSPHRASE, presentWithConsent, readAllFiles, requestFor, tempDir } from './helpers/wallet.js';
 
 test.after.always('no test reached the network', (t) => {
   t.deepEqual(networkAttempts, []);
@@ -60,7 +60,7 @@ test('after adding the four fixtures, no name, number or date is readable in the
     ids.push(vc.id as string);
     t.true((await wallet.add(vc)).added);
   }
-  await wallet.present(requestFor('CitizenIdentityCard', ['fullName', 'dateOfBirth']));
+  await presentWithConsent(wallet, requestFor('CitizenIdentityCard', ['fullName', 'dateOfBirth']));
   await wallet.close();
 
   const values = fixtureValues();
@@ -117,7 +117,7 @@ test('changing the passphrase: the old one is WALLET_LOCKED afterwards, the new 
   const { wallet, path } = await newWallet(t);
   const vc = await issuer.issue({ type: 'DrivingLicence', holder: wallet.holderDid });
   await wallet.add(vc);
-  await wallet.present(requestFor('DrivingLicence', ['licenceClasses']));
+  await presentWithConsent(wallet, requestFor('DrivingLicence', ['licenceClasses']));
   const wrong = await t.throwsAsync(wallet.changePassphrase('không phải mật khẩu', 'mới'));
   t.is((wrong as { code?: string }).code, 'WALLET_LOCKED');
 

@@ -12,7 +12,7 @@ import {
 import { fixtures, registeredContexts } from '@vneid/schemas';
 import test from 'ava';
 import { createTestIssuer } from './helpers/issue.js';
-import { NOW, newWallet, requestFor } from './helpers/wallet.js';
+import { NOW, newWallet, presentWithConsent, requestFor } from './helpers/wallet.js';
 
 test.after.always('no test reached the network', (t) => {
   t.deepEqual(networkAttempts, []);
@@ -40,7 +40,7 @@ test('disclosing 2 of 11 fields: the presentation verifies and carries none of t
     trustedIssuer: ['did:web:bocongan.gov.vn'],
     reason: 'Mở tài khoản ngân hàng',
   });
-  const { presentation, record } = await wallet.present(request);
+  const { presentation, record } = await presentWithConsent(wallet, request);
 
   const proof = await verifyPresentationProof({
     presentation,
@@ -75,7 +75,8 @@ test('disclosing 2 of 11 fields: the presentation verifies and carries none of t
 
 test('replaying the presentation with another challenge or domain fails verification', async (t) => {
   const { wallet, documentLoader } = await walletWithCard(t);
-  const { presentation } = await wallet.present(
+  const { presentation } = await presentWithConsent(
+    wallet,
     requestFor('CitizenIdentityCard', ['fullName', 'sex'], { challenge: 'first-challenge-1', domain: 'a.example.vn' }),
   );
   const ok = await verifyPresentationProof({
@@ -105,7 +106,9 @@ test('replaying the presentation with another challenge or domain fails verifica
 
 test('a field the credential type does not have is FIELD_NOT_AVAILABLE, naming it', async (t) => {
   const { wallet } = await walletWithCard(t);
-  const error = await t.throwsAsync(wallet.present(requestFor('CitizenIdentityCard', ['fullName', 'bloodType'])));
+  const error = await t.throwsAsync(
+    presentWithConsent(wallet, requestFor('CitizenIdentityCard', ['fullName', 'bloodType'])),
+  );
   t.is(codeOf(error), 'FIELD_NOT_AVAILABLE');
   t.is((error as { details?: { field?: string } }).details?.field, 'bloodType');
   t.regex((error as Error).message, /bloodType/);
@@ -115,15 +118,15 @@ test('a field the credential type does not have is FIELD_NOT_AVAILABLE, naming i
 test('no credential of the type, or none from a trusted issuer, or none still valid: NO_MATCHING_CREDENTIAL', async (t) => {
   const { wallet, issuer } = await walletWithCard(t);
   t.is(
-    codeOf(await t.throwsAsync(wallet.present(requestFor('DrivingLicence', ['fullName'])))),
+    codeOf(await t.throwsAsync(presentWithConsent(wallet, requestFor('DrivingLicence', ['fullName'])))),
     'NO_MATCHING_CREDENTIAL',
   );
   t.is(
-    codeOf(await t.throwsAsync(wallet.present(requestFor('FishingLicence', ['fullName'])))),
+    codeOf(await t.throwsAsync(presentWithConsent(wallet, requestFor('FishingLicence', ['fullName'])))),
     'NO_MATCHING_CREDENTIAL',
   );
   const untrusted = requestFor('CitizenIdentityCard', ['fullName'], { trustedIssuer: ['did:web:other.gov.vn'] });
-  t.is(codeOf(await t.throwsAsync(wallet.present(untrusted))), 'NO_MATCHING_CREDENTIAL');
+  t.is(codeOf(await t.throwsAsync(presentWithConsent(wallet, untrusted))), 'NO_MATCHING_CREDENTIAL');
   // An expired licence is never picked.
   const expired = await issuer.issue({
     type: 'DrivingLicence',
@@ -133,7 +136,7 @@ test('no credential of the type, or none from a trusted issuer, or none still va
   await wallet.add(expired);
   t.true((await wallet.list({ type: 'DrivingLicence' }))[0]?.expired);
   t.is(
-    codeOf(await t.throwsAsync(wallet.present(requestFor('DrivingLicence', ['fullName'])))),
+    codeOf(await t.throwsAsync(presentWithConsent(wallet, requestFor('DrivingLicence', ['fullName'])))),
     'NO_MATCHING_CREDENTIAL',
   );
   t.deepEqual(await wallet.history(), []);
@@ -150,7 +153,7 @@ test('a __proto__ (or constructor) field is UNSAFE_POINTER and nothing in the pr
     requestFor('CitizenIdentityCard', ['fullName/__proto__/polluted']),
   ];
   for (const request of hostile) {
-    t.is(codeOf(await t.throwsAsync(wallet.present(request))), 'UNSAFE_POINTER');
+    t.is(codeOf(await t.throwsAsync(presentWithConsent(wallet, request))), 'UNSAFE_POINTER');
   }
   t.is(({} as Record<string, unknown>).polluted, undefined);
   t.is((Object.prototype as Record<string, unknown>).polluted, undefined);
@@ -161,17 +164,23 @@ test('malformed requests are MALFORMED_VALUE_ERROR (short challenge, no domain, 
   const { wallet } = await walletWithCard(t);
   t.is(
     codeOf(
-      await t.throwsAsync(wallet.present(requestFor('CitizenIdentityCard', ['fullName'], { challenge: 'short' }))),
+      await t.throwsAsync(
+        presentWithConsent(wallet, requestFor('CitizenIdentityCard', ['fullName'], { challenge: 'short' })),
+      ),
     ),
     'MALFORMED_VALUE_ERROR',
   );
   t.is(
-    codeOf(await t.throwsAsync(wallet.present({ ...requestFor('CitizenIdentityCard', ['fullName']), domain: '' }))),
+    codeOf(
+      await t.throwsAsync(
+        presentWithConsent(wallet, { ...requestFor('CitizenIdentityCard', ['fullName']), domain: '' }),
+      ),
+    ),
     'MALFORMED_VALUE_ERROR',
   );
   const twoTypes = requestFor('CitizenIdentityCard', ['fullName']);
   (twoTypes.query[0]!.credentialQuery.example as { type: unknown }).type = ['CitizenIdentityCard', 'DrivingLicence'];
-  t.is(codeOf(await t.throwsAsync(wallet.present(twoTypes))), 'MALFORMED_VALUE_ERROR');
+  t.is(codeOf(await t.throwsAsync(presentWithConsent(wallet, twoTypes))), 'MALFORMED_VALUE_ERROR');
 });
 
 test('a non-sd (eddsa-rdfc-2022) credential is presented only whole: SELECTIVE_DISCLOSURE_UNSUPPORTED otherwise', async (t) => {
@@ -180,9 +189,9 @@ test('a non-sd (eddsa-rdfc-2022) credential is presented only whole: SELECTIVE_D
   const vc = await issuer.issue({ type: 'UniversityDegree', holder: wallet.holderDid });
   await wallet.add(vc);
   const partial = requestFor('UniversityDegree', ['degreeTitle', 'institution']);
-  t.is(codeOf(await t.throwsAsync(wallet.present(partial))), 'SELECTIVE_DISCLOSURE_UNSUPPORTED');
+  t.is(codeOf(await t.throwsAsync(presentWithConsent(wallet, partial))), 'SELECTIVE_DISCLOSURE_UNSUPPORTED');
   const fields = Object.keys(fixtures.UniversityDegree);
-  const { presentation, record } = await wallet.present(requestFor('UniversityDegree', fields));
+  const { presentation, record } = await presentWithConsent(wallet, requestFor('UniversityDegree', fields));
   const documentLoader = createDocumentLoader({ contexts });
   t.true(
     (
@@ -202,10 +211,14 @@ test('history records time, domain, credential and field NAMES only, newest firs
   const { wallet, issuer, vc } = await walletWithCard(t);
   const licence = await issuer.issue({ type: 'DrivingLicence', holder: wallet.holderDid });
   await wallet.add(licence);
-  await wallet.present(
+  await presentWithConsent(
+    wallet,
     requestFor('CitizenIdentityCard', ['fullName', 'personalIdentificationNumber'], { domain: 'first.example.vn' }),
   );
-  await wallet.present(requestFor('DrivingLicence', ['licenceClasses'], { domain: 'csgt.bocongan.gov.vn' }));
+  await presentWithConsent(
+    wallet,
+    requestFor('DrivingLicence', ['licenceClasses'], { domain: 'csgt.bocongan.gov.vn' }),
+  );
   const entries = await wallet.history();
   t.deepEqual(
     entries.map((e) => e.domain),
@@ -227,7 +240,7 @@ test('a P-256 holder signs presentations with ecdsa-rdfc-2019', async (t) => {
   const issuer = await createTestIssuer();
   const { wallet } = await newWallet(t, { keyType: 'P-256' });
   await wallet.add(await issuer.issue({ type: 'HealthInsuranceCard', holder: wallet.holderDid }));
-  const { presentation } = await wallet.present(requestFor('HealthInsuranceCard', ['benefitLevel']));
+  const { presentation } = await presentWithConsent(wallet, requestFor('HealthInsuranceCard', ['benefitLevel']));
   t.is((presentation.proof as JsonObject).cryptosuite, 'ecdsa-rdfc-2019');
   const documentLoader = createDocumentLoader({ contexts });
   t.true(

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { JsonObject } from '@vneid/core';
 import test from 'ava';
 import { createTestIssuer, type TestIssuer } from './helpers/issue.js';
-import { newWallet, requestFor } from './helpers/wallet.js';
+import { newWallet, presentWithConsent, requestFor } from './helpers/wallet.js';
 
 const codeOf = (e: unknown) => (e as { code?: string } | undefined)?.code;
 
@@ -55,7 +55,7 @@ test('a revoked credential is marked revoked after refresh and present() no long
   const keptId = kept.id as string;
   const revokedId = revoked.id as string;
   // The newer licence is preferred while it is good.
-  const before = await wallet.present(requestFor('DrivingLicence', ['licenceClasses']));
+  const before = await presentWithConsent(wallet, requestFor('DrivingLicence', ['licenceClasses']));
   t.is(before.record.credentials[0]?.id, revokedId);
 
   issuer.setStatus(revoked, 'revocation', true);
@@ -69,13 +69,13 @@ test('a revoked credential is marked revoked after refresh and present() no long
   t.deepEqual(byId, { [keptId]: 'active', [revokedId]: 'revoked' });
   t.is((await wallet.list()).find((c) => c.id === revokedId)?.status, 'revoked');
 
-  const after = await wallet.present(requestFor('DrivingLicence', ['licenceClasses']));
+  const after = await presentWithConsent(wallet, requestFor('DrivingLicence', ['licenceClasses']));
   t.is(after.record.credentials[0]?.id, keptId);
   issuer.setStatus(kept, 'revocation', true);
   await host.publish(issuer, 'revocation');
   await wallet.refreshStatus(host.fetchStatusList);
   t.is(
-    codeOf(await t.throwsAsync(wallet.present(requestFor('DrivingLicence', ['licenceClasses'])))),
+    codeOf(await t.throwsAsync(presentWithConsent(wallet, requestFor('DrivingLicence', ['licenceClasses'])))),
     'NO_MATCHING_CREDENTIAL',
   );
 });
@@ -94,7 +94,7 @@ test('suspension is lifted by a newer list; revocation is final; an older list i
   await host.publish(issuer, 'suspension', suspendedList);
   t.is((await wallet.refreshStatus(host.fetchStatusList)).credentials[0]?.status, 'suspended');
   t.is(
-    codeOf(await t.throwsAsync(wallet.present(requestFor('HealthInsuranceCard', ['benefitLevel'])))),
+    codeOf(await t.throwsAsync(presentWithConsent(wallet, requestFor('HealthInsuranceCard', ['benefitLevel'])))),
     'NO_MATCHING_CREDENTIAL',
   );
 
@@ -112,7 +112,7 @@ test('suspension is lifted by a newer list; revocation is final; an older list i
   const lifted = await issuer.statusListCredential('suspension', { validFrom: new Date('2026-05-15T00:00:00Z') });
   await host.publish(issuer, 'suspension', lifted);
   t.is((await wallet.refreshStatus(host.fetchStatusList)).credentials[0]?.status, 'active');
-  await wallet.present(requestFor('HealthInsuranceCard', ['benefitLevel']));
+  await presentWithConsent(wallet, requestFor('HealthInsuranceCard', ['benefitLevel']));
 
   issuer.setStatus(vc, 'revocation', true);
   await host.publish(issuer, 'revocation');

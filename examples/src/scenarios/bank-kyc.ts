@@ -38,7 +38,7 @@ export async function run(world: World): Promise<StepLog[]> {
     challenge,
     BANK_A,
   );
-  const { presentation } = await world.wallet.present(request);
+  const { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
   steps.push(
     verifiedStep(
       bankA,

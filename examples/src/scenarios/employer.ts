@@ -101,7 +101,7 @@ export async function run(world: World): Promise<StepLog[]> {
       challenge,
       DOMAIN,
     );
-    const { presentation } = await world.wallet.present(request);
+    const { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
     return { presentation, report: await employer.verify(presentation, { challenge, request }) };
   };
   let { presentation, report } = await check();

@@ -61,7 +61,7 @@ export async function run(world: World): Promise<StepLog[]> {
   };
 
   let { challenge, request } = ask();
-  let { presentation } = await world.wallet.present(request);
+  let { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
   steps.push(
     verifiedStep(
       HOSPITAL,
@@ -75,7 +75,7 @@ export async function run(world: World): Promise<StepLog[]> {
   const end = Date.parse(validUntil);
   world.clock.set(new Date(end - 120_000));
   ({ challenge, request } = ask());
-  ({ presentation } = await world.wallet.present(request));
+  ({ presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent));
   world.clock.set(new Date(end + 60_000));
   steps.push(
     refusedStep(
@@ -96,7 +96,10 @@ export async function run(world: World): Promise<StepLog[]> {
     await walletRefusal(
       t('Ví của bệnh nhân', 'Patient’s wallet'),
       t('Ngày hôm sau, bệnh viện hỏi lại', 'The next day, the hospital asks again'),
-      () => world.wallet.present(ask().request),
+      async () => {
+        const r = ask().request;
+        return world.wallet.present(r, (await world.wallet.preview(r)).consent);
+      },
       'NO_MATCHING_CREDENTIAL',
       t('Ví không đưa ra thẻ đã hết hạn', 'The wallet does not offer an expired card'),
     ),

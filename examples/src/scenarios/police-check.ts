@@ -54,7 +54,7 @@ export async function run(world: World): Promise<StepLog[]> {
   const device = world.verifier(DOMAIN);
   let challenge = device.challenges.issue();
   let request = requestFor(QUERIES, challenge, DOMAIN);
-  let { presentation } = await world.wallet.present(request);
+  let { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
   let report = await device.verify(presentation, { challenge, request });
   steps.push(
     verifiedStep(
@@ -96,7 +96,7 @@ export async function run(world: World): Promise<StepLog[]> {
 
   challenge = device.challenges.issue();
   request = requestFor(QUERIES, challenge, DOMAIN);
-  ({ presentation } = await world.wallet.present(request));
+  ({ presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent));
   report = await device.verify(presentation, { challenge, request });
   steps.push(
     refusedStep(

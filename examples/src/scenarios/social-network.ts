@@ -47,7 +47,7 @@ export async function run(world: World): Promise<StepLog[]> {
     challenge,
     DOMAIN,
   );
-  const { presentation } = await world.wallet.present(request);
+  const { presentation } = await world.wallet.present(request, (await world.wallet.preview(request)).consent);
   steps.push(
     verifiedStep(
       PLATFORM,

@@ -93,6 +93,20 @@ export const ERROR_CODES = [
   'AUTHORIZATION_REQUEST_USED',
   'CLIENT_ID_MISMATCH',
   'PRESENTATION_REFUSED',
+  // offline QR transport
+  'QR_MALFORMED',
+  'QR_PART_DUPLICATE',
+  'QR_PART_MISSING',
+  'QR_PARTS_MIXED',
+  'QR_DIGEST_MISMATCH',
+  'QR_TOO_LARGE',
+  // consent and relying parties
+  'CONSENT_REQUIRED',
+  'CONSENT_WIDENED',
+  'CONSENT_MISMATCH',
+  'RELYING_PARTY_NOT_REGISTERED',
+  'FIELDS_NOT_REGISTERED',
+  'ACCOUNTABILITY_LOG_TAMPERED',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -54,6 +54,17 @@ export { MANDATORY_POINTERS, mandatoryPointersFor } from './mandatory-pointers.j
 export { assertSafePointers } from './pointers.js';
 export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
+export { cborldTableStrings, VNEID_CBORLD_REGISTRY_ENTRY_ID } from './qr/codec-table.js';
+export type { QrKind } from './qr/frame.js';
+export type { QrLimits } from './qr/limits.js';
+export { DEFAULT_PART_CAPACITY, DEFAULT_QR_LIMITS } from './qr/limits.js';
+export type { DecodePresentationQrOptions, EncodePresentationQrOptions } from './qr/presentation-qr.js';
+export { decodePresentationQr, encodePresentationQr } from './qr/presentation-qr.js';
+export type { QrErrorCorrection } from './qr/qr-image.js';
+export { qrSymbolOf, readQrImage } from './qr/qr-image.js';
+export { decodeRequestQr, encodeRequestQr } from './qr/request-qr.js';
+export type { RelyingPartyRegistration } from './relying-party.js';
+export { fieldsBeyondRegistration } from './relying-party.js';
 export type { JsonLimits } from './safe-json.js';
 export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely } from './safe-json.js';
 export type { JsonObject, SignCredentialOptions } from './sign-credential.js';

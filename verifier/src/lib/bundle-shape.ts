@@ -2,6 +2,7 @@ import { didWebToUrl, isFetchableUrl, keyTypeOfMultibase, MalformedValueError } 
 import type { BundleIssuer, BundleVerificationMethod, TrustBundle } from '../types.js';
 import { parseDateTime } from './dates.js';
 import { isStatusListPrefix } from './status-list-prefix.js';
+import { assertRelyingParties } from './relying-parties-shape.js';
 
 const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]{40,120}$/;
 const DIGEST = /^sha256-[A-Za-z0-9+/]{43}=$/;
@@ -118,7 +119,12 @@ function issuer(value: unknown, where: string): BundleIssuer {
  */
 export function assertTrustBundleShape(value: unknown, { requireProof }: { requireProof: boolean }): TrustBundle {
   if (!isObject(value)) fail('must be a JSON object');
-  onlyKeys(value, ['type', 'version', 'issuedAt', 'validUntil', 'contexts', 'issuers', 'proof'], 'the bundle');
+  onlyKeys(
+    value,
+    ['type', 'version', 'issuedAt', 'validUntil', 'contexts', 'issuers', 'relyingParties', 'proof'],
+    'the bundle',
+  );
+  if (value.relyingParties !== undefined) assertRelyingParties(value.relyingParties);
   if (value.type !== 'VneidTrustBundle') fail('type must be "VneidTrustBundle"');
   if (typeof value.version !== 'number' || !Number.isSafeInteger(value.version) || value.version < 1) {
     fail('version must be a positive integer');

@@ -1,3 +1,4 @@
+import type { RelyingPartyRegistration } from '@vneid/core';
 import {
   createDocumentLoader,
   type DocumentLoader,
@@ -70,6 +71,10 @@ export interface WalletState {
   queue: Promise<unknown>;
   /** The loader of the last operation, kept while the registered contexts stay the same. */
   loader?: { contextUrls: string; documentLoader: DocumentLoader };
+  /** Relying parties from the trust bundle, by domain (what each may ask for). */
+  relyingParties: Map<string, RelyingPartyRegistration>;
+  /** Previews shown and not yet answered (in memory: a consent never outlives the app session). */
+  previews: Map<string, import('../preview.js').ConsentPreview>;
 }
 
 /** Runs `fn` after every earlier operation on the wallet has settled. */

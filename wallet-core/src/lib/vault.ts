@@ -17,9 +17,9 @@ import {
  * reveals how many credentials and log entries a wallet holds (the file sizes
  * would anyway), never which ones.
  */
-export type Namespace = 'holder' | 'credential' | 'summary' | 'log';
+export type Namespace = 'holder' | 'credential' | 'summary' | 'log' | 'consent';
 
-const PREFIX: Record<Namespace, string> = { holder: 'k', credential: 'c', summary: 's', log: 'l' };
+const PREFIX: Record<Namespace, string> = { holder: 'k', credential: 'c', summary: 's', log: 'l', consent: 'r' };
 const NAMESPACES = Object.keys(PREFIX) as Namespace[];
 
 /** The one plaintext record: what is needed to derive the keys, nothing personal. */

@@ -59,3 +59,9 @@ export function requestFor(
     domain: options.domain ?? 'nganhang.example.vn',
   };
 }
+
+/** The citizen reads the preview and accepts everything it shows (tests of what follows consent). */
+export async function presentWithConsent(wallet: import('../../src/index.js').Wallet, request: unknown) {
+  const shown = await wallet.preview(request);
+  return wallet.present(request, shown.consent);
+}

@@ -91,3 +91,7 @@ declare module '@digitalbazaar/di-sd-primitives' {
   }): object | null;
   export function parsePointer(pointer: string): Array<string | number>;
 }
+declare module '@digitalbazaar/cborld' {
+  export function encode(options: Record<string, unknown>): Promise<Uint8Array>;
+  export function decode(options: Record<string, unknown>): Promise<unknown>;
+}
