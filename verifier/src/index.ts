@@ -10,6 +10,7 @@ export { createChallengeStore } from './challenge-store.js';
 export { createTrustBundle } from './create-trust-bundle.js';
 export type { CommonVerifyOptions } from './lib/options.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';

@@ -10,6 +10,7 @@ import { errorMiddleware } from './problem.js';
 import { didRoute, statusListRoute } from './public-routes.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { statusRoute } from './status-route.js';
+import { verifyPage } from './verify-page.js';
 
 export type { ApiKeyEntry, RateLimitOptions };
 
@@ -82,6 +83,7 @@ export function createApp(options: CreateAppOptions): Express {
     res.json(openApiDocument);
   });
   app.get('/:ministry/did.json', didRoute(issuer));
+  app.use('/verify', verifyPage(options));
 
   app.use(() => {
     throw new VneidError('NOT_FOUND', 'no such resource');
