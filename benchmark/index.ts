@@ -20,6 +20,7 @@ import { runtimeLine } from './runtime.js';
 import { countStatements, sdTargetNote } from './sd-statements.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
+import { measureWeb, webFigure } from './web-verifier.js';
 import { buildWorld } from './world.js';
 
 const started = performance.now();
@@ -84,8 +85,10 @@ try {
   });
   log('Idle verifier memory (child processes)…');
   const memory = await measureMemory(world);
+  log('Web verifier: bundle size, verifyPresentation in chromium beside Node…');
+  const web = await measureWeb(world, options.quick ? 20 : 100, options.quick ? 5 : 20);
 
-  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory));
+  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory), webFigure(web));
   results = {
     format: 1,
     date: new Date().toISOString(),
@@ -95,7 +98,7 @@ try {
     loadAtEnd: loadavg()[0] as number,
     figures,
     targets: evaluateTargets(figures, { statements, bulk, http, suites }),
-    facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, baselines: suites },
+    facts: { input: { type: TYPE, claims: input.claims }, statements, bulk, http, memory, web, baselines: suites },
   };
 } finally {
   await world.close();

@@ -1,4 +1,4 @@
-export function build(options?: { outdir?: string; minify?: boolean }): Promise<{
+export function build(options?: { outdir?: string; minify?: boolean; bench?: boolean }): Promise<{
   outdir: string;
   version: string;
   bytes: number;

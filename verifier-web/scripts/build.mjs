@@ -32,13 +32,17 @@ const shimPlugin = {
 
 /**
  * Builds into `outdir` (default dist/) and returns the bundle's size and
- * esbuild's metafile.
+ * esbuild's metafile. `bench: true` adds bench.html/bench.js (the
+ * verification path without the UI) for `pnpm bench`.
  */
-export async function build({ outdir = join(root, 'dist'), minify = true } = {}) {
+export async function build({ outdir = join(root, 'dist'), minify = true, bench = false } = {}) {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const result = await esbuild.build({
-    entryPoints: { app: join(root, 'src/app/main.ts') },
+    entryPoints: {
+      app: join(root, 'src/app/main.ts'),
+      ...(bench ? { bench: join(root, 'src/bench/entry.ts') } : {}),
+    },
     outdir,
     bundle: true,
     format: 'esm',
@@ -57,6 +61,12 @@ export async function build({ outdir = join(root, 'dist'), minify = true } = {})
   const leaked = Object.keys(result.metafile.inputs).filter((p) => NODE_BUILTINS.has(p));
   if (leaked.length > 0) throw new Error(`node modules in the browser bundle: ${leaked.join(', ')}`);
   for (const file of ['index.html', 'style.css']) await cp(join(root, 'static', file), join(outdir, file));
+  if (bench) {
+    await writeFile(
+      join(outdir, 'bench.html'),
+      '<!doctype html><meta charset="utf-8"><script type="module" src="bench.js"></script>',
+    );
+  }
   const app = await readFile(join(outdir, 'app.js'));
   const files = ['./', 'index.html', 'style.css', 'app.js'];
   const version = createHash('sha256')
