@@ -5,7 +5,7 @@
 // Sizes are capped before any decoding; the JSON goes through core's safe
 // parser (prototype keys, duplicates, depth).
 import { InputLimitError, MalformedValueError, parseJsonSafely } from '@vneid/core';
-import { gunzipSync } from 'fflate';
+import { gunzipSync } from '../shims/node-zlib.js';
 
 /** Larger than any presentation a QR sequence can carry, small enough to parse at once. */
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
@@ -20,8 +20,11 @@ function gunzipCapped(bytes: Uint8Array): Uint8Array {
   if (declared > MAX_PAYLOAD_BYTES) throw new InputLimitError('payload inflates past the limit');
   let out: Uint8Array;
   try {
-    out = gunzipSync(bytes, { out: new Uint8Array(declared) });
+    out = gunzipSync(bytes, { maxOutputLength: MAX_PAYLOAD_BYTES });
   } catch (cause) {
+    if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new InputLimitError('payload inflates past the limit', { cause });
+    }
     throw new MalformedValueError('payload is not a gzip stream', { cause });
   }
   if (out.length !== declared) throw new MalformedValueError('gzip size does not match its trailer');
