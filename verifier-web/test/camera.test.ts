@@ -1,6 +1,7 @@
 // The camera path: chromium's fake camera plays a video of the QR code of a
 // presentation; the page scans it (getUserMedia + jsQR) and verifies it.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtures } from '@vneid/schemas';
@@ -16,7 +17,10 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let outdir: string;
 test.before(async () => {
   await mkdir(ARTIFACTS, { recursive: true });
-  outdir = (await build({ outdir: join(ARTIFACTS, 'build-camera') })).outdir;
+  outdir = (await build({ outdir: join(await mkdtemp(join(tmpdir(), 'vneid-web-build-')), 'page') })).outdir;
+});
+test.after.always(async () => {
+  if (outdir) await rm(join(outdir, '..'), { recursive: true, force: true });
 });
 
 for (const tampered of [false, true]) {

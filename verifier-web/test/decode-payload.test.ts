@@ -48,3 +48,9 @@ test('prototype keys, duplicate keys, broken JSON and bad base45 are refused wit
   t.throws(() => decodePayload('ABC:DEF'), { code: 'MALFORMED_VALUE_ERROR' });
   t.throws(() => decodePayload('x'.repeat(MAX_PAYLOAD_BYTES + 1)), { code: 'INPUT_LIMIT_EXCEEDED' });
 });
+
+test('a part of a multi-QR presentation is recognised and refused with a clear message until the codec lands', (t) => {
+  const part = new Uint8Array(40);
+  part.set([0x56, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0, 2]);
+  t.throws(() => decodePayload(part), { code: 'MALFORMED_VALUE_ERROR', message: /multi-QR/ });
+});

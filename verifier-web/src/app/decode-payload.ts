@@ -49,6 +49,11 @@ function base45Decode(text: string): Uint8Array {
   return Uint8Array.from(out);
 }
 
+/** A part of the shared multi-QR transport: `V`, kind 1 or 2, 8-byte message id, index < count. */
+export function isQrFrame(bytes: Uint8Array): boolean {
+  return bytes.length > 12 && bytes[0] === 0x56 && (bytes[1] === 1 || bytes[1] === 2) && bytes[10]! < bytes[11]!;
+}
+
 /**
  * A presentation from a QR payload (text, or the raw bytes of a byte-mode
  * QR) or pasted text.
@@ -59,6 +64,11 @@ export function decodePayload(payload: string | Uint8Array): unknown {
   let text: string;
   if (payload instanceof Uint8Array) {
     if (payload.length > MAX_PAYLOAD_BYTES) throw new InputLimitError('payload larger than allowed');
+    if (isQrFrame(payload)) {
+      // The seam for the shared transport: at merge this becomes
+      // decodePresentationQr({ parts, documentLoader }) over the collected parts.
+      throw new MalformedValueError('a part of a multi-QR (CBOR-LD) presentation: this build reads single-QR payloads');
+    }
     const gz = payload[0] === 0x1f && payload[1] === 0x8b;
     text = new TextDecoder('utf-8', { fatal: true }).decode(gz ? gunzipCapped(payload) : payload);
   } else {

@@ -1,6 +1,7 @@
 // QR codes from an image file or the camera, through jsQR. The payload is
 // handed on as the QR's raw bytes when they are gzip, as text otherwise.
 import jsQRModule from 'jsqr';
+import { isQrFrame } from './decode-payload.js';
 
 // jsqr is CommonJS with `export default` in its types: the callable is the module or its default.
 const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ??
@@ -11,7 +12,8 @@ export type QrPayload = string | Uint8Array;
 
 function payloadOf(code: { data: string; binaryData: number[] }): QrPayload {
   const bytes = code.binaryData;
-  return bytes[0] === 0x1f && bytes[1] === 0x8b ? Uint8Array.from(bytes) : code.data;
+  const raw = Uint8Array.from(bytes);
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b) || isQrFrame(raw) ? raw : code.data;
 }
 
 function readFrame(source: CanvasImageSource, width: number, height: number): QrPayload | undefined {
