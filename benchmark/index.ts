@@ -22,6 +22,7 @@ import { countStatements, sdTargetNote } from './sd-statements.js';
 import { measureStatusSync, STATUS_LISTS } from './status-sync.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
+import { measureWeb, webFigure } from './web-verifier.js';
 import { buildWorld } from './world.js';
 
 const started = performance.now();
@@ -90,8 +91,10 @@ try {
   const memory = await measureMemory(world);
   log(`Status sync of ${STATUS_LISTS} lists by prefix: full, then again after 1 % changed…`);
   const statusSync = await measureStatusSync(log);
+  log('Web verifier: bundle size, verifyPresentation in chromium beside Node…');
+  const web = await measureWeb(world, options.quick ? 20 : 100, options.quick ? 5 : 20);
 
-  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory));
+  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory), webFigure(web));
   results = {
     format: 1,
     date: new Date().toISOString(),
@@ -108,6 +111,7 @@ try {
       http,
       memory,
       statusSync,
+      web,
       baselines: suites,
     },
   };

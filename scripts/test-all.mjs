@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['packages/core', 'schemas', 'issuer', 'wallet-core', 'verifier', 'examples'];
+const packages = ['packages/core', 'schemas', 'issuer', 'wallet-core', 'verifier', 'verifier-web', 'examples'];
 let passed = 0;
 let failed = 0;
 let broken = false;
@@ -25,7 +25,9 @@ function step(name, cmd, args, cwd = root) {
 }
 
 const tsc = step('type-check', 'npx', ['tsc', '-p', 'tsconfig.json']);
-if (tsc.status !== 0) {
+// The web verifier's browser code has the DOM library, so it has its own tsconfig.
+const tscWeb = step('type-check (verifier-web)', 'npx', ['tsc', '-p', 'verifier-web/tsconfig.json']);
+if (tsc.status !== 0 || tscWeb.status !== 0) {
   failed += 1;
   broken = true;
 } else passed += 1;

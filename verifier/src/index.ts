@@ -17,6 +17,7 @@ export type { CommonVerifyOptions } from './lib/options.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export type { ChallengeLog } from './open-challenge-log.js';
 export { openChallengeLog } from './open-challenge-log.js';
+export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';

@@ -15,6 +15,7 @@ import { errorMiddleware } from './problem.js';
 import { didRoute, mountStatusListRoutes } from './public-routes.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { statusRoute } from './status-route.js';
+import { verifyPage } from './verify-page.js';
 
 export type { ApiKeyEntry, RateLimitOptions };
 
@@ -160,6 +161,7 @@ export function createApp(options: CreateAppOptions): Express {
     app.post('/oid4vci/offers', auth, limit, body, oid4vciOfferRoute(service));
     app.use(oid4vciProtocolRouter(service, { jsonBody: body, ...(oid4vciLimit ? { rateLimit: oid4vciLimit } : {}) }));
   }
+  app.use('/verify', verifyPage(options));
 
   app.use(() => {
     throw new VneidError('NOT_FOUND', 'no such resource');

@@ -1,0 +1,59 @@
+// What the page keeps in IndexedDB: the trust bundle exactly as signed (its
+// signature is checked again at every start) and the verified status lists.
+// A write resolves only when its transaction has committed.
+import type { CachedStatusList } from '@vneid/verifier/browser';
+
+const DB_NAME = 'vneid-verifier';
+const KV = 'kv';
+const LISTS = 'lists';
+
+export interface PageStore {
+  getBundleText(): Promise<string | undefined>;
+  putBundleText(text: string): Promise<void>;
+  allLists(): Promise<CachedStatusList[]>;
+  putList(entry: CachedStatusList): Promise<void>;
+}
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+  });
+}
+
+/** Opens (creating) the page's database. */
+export async function openPageStore(): Promise<PageStore> {
+  const open = indexedDB.open(DB_NAME, 1);
+  open.onupgradeneeded = () => {
+    open.result.createObjectStore(KV);
+    open.result.createObjectStore(LISTS, { keyPath: 'url' });
+  };
+  const db = await request(open);
+  return {
+    async getBundleText() {
+      const value = await request(db.transaction(KV).objectStore(KV).get('bundle'));
+      return typeof value === 'string' ? value : undefined;
+    },
+    async putBundleText(text) {
+      const tx = db.transaction(KV, 'readwrite', { durability: 'strict' });
+      tx.objectStore(KV).put(text, 'bundle');
+      await committed(tx);
+    },
+    async allLists() {
+      return (await request(db.transaction(LISTS).objectStore(LISTS).getAll())) as CachedStatusList[];
+    },
+    async putList(entry) {
+      const tx = db.transaction(LISTS, 'readwrite', { durability: 'strict' });
+      tx.objectStore(LISTS).put({ ...entry });
+      await committed(tx);
+    },
+  };
+}

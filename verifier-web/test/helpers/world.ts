@@ -1,0 +1,137 @@
+// A whole deployment for the page tests, on 127.0.0.1: the issuer service
+// (status lists, DID documents, /verify/ with the built page), one ministry,
+// a trust anchor and its signed bundle, and a citizen's wallet.
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createOfflineDidResolver, generateKeyPair, type JsonObject, type KeyPair } from '@vneid/core';
+import { createApp, createIssuer, type Issuer } from '@vneid/issuer';
+import { fixtures } from '@vneid/schemas';
+import { createTrustBundle, signTrustBundle } from '@vneid/verifier';
+import { openWallet, type Wallet } from '@vneid/wallet-core';
+import QRCode from 'qrcode';
+
+export interface PageWorld {
+  url: string;
+  issuer: Issuer;
+  wallet: Wallet;
+  anchor: KeyPair;
+  pageDir: string;
+  dir: string;
+  /** The wallet's clock (tests move it with the page's). */
+  setWalletNow(now: Date | undefined): void;
+  /** A presentation answering the page's challenge, disclosing `fields` of `type`. */
+  present(type: string, fields: string[], challenge: string, domain: string): Promise<JsonObject>;
+  /** A QR code PNG of the gzip of `presentation`, written to a file. */
+  qrFile(presentation: unknown, name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const DAY = 86_400_000;
+
+export async function createPageWorld(builtDir: string): Promise<PageWorld> {
+  const dir = await mkdtemp(join(tmpdir(), 'vneid-web-'));
+  let handler: http.RequestListener | undefined;
+  const server = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  const issuer = await createIssuer({
+    dataDir: join(dir, 'issuer'),
+    passphrase: 'một cụm mật khẩu dài cho kho khoá',
+    baseUrl: url,
+  });
+  await issuer.addMinistry({
+    slug: 'bo-cong-an',
+    name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
+    role: 'MinistryOfPublicSecurity',
+  });
+
+  const anchor = await generateKeyPair({
+    keyType: 'Ed25519',
+    controller: 'did:web:trust.vneid.gov.vn',
+    id: 'did:web:trust.vneid.gov.vn#anchor-1',
+  });
+  const now = new Date();
+  const bundle = await signTrustBundle(
+    createTrustBundle({
+      version: 1,
+      issuedAt: now,
+      validUntil: new Date(now.getTime() + 30 * DAY),
+      issuers: issuer.trustBundleIssuers(),
+    }),
+    anchor,
+    { now },
+  );
+  const pageDir = join(dir, 'page');
+  await cp(builtDir, pageDir, { recursive: true });
+  await writeFile(join(pageDir, 'trust-bundle.json'), JSON.stringify(bundle));
+  await writeFile(
+    join(pageDir, 'config.json'),
+    JSON.stringify({ anchorKey: anchor.publicKeyMultibase, bundleUrl: 'trust-bundle.json' }),
+  );
+  handler = createApp({
+    issuer,
+    apiKeys: [],
+    verifyPageDir: pageDir,
+    logger: { info() {}, error() {}, warn() {} } as never,
+  });
+
+  let walletNow: Date | undefined;
+  const wallet = await openWallet({
+    path: join(dir, 'wallet'),
+    passphrase: 'cụm mật khẩu dài của công dân',
+    resolver: createOfflineDidResolver({ documents: [issuer.didDocument('bo-cong-an')] }),
+    now: () => walletNow ?? new Date(),
+  });
+  return {
+    url,
+    issuer,
+    wallet,
+    anchor,
+    pageDir,
+    dir,
+    setWalletNow(value) {
+      walletNow = value;
+    },
+    async present(type, fields, challenge, domain) {
+      const request = {
+        query: [
+          {
+            type: 'QueryByExample' as const,
+            credentialQuery: {
+              reason: 'Kiểm tra',
+              example: { type, credentialSubject: Object.fromEntries(fields.map((f) => [f, ''])) },
+            },
+          },
+        ],
+        challenge,
+        domain,
+      };
+      return (await wallet.present(request, (await wallet.preview(request)).consent)).presentation;
+    },
+    async qrFile(presentation, name) {
+      const path = join(dir, `${name}.png`);
+      const gz = gzipSync(Buffer.from(JSON.stringify(presentation), 'utf8'), { level: 9 });
+      await QRCode.toFile(path, [{ data: gz, mode: 'byte' }], { errorCorrectionLevel: 'M', scale: 6, margin: 4 });
+      await (await import('node:fs/promises'))
+        .copyFile(path, join(process.cwd(), 'test-artifacts', `qr-${name}.png`))
+        .catch(() => {});
+      return path;
+    },
+    async close() {
+      await wallet.close();
+      await issuer.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export { fixtures };
