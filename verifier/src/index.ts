@@ -14,10 +14,11 @@ export { createChallengeStore, createUsedChallengeStore } from './challenge-stor
 export { createTrustBundle } from './create-trust-bundle.js';
 export { VERIFIER_LIMITS } from './lib/limits.js';
 export type { CommonVerifyOptions } from './lib/options.js';
+export type { ProfileRules, VerificationProfile } from './lib/profiles.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { ChallengeLog } from './open-challenge-log.js';
 export { openChallengeLog } from './open-challenge-log.js';
-export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';

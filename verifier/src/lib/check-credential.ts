@@ -123,6 +123,7 @@ export async function checkCredential(
       credential: vc,
       documentLoader: ctx.view.documentLoader,
       bindIssuer: false,
+      strictProof: ctx.profile.canonicalProof,
     });
     if (outcome.verified) {
       result.proofValid = true;
