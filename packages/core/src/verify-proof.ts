@@ -1,7 +1,7 @@
 import * as vc from '@digitalbazaar/vc';
 import jsigs from 'jsonld-signatures';
 import type { DocumentLoader } from './document-loader.js';
-import { ProofVerificationError, type VneidError } from './errors.js';
+import { ProofVerificationError, VneidError } from './errors.js';
 import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
 import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
 import { fastPathEnabled } from './fast/switch.js';
@@ -15,8 +15,10 @@ import { createVerifyingSuites } from './suites.js';
 /** Outcome of a proof check: never thrown, always reported. */
 export interface ProofCheckResult {
   verified: boolean;
-  /** The verification method the single proof names (when there is one). */
+  /** The verification method the single proof names (when there is one); the first one of a proof set. */
   verificationMethod?: string;
+  /** With `proofSets: 'every'`: the verification method of each proof, in order. */
+  verificationMethods?: string[];
   error?: VneidError;
 }
 
@@ -71,6 +73,7 @@ function typedProof(document: JsonObject): { ok: true; proof: JsonObject } | { o
  * const { verified, error } = await verifyCredentialProof({ credential, documentLoader });
  */
 export async function verifyCredentialProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
+  if (options.proofSets === 'every' && Array.isArray(options.credential?.proof)) return verifyEveryProof(options);
   const { credential, documentLoader, bindIssuer = true } = options;
   const proof = credential?.proof as JsonObject | undefined;
   const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
@@ -90,6 +93,53 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
     if (accepted) return { verified: true, verificationMethod: proof?.verificationMethod as string };
   }
   return verifyCredentialProofWithLibrary(options);
+}
+
+// Most proofs a set may carry: each costs a full verification.
+const MAX_PROOFS = 8;
+
+/**
+ * A proof set (VC Data Integrity §4.3): every proof was made over the document
+ * without any proof, so each is verified on its own against `{...document,
+ * proof}`, and the set is valid only when every one verifies — not when any
+ * does, as jsonld-signatures decides. Proof chains (`previousProof`) sign the
+ * proofs before them, which the library cannot verify: refused.
+ */
+async function verifyEveryProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
+  const { credential } = options;
+  try {
+    assertSafeJson(credential, options.limits);
+  } catch (error) {
+    return { verified: false, error: error as VneidError };
+  }
+  const proofs = credential.proof as unknown[];
+  if (proofs.length === 0 || proofs.length > MAX_PROOFS) {
+    return { verified: false, error: new ProofVerificationError(`a proof set holds 1 to ${MAX_PROOFS} proofs`) };
+  }
+  const verificationMethods: string[] = [];
+  for (const [i, proof] of proofs.entries()) {
+    if (!proof || typeof proof !== 'object' || Array.isArray(proof)) {
+      return { verified: false, error: new ProofVerificationError(`proof[${i}] is not an object`) };
+    }
+    if ('previousProof' in proof) {
+      return { verified: false, error: new ProofVerificationError('proof chains (previousProof) are not supported') };
+    }
+    const vm = (proof as JsonObject).verificationMethod;
+    if (typeof vm === 'string') verificationMethods.push(vm);
+  }
+  for (const [i, proof] of proofs.entries()) {
+    const one = await verifyCredentialProof({ ...options, proofSets: 'refuse', credential: { ...credential, proof } });
+    if (!one.verified) {
+      const cause = one.error ?? new ProofVerificationError('proof does not verify');
+      return {
+        verified: false,
+        verificationMethods,
+        // The proof's own code (a safe-mode error stays one), with the proof named.
+        error: new VneidError(cause.code, `proof[${i}] of the set: ${cause.message}`, { cause }),
+      };
+    }
+  }
+  return { verified: true, verificationMethod: verificationMethods[0], verificationMethods };
 }
 
 // The citizen-document profile's canonical proof form (see proof-shape.ts), unless the caller opts out.
@@ -133,6 +183,12 @@ export interface VerifyCredentialProofOptions {
    * `false` accepts what the library accepts, for general callers.
    */
   strictProof?: boolean;
+  /**
+   * `refuse` (default, the citizen-document profile): exactly one proof object.
+   * `every`: a proof set is valid when every proof in it verifies (each also
+   * bound to the issuer when `bindIssuer`), as VC Data Integrity requires.
+   */
+  proofSets?: 'refuse' | 'every';
   /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
   fastPath?: boolean;
 }
