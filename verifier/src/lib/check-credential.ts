@@ -14,7 +14,7 @@ import {
   type Violation,
   validateSubject,
 } from '@vneid/schemas';
-import type { CheckName } from '../types.js';
+import { type CheckName, CREDENTIAL_CHECK_NAMES } from '../types.js';
 import { disclosedClaims, valueAt } from './claims.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
@@ -24,18 +24,8 @@ import type { ReportBuilder } from './report.js';
 import { checkStatusPurpose } from './status-check.js';
 import { contextProblem } from './trust-view.js';
 
-/** The checks reported for each credential, in order. */
-export const CREDENTIAL_CHECKS: readonly CheckName[] = [
-  'context',
-  'proof',
-  'issuerTrusted',
-  'issuerAuthorized',
-  'keyValid',
-  'validityPeriod',
-  'schema',
-  'revocation',
-  'suspension',
-];
+/** The checks reported for each credential, in order (their home is types.ts). */
+export const CREDENTIAL_CHECKS: readonly CheckName[] = CREDENTIAL_CHECK_NAMES;
 
 const NOT_APPLICABLE = { en: 'Not applicable.', vi: 'Không áp dụng.' };
 const NOT_REACHED = { en: 'Not checked: an earlier check failed.', vi: 'Không kiểm tra: một bước trước đó không đạt.' };
