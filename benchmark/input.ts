@@ -13,8 +13,8 @@ import {
   type JsonObject,
   type KeyPair,
   mandatoryPointersFor,
-  signCredentialWithLibrary,
 } from '@vneid/core';
+import { signCredentialWithLibrary } from '@vneid/core/testing';
 import { credentialSchemaFor, fixtures, getCredentialType, registeredContexts } from '@vneid/schemas';
 import { deriveWithLibrary } from './library.js';
 

@@ -15,8 +15,8 @@ import {
   type KeyPair,
   MAX_STATUS_LIST_BYTES,
   parseStatusListIndex,
-  verifyCredentialProofWithLibrary,
 } from '@vneid/core';
+import { verifyCredentialProofWithLibrary } from '@vneid/core/testing';
 
 /** `vc.derive` with the ecdsa-sd-2023 disclose cryptosuite. */
 export async function deriveWithLibrary(

@@ -7,10 +7,9 @@ import {
   type JsonObject,
   parseStatusListIndex,
   signCredential,
-  signCredentialWithLibrary,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
 } from '@vneid/core';
+import { signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '@vneid/core/testing';
 import { fixtures } from '@vneid/schemas';
 import { CHECK_NAMES, verifyCredential, verifyPresentation } from '@vneid/verifier';
 import { citizenCard, cycle, type Input, SELECTIVE_POINTERS, TYPE } from './input.js';

@@ -1,7 +1,8 @@
 // How many signatures an ecdsa-sd-2023 base proof needs: one per
 // non-mandatory statement plus one over the mandatory hash. The target for
 // issuing is 1.5 × that many raw P-256 signatures.
-import { canonizeWithLibrary, type JsonObject } from '@vneid/core';
+import type { JsonObject } from '@vneid/core';
+import { canonizeWithLibrary } from '@vneid/core/testing';
 import type { Input } from './input.js';
 import { deriveWithLibrary } from './library.js';
 

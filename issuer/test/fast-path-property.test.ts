@@ -16,7 +16,6 @@ import * as vc from '@digitalbazaar/vc';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
   canonize,
-  canonizeWithLibrary,
   createDocumentLoader,
   DATA_INTEGRITY_V2_CONTEXT_URL,
   decodeBase58,
@@ -30,11 +29,10 @@ import {
   type ProofCheckResult,
   sdProofKind,
   signCredential,
-  signCredentialWithLibrary,
   VneidError,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
 } from '@vneid/core';
+import { canonizeWithLibrary, signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '@vneid/core/testing';
 import { registeredContexts } from '@vneid/schemas';
 import test, { type ExecutionContext } from 'ava';
 import { forbidNetwork, networkAttempts } from '../../packages/core/test/helpers/no-network.js';

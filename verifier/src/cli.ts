@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
+import type { VerificationProfile } from './lib/profiles.js';
 import { loadTrustBundle } from './load-trust-bundle.js';
 import { openChallengeLog } from './open-challenge-log.js';
 import { openStatusCache, type StatusCache } from './open-status-cache.js';
@@ -17,6 +18,13 @@ const EXIT_USAGE = 3;
 
 /** A wrong command line: exit 3, message in Vietnamese and English. */
 class UsageError extends Error {}
+
+function parseProfile(value: string): VerificationProfile {
+  if (value !== 'citizen-document' && value !== 'general') {
+    throw new InvalidArgumentError('citizen-document or general');
+  }
+  return value;
+}
 
 function parseNow(value: string): Date {
   const date = new Date(value);
@@ -109,6 +117,11 @@ required(
     .option('--domain <domain>', 'expected domain (presentations)')
     .option('--challenge-log <dir>', 'used challenges (LevelDB; default: <status-cache>.challenges beside it)')
     .option('--allow-replay', 'do not make challenges single-use (explicit opt-out)')
+    .option(
+      '--profile <profile>',
+      'citizen-document (default) or general (README: Verification profiles)',
+      parseProfile,
+    )
     .option('--json', 'print the report as JSON'),
 ).action(
   async (
@@ -119,6 +132,7 @@ required(
       json?: boolean;
       challengeLog?: string;
       allowReplay?: boolean;
+      profile?: VerificationProfile;
     },
   ) => {
     const { loaded, cache, now } = await openTrust(opts);
@@ -135,7 +149,7 @@ required(
         !!document &&
         typeof document === 'object' &&
         ([] as unknown[]).concat((document as { type?: unknown }).type).includes('VerifiablePresentation');
-      const common = { bundle: loaded, statusCache: cache, now };
+      const common = { bundle: loaded, statusCache: cache, now, ...(opts.profile ? { profile: opts.profile } : {}) };
       let report: VerificationReport;
       if (isPresentation) {
         if (!opts.challenge || !opts.domain) {

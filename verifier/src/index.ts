@@ -14,6 +14,7 @@ export { createChallengeStore, createUsedChallengeStore } from './challenge-stor
 export { createTrustBundle } from './create-trust-bundle.js';
 export { VERIFIER_LIMITS } from './lib/limits.js';
 export type { CommonVerifyOptions } from './lib/options.js';
+export type { ProfileRules, VerificationProfile } from './lib/profiles.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { ChallengeLog } from './open-challenge-log.js';

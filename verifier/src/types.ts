@@ -50,9 +50,8 @@ export interface LoadedTrustBundle {
   code?: ErrorCode;
 }
 
-/** The checks a verification reports, in the order they run. */
-export const CHECK_NAMES = [
-  'bundle',
+/** The checks reported for each credential, in the order they run (one home: CHECK_NAMES is built from it). */
+export const CREDENTIAL_CHECK_NAMES = [
   'context',
   'proof',
   'issuerTrusted',
@@ -62,6 +61,12 @@ export const CHECK_NAMES = [
   'schema',
   'revocation',
   'suspension',
+] as const;
+
+/** The checks a verification reports, in the order they run. */
+export const CHECK_NAMES = [
+  'bundle',
+  ...CREDENTIAL_CHECK_NAMES,
   'holderBinding',
   'challenge',
   'domain',

@@ -14,6 +14,7 @@ export interface VerifierRouterOptions
     | 'bundle'
     | 'statusCache'
     | 'policy'
+    | 'profile'
     | 'onUnknown'
     | 'clockSkewSeconds'
     | 'statusMaxAgeSeconds'
@@ -81,6 +82,7 @@ export function createVerifierRouter(options: VerifierRouterOptions): Router {
     statusCache: options.statusCache,
     now: clock(),
     policy,
+    ...(options.profile ? { profile: options.profile } : {}),
     ...(options.onUnknown ? { onUnknown: options.onUnknown } : {}),
     ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
     ...(options.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: options.statusMaxAgeSeconds } : {}),

@@ -55,6 +55,11 @@ const PRESENTATION_CHECKS: readonly CheckName[] = [
   'holderBinding',
   'requestSatisfied',
 ];
+// VCDM 2.0 lets anyone present a credential: binding is the citizen-document profile's rule.
+const NOT_BOUND = {
+  en: 'Not checked: the general profile does not bind credentials to the holder.',
+  vi: 'Không kiểm tra: hồ sơ chung không ràng buộc thông tin xác thực với người nắm giữ.',
+};
 const REFUSED = { en: 'Not checked: the input was refused.', vi: 'Không kiểm tra: dữ liệu đầu vào bị từ chối.' };
 
 /**
@@ -137,11 +142,11 @@ async function checkPresentation(
   const list = vp.verifiableCredential === undefined ? [] : vp.verifiableCredential;
   const credentials = Array.isArray(list) ? list : [list];
   const problem =
-    contextProblem(vp, ctx.view) ??
+    contextProblem(vp, ctx.view, { inline: ctx.profile.inlineContexts, presentation: true }) ??
     credentials
       .map((vc, i) => {
         if (!vc || typeof vc !== 'object' || Array.isArray(vc)) return `credential[${i}] is not an object`;
-        const p = contextProblem(vc as JsonObject, ctx.view);
+        const p = contextProblem(vc as JsonObject, ctx.view, { inline: ctx.profile.inlineContexts });
         return p && `credential[${i}]: ${p}`;
       })
       .find((p) => p !== undefined);
@@ -234,6 +239,7 @@ async function checkPresentation(
   const holder = idOf(vp.holder);
   const signer = vm?.split('#')[0];
   if (!report.wants('holderBinding')) report.skipped(TARGET, 'holderBinding', NOT_REQUESTED);
+  else if (!ctx.profile.holderBinding) report.skipped(TARGET, 'holderBinding', NOT_BOUND);
   else if (!holder || holder !== signer) {
     report.invalid(TARGET, 'holderBinding', 'HOLDER_MISMATCH', 'the presentation is not signed by its holder');
   } else {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPair } from '@vneid/core';
+import { decodeBase58, encodeBase58, generateKeyPair, type JsonObject } from '@vneid/core';
 import test from 'ava';
 import { readVectorJson, VECTOR_CONTEXTS } from '../../packages/core/test/helpers/vectors.js';
 import {
@@ -12,6 +12,7 @@ import {
   type StatusCache,
   signTrustBundle,
   type TrustBundle,
+  type VerificationProfile,
   type VerificationReport,
   verifyCredential,
 } from '../src/index.js';
@@ -72,8 +73,9 @@ test.after.always(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const verify = (vc: unknown, bundle = loaded) =>
-  verifyCredential(vc, { bundle, statusCache: cache, now: NOW, extraContexts: VECTOR_CONTEXTS });
+// The vectors come from issuers outside our rules: the general profile is the one that applies to them.
+const verify = (vc: unknown, bundle = loaded, profile: VerificationProfile = 'general') =>
+  verifyCredential(vc, { bundle, statusCache: cache, now: NOW, extraContexts: VECTOR_CONTEXTS, profile });
 const check = (r: VerificationReport, name: string) => r.checks.find((c) => c.check === name);
 
 for (const [name, path] of [
@@ -90,6 +92,36 @@ for (const [name, path] of [
     t.true((report.credentials[0]?.claims.length ?? 0) > 0);
   });
 }
+
+// The P-256 vector's signature has a high S: valid ECDSA, and the malleable
+// twin of its low-S form. The citizen-document profile accepts one form only.
+const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
+const P256_VECTOR = 'vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/signedECDSAP256.json';
+
+function twinOf(vc: JsonObject): JsonObject {
+  const proof = vc.proof as JsonObject;
+  const signature = decodeBase58((proof.proofValue as string).slice(1)) as Uint8Array;
+  const s = BigInt(`0x${Buffer.from(signature.subarray(32)).toString('hex')}`);
+  const twin = new Uint8Array(64);
+  twin.set(signature.subarray(0, 32));
+  twin.set(Buffer.from((P256_ORDER - s).toString(16).padStart(64, '0'), 'hex'), 32);
+  return { ...vc, proof: { ...proof, proofValue: `z${encodeBase58(twin)}` } };
+}
+
+test('the citizen-document profile refuses the high-S W3C P-256 vector and accepts its low-S twin', async (t) => {
+  const highS = readVectorJson(P256_VECTOR) as JsonObject;
+  const refused = await verify(highS, loaded, 'citizen-document');
+  t.false(refused.verified);
+  t.is(check(refused, 'proof')?.code, 'PROOF_VERIFICATION_ERROR');
+  t.regex(refused.errors.map((e) => e.message).join(), /high S/);
+  const lowS = twinOf(highS);
+  t.true((await verify(lowS, loaded, 'citizen-document')).verified, 'the low-S form verifies');
+  t.true((await verify(lowS, loaded, 'general')).verified, 'and so it does under the general profile');
+});
+
+test('an unknown profile name is caller misuse (TypeError)', async (t) => {
+  await t.throwsAsync(verify({}, loaded, 'lenient' as VerificationProfile), { instanceOf: TypeError });
+});
 
 test('W3C ecdsa-sd-2023 base-proof vector is refused with BASE_PROOF_PRESENTED', async (t) => {
   const report = await verify(readVectorJson(`${SD}/addSignedSDBase.json`));

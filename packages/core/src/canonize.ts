@@ -1,6 +1,6 @@
 import type { DocumentLoader } from './document-loader.js';
-import { canonizeFast, canonizeThroughLibrary } from './fast/canonize-fast.js';
-import { fastPathEnabled } from './fast/switch.js';
+import { canonizeThroughLibrary } from './fast/canonize-fast.js';
+import { fastAnswer } from './fast/door.js';
 import { toVneidError } from './lib/find-error.js';
 
 /**
@@ -17,8 +17,11 @@ export async function canonize(
   options: { documentLoader: DocumentLoader; fastPath?: boolean },
 ): Promise<string> {
   try {
-    if (!fastPathEnabled(options.fastPath)) return await canonizeThroughLibrary(document, options.documentLoader);
-    return await canonizeFast(document, options.documentLoader);
+    const { documentLoader } = options;
+    return (
+      (await fastAnswer('canonize', { document, documentLoader }, options.fastPath)) ??
+      (await canonizeThroughLibrary(document, documentLoader))
+    );
   } catch (error) {
     throw toVneidError(error, 'MALFORMED_VALUE_ERROR', 'document cannot be canonicalized');
   }

@@ -1,9 +1,10 @@
 import { decode } from 'cborg';
 import { canonize } from './canonize.js';
 import type { DocumentLoader } from './document-loader.js';
+import { SD_DERIVED_HEADER } from './lib/sd-proof-headers.js';
 import type { JsonObject } from './sign-credential.js';
 
-const DERIVED_HEADER = [0xd9, 0x5d, 0x01];
+const DERIVED_HEADER = SD_DERIVED_HEADER;
 
 /**
  * How many statements a derived ecdsa-sd-2023 credential shows, and how many

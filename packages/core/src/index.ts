@@ -1,4 +1,4 @@
-export { canonize, canonizeWithLibrary } from './canonize.js';
+export { canonize } from './canonize.js';
 export type { JsonLdContextDocument } from './contexts.js';
 
 export {
@@ -67,8 +67,8 @@ export type { RelyingPartyRegistration } from './relying-party.js';
 export { fieldsBeyondRegistration } from './relying-party.js';
 export type { JsonLimits } from './safe-json.js';
 export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely } from './safe-json.js';
-export type { JsonObject, SignCredentialOptions } from './sign-credential.js';
-export { deriveCredential, signCredential, signCredentialWithLibrary } from './sign-credential.js';
+export type { DeriveCredentialOptions, JsonObject, SignCredentialOptions } from './sign-credential.js';
+export { deriveCredential, signCredential } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';
 export type { StatusPurpose } from './status-list.js';
 export {
@@ -96,6 +96,5 @@ export {
   sdProofKind,
   singleProof,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
   verifyPresentationProof,
 } from './verify-proof.js';

@@ -1,14 +1,9 @@
 import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from './document-loader.js';
-import { RDFC_SUITES, signRdfcFast } from './fast/rdfc-proof.js';
-import { deriveSdFast } from './fast/sd/derive.js';
-import { signSdBaseFast } from './fast/sd/sign-base.js';
-import { fastPathEnabled } from './fast/switch.js';
+import { fastAnswer, isFastRdfcSuite } from './fast/door.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
-import { assertSafePointers } from './pointers.js';
-import { assertSafeJson } from './safe-json.js';
-import { assertSdSafeValues } from './sd-value-guard.js';
+import { guardInput } from './lib/input-guards.js';
 import { type CryptosuiteName, createDerivingSuite, createSigningSuite } from './suites.js';
 
 /** A JSON credential or presentation (plain JSON object). */
@@ -23,30 +18,27 @@ export type JsonObject = Record<string, unknown>;
  * @see https://www.w3.org/TR/vc-data-integrity/#add-proof
  */
 export async function signCredential(options: SignCredentialOptions): Promise<JsonObject> {
-  if (!fastPathEnabled(options.fastPath)) return signCredentialWithLibrary(options);
-  if (RDFC_SUITES[options.cryptosuite]) {
-    assertSafeJson(options.credential);
+  guardSigning(options);
+  const operation = isFastRdfcSuite(options.cryptosuite)
+    ? 'signRdfc'
+    : options.cryptosuite === 'ecdsa-sd-2023'
+      ? 'signSdBase'
+      : undefined;
+  if (operation) {
     let signed: JsonObject | undefined;
     try {
-      signed = await signRdfcFast(options);
-    } catch (error) {
-      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
-    }
-    if (signed) return signed;
-  } else if (options.cryptosuite === 'ecdsa-sd-2023') {
-    // The same guards as the library path, before the fast path (which learns from the library once per shape).
-    assertSafeJson(options.credential);
-    assertSdSafeValues(options.credential);
-    if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
-    let signed: JsonObject | undefined;
-    try {
-      signed = await signSdBaseFast(options);
+      signed = await fastAnswer(operation, options, options.fastPath);
     } catch (error) {
       throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the credential');
     }
     if (signed) return signed;
   }
-  return signCredentialWithLibrary(options);
+  return issueThroughLibrary(options);
+}
+
+function guardSigning(options: SignCredentialOptions): void {
+  const sd = options.cryptosuite === 'ecdsa-sd-2023';
+  guardInput('signCredential', options.credential, { sd, pointers: sd ? options.mandatoryPointers : undefined });
 }
 
 /** What {@link signCredential} takes. */
@@ -64,11 +56,15 @@ export interface SignCredentialOptions {
 /**
  * The reference path: `vc.issue` with the Data Integrity suite, every call.
  * Proofs from {@link signCredential} must verify here and the other way round.
+ * An oracle for tests and benchmarks (private: `@vneid/core/testing`).
  */
 export async function signCredentialWithLibrary(options: SignCredentialOptions): Promise<JsonObject> {
-  assertSafeJson(options.credential);
-  if (options.cryptosuite === 'ecdsa-sd-2023') assertSdSafeValues(options.credential);
-  if (options.mandatoryPointers) assertSafePointers(options.mandatoryPointers);
+  guardSigning(options);
+  return issueThroughLibrary(options);
+}
+
+// The library path after the guards.
+async function issueThroughLibrary(options: SignCredentialOptions): Promise<JsonObject> {
   const suite = createSigningSuite({
     cryptosuite: options.cryptosuite,
     key: options.key,
@@ -95,24 +91,40 @@ export async function signCredentialWithLibrary(options: SignCredentialOptions):
  * @throws {VneidError} UNSAFE_POINTER, INPUT_LIMIT_EXCEEDED, CONTEXT_NOT_ALLOWED, PROOF_GENERATION_ERROR.
  * @see https://www.w3.org/TR/vc-di-ecdsa/#add-derived-proof-ecdsa-sd-2023
  */
-export async function deriveCredential(options: {
+export async function deriveCredential(options: DeriveCredentialOptions): Promise<JsonObject> {
+  guardInput('deriveCredential', options.credential, { sd: true, pointers: options.selectivePointers });
+  let derived: JsonObject | undefined;
+  try {
+    derived = await fastAnswer(
+      'deriveSd',
+      { ...options, credential: structuredClone(options.credential) },
+      options.fastPath,
+    );
+  } catch (error) {
+    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not derive a selective-disclosure credential');
+  }
+  return derived ?? deriveThroughLibrary(options);
+}
+
+/** What {@link deriveCredential} takes. */
+export interface DeriveCredentialOptions {
   credential: JsonObject;
   selectivePointers: string[];
   documentLoader: DocumentLoader;
   /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
   fastPath?: boolean;
-}): Promise<JsonObject> {
-  assertSafeJson(options.credential);
-  assertSdSafeValues(options.credential);
-  assertSafePointers(options.selectivePointers);
-  if (fastPathEnabled(options.fastPath)) {
-    try {
-      const derived = await deriveSdFast({ ...options, credential: structuredClone(options.credential) });
-      if (derived) return derived;
-    } catch (error) {
-      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not derive a selective-disclosure credential');
-    }
-  }
+}
+
+/**
+ * The reference path of {@link deriveCredential}: `vc.derive`, every call.
+ * The oracle the fast derivation is compared with (private: `@vneid/core/testing`).
+ */
+export async function deriveCredentialWithLibrary(options: DeriveCredentialOptions): Promise<JsonObject> {
+  guardInput('deriveCredential', options.credential, { sd: true, pointers: options.selectivePointers });
+  return deriveThroughLibrary(options);
+}
+
+async function deriveThroughLibrary(options: DeriveCredentialOptions): Promise<JsonObject> {
   try {
     return await vc.derive({
       verifiableCredential: structuredClone(options.credential),

@@ -1,11 +1,10 @@
 import * as vc from '@digitalbazaar/vc';
 import { CREDENTIALS_V2_CONTEXT_URL } from './contexts.js';
 import type { DocumentLoader } from './document-loader.js';
-import { signRdfcFast } from './fast/rdfc-proof.js';
-import { fastPathEnabled } from './fast/switch.js';
+import { fastAnswer } from './fast/door.js';
 import type { KeyPair } from './keys.js';
 import { toVneidError } from './lib/find-error.js';
-import { assertSafeJson } from './safe-json.js';
+import { guardInput } from './lib/input-guards.js';
 import type { JsonObject } from './sign-credential.js';
 import { createSigningSuite } from './suites.js';
 
@@ -34,22 +33,26 @@ export async function signPresentation(options: {
     holder: holderKey.controller,
     verifiableCredential: structuredClone(options.verifiableCredential),
   };
-  assertSafeJson(presentation);
+  guardInput('signPresentation', presentation);
   const cryptosuite = holderKey.keyType === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019';
-  if (fastPathEnabled(options.fastPath))
-    try {
-      const signed = await signRdfcFast({
+  let signed: JsonObject | undefined;
+  try {
+    signed = await fastAnswer(
+      'signRdfc',
+      {
         credential: presentation,
         key: holderKey,
         cryptosuite,
         documentLoader: options.documentLoader,
         now: options.now,
         purpose: { term: 'authentication', challenge: options.challenge, domain: options.domain },
-      });
-      if (signed) return signed;
-    } catch (error) {
-      throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the presentation');
-    }
+      },
+      options.fastPath,
+    );
+  } catch (error) {
+    throw toVneidError(error, 'PROOF_GENERATION_ERROR', 'could not sign the presentation');
+  }
+  if (signed) return signed;
   const suite = createSigningSuite({ cryptosuite, key: holderKey, date: options.now ?? new Date() });
   try {
     return await vc.signPresentation({

@@ -1,22 +1,23 @@
 import * as vc from '@digitalbazaar/vc';
 import jsigs from 'jsonld-signatures';
 import type { DocumentLoader } from './document-loader.js';
-import { ProofVerificationError, type VneidError } from './errors.js';
-import { RDFC_SUITES, verifyRdfcFast } from './fast/rdfc-proof.js';
-import { verifyDerivedSdFast } from './fast/sd/verify-derived.js';
-import { fastPathEnabled } from './fast/switch.js';
+import { ProofVerificationError, VneidError } from './errors.js';
+import { fastAnswer, isFastRdfcSuite } from './fast/door.js';
 import { toVneidError } from './lib/find-error.js';
+import { guardInput } from './lib/input-guards.js';
+import { SD_BASE_PREFIX, SD_DERIVED_PREFIX } from './lib/sd-proof-headers.js';
 import { proofShapeProblem } from './proof-shape.js';
-import { assertSafeJson, type JsonLimits } from './safe-json.js';
-import { assertSdSafeValues } from './sd-value-guard.js';
+import type { JsonLimits } from './safe-json.js';
 import type { JsonObject } from './sign-credential.js';
 import { createVerifyingSuites } from './suites.js';
 
 /** Outcome of a proof check: never thrown, always reported. */
 export interface ProofCheckResult {
   verified: boolean;
-  /** The verification method the single proof names (when there is one). */
+  /** The verification method the single proof names (when there is one); the first one of a proof set. */
   verificationMethod?: string;
+  /** With `proofSets: 'every'`: the verification method of each proof, in order. */
+  verificationMethods?: string[];
   error?: VneidError;
 }
 
@@ -27,8 +28,8 @@ export interface ProofCheckResult {
  */
 export function sdProofKind(proofValue: unknown): 'base' | 'derived' | undefined {
   if (typeof proofValue !== 'string') return undefined;
-  if (proofValue.startsWith('u2V0A')) return 'base';
-  if (proofValue.startsWith('u2V0B')) return 'derived';
+  if (proofValue.startsWith(SD_BASE_PREFIX)) return 'base';
+  if (proofValue.startsWith(SD_DERIVED_PREFIX)) return 'derived';
   return undefined;
 }
 
@@ -71,26 +72,85 @@ function typedProof(document: JsonObject): { ok: true; proof: JsonObject } | { o
  * const { verified, error } = await verifyCredentialProof({ credential, documentLoader });
  */
 export async function verifyCredentialProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
-  const { credential, documentLoader, bindIssuer = true } = options;
-  const proof = credential?.proof as JsonObject | undefined;
-  const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
-  const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
-  if ((sd || RDFC_SUITES[suite as string]) && fastPathEnabled(options.fastPath)) {
-    try {
-      assertSafeJson(credential, options.limits);
-      if (sd) assertSdSafeValues(credential);
-    } catch (error) {
-      return { verified: false, error: error as VneidError };
-    }
-    // In the library path's order (input guards, then the proof form), so both paths refuse with one code.
-    const problem = strictProblem(options);
-    if (problem) return problem;
-    // Only ever a yes: every other answer comes from the library below.
-    const fast = { credential, documentLoader, bindIssuer, now: insideWindowOf(credential) };
-    const accepted = sd ? await verifyDerivedSdFast(fast) : await verifyRdfcFast(fast);
-    if (accepted) return { verified: true, verificationMethod: proof?.verificationMethod as string };
+  if (options.proofSets === 'every' && Array.isArray(options.credential?.proof)) return verifyEveryProof(options);
+  const guarded = guardProofInput('verifyCredentialProof', options);
+  return guarded ?? verifyAfterGuards(options);
+}
+
+// The input guards, once per operation: a failure is the result.
+function guardProofInput(operation: string, options: VerifyCredentialProofOptions): ProofCheckResult | undefined {
+  const { credential } = options;
+  const proofs = Array.isArray(credential?.proof) ? credential.proof : [credential?.proof];
+  const sd = proofs.some((p) => p && typeof p === 'object' && (p as JsonObject).cryptosuite === 'ecdsa-sd-2023');
+  try {
+    guardInput(operation, credential, { limits: options.limits, sd });
+  } catch (error) {
+    return { verified: false, error: error as VneidError };
   }
-  return verifyCredentialProofWithLibrary(options);
+  return undefined;
+}
+
+// One proof, after the guards: its shape, then the fast path's yes, else the library's verdict.
+async function verifyAfterGuards(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
+  const found = typedProof(options.credential);
+  if (!found.ok) return { verified: false, error: found.error };
+  const problem = strictProblem(options);
+  if (problem) return problem;
+  const { credential, documentLoader, bindIssuer = true } = options;
+  const { proof } = found;
+  const sd = proof.cryptosuite === 'ecdsa-sd-2023' && sdProofKind(proof.proofValue) === 'derived';
+  const operation = sd ? 'verifySdDerived' : isFastRdfcSuite(proof.cryptosuite) ? 'verifyRdfc' : undefined;
+  if (operation) {
+    const fast = { credential, documentLoader, bindIssuer, now: insideWindowOf(credential) };
+    if (await fastAnswer(operation, fast, options.fastPath)) {
+      return { verified: true, verificationMethod: proof.verificationMethod as string };
+    }
+  }
+  return verifyThroughLibrary(options, proof);
+}
+
+// Most proofs a set may carry: each costs a full verification.
+const MAX_PROOFS = 8;
+
+/**
+ * A proof set (VC Data Integrity §4.3): every proof was made over the document
+ * without any proof, so each is verified on its own against `{...document,
+ * proof}`, and the set is valid only when every one verifies — not when any
+ * does, as jsonld-signatures decides. Proof chains (`previousProof`) sign the
+ * proofs before them, which the library cannot verify: refused.
+ */
+async function verifyEveryProof(options: VerifyCredentialProofOptions): Promise<ProofCheckResult> {
+  const { credential } = options;
+  const guarded = guardProofInput('verifyCredentialProof', options);
+  if (guarded) return guarded;
+  const proofs = credential.proof as unknown[];
+  if (proofs.length === 0 || proofs.length > MAX_PROOFS) {
+    return { verified: false, error: new ProofVerificationError(`a proof set holds 1 to ${MAX_PROOFS} proofs`) };
+  }
+  const verificationMethods: string[] = [];
+  for (const [i, proof] of proofs.entries()) {
+    if (!proof || typeof proof !== 'object' || Array.isArray(proof)) {
+      return { verified: false, error: new ProofVerificationError(`proof[${i}] is not an object`) };
+    }
+    if ('previousProof' in proof) {
+      return { verified: false, error: new ProofVerificationError('proof chains (previousProof) are not supported') };
+    }
+    const vm = (proof as JsonObject).verificationMethod;
+    if (typeof vm === 'string') verificationMethods.push(vm);
+  }
+  for (const [i, proof] of proofs.entries()) {
+    const one = await verifyAfterGuards({ ...options, credential: { ...credential, proof: proof as JsonObject } });
+    if (!one.verified) {
+      const cause = one.error ?? new ProofVerificationError('proof does not verify');
+      return {
+        verified: false,
+        verificationMethods,
+        // The proof's own code (a safe-mode error stays one), with the proof named.
+        error: new VneidError(cause.code, `proof[${i}] of the set: ${cause.message}`, { cause }),
+      };
+    }
+  }
+  return { verified: true, verificationMethod: verificationMethods[0], verificationMethods };
 }
 
 // The citizen-document profile's canonical proof form (see proof-shape.ts), unless the caller opts out.
@@ -134,6 +194,12 @@ export interface VerifyCredentialProofOptions {
    * `false` accepts what the library accepts, for general callers.
    */
   strictProof?: boolean;
+  /**
+   * `refuse` (default, the citizen-document profile): exactly one proof object.
+   * `every`: a proof set is valid when every proof in it verifies (each also
+   * bound to the issuer when `bindIssuer`), as VC Data Integrity requires.
+   */
+  proofSets?: 'refuse' | 'every';
   /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
   fastPath?: boolean;
 }
@@ -145,19 +211,19 @@ export interface VerifyCredentialProofOptions {
 export async function verifyCredentialProofWithLibrary(
   options: VerifyCredentialProofOptions,
 ): Promise<ProofCheckResult> {
-  const { credential, documentLoader, bindIssuer = true } = options;
-  try {
-    assertSafeJson(credential, options.limits);
-    const proof = credential.proof as JsonObject | undefined;
-    if (proof && typeof proof === 'object' && proof.cryptosuite === 'ecdsa-sd-2023') assertSdSafeValues(credential);
-  } catch (error) {
-    return { verified: false, error: error as VneidError };
-  }
-  const found = typedProof(credential);
+  const guarded = guardProofInput('verifyCredentialProof', options);
+  if (guarded) return guarded;
+  const found = typedProof(options.credential);
   if (!found.ok) return { verified: false, error: found.error };
-  const problem = strictProblem(options);
-  if (problem) return problem;
-  const { proof } = found;
+  return strictProblem(options) ?? verifyThroughLibrary(options, found.proof);
+}
+
+// The library path after the guards and the proof's shape.
+async function verifyThroughLibrary(
+  options: VerifyCredentialProofOptions,
+  proof: JsonObject,
+): Promise<ProofCheckResult> {
+  const { credential, documentLoader, bindIssuer = true } = options;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   const insideWindow = insideWindowOf(credential);
   if (!bindIssuer) return verifyIntegrity(credential, documentLoader, verificationMethod);
@@ -234,7 +300,7 @@ export async function verifyPresentationProof(options: {
   if (typeof challenge !== 'string' || challenge.length === 0) throw new TypeError('challenge is required');
   if (typeof domain !== 'string' || domain.length === 0) throw new TypeError('domain is required');
   try {
-    assertSafeJson(presentation);
+    guardInput('verifyPresentationProof', presentation);
   } catch (error) {
     return { verified: false, error: error as VneidError };
   }
@@ -242,16 +308,16 @@ export async function verifyPresentationProof(options: {
   if (!found.ok) return { verified: false, error: found.error };
   const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
-  if (RDFC_SUITES[proof.cryptosuite as string] && fastPathEnabled(options.fastPath)) {
+  if (isFastRdfcSuite(proof.cryptosuite)) {
     // Only ever a yes: every other answer comes from the library below.
-    const accepted = await verifyRdfcFast({
+    const fast = {
       credential: presentation,
       documentLoader,
       bindIssuer: false,
       now: undefined,
-      purpose: { term: 'authentication', challenge, domain },
-    });
-    if (accepted) return { verified: true, verificationMethod };
+      purpose: { term: 'authentication' as const, challenge, domain },
+    };
+    if (await fastAnswer('verifyRdfc', fast, options.fastPath)) return { verified: true, verificationMethod };
   }
   try {
     const result = await jsigs.verify(presentation, {

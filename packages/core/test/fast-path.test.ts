@@ -13,19 +13,17 @@ import { templateFor } from '../src/fast/template-cache.js';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
   canonize,
-  canonizeWithLibrary,
   createDocumentLoader,
   createSigningSuite,
   createVerifyingSuites,
   generateKeyPair,
   type JsonLdContextDocument,
   signCredential,
-  signCredentialWithLibrary,
   signPresentation,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
   verifyPresentationProof,
 } from '../src/index.js';
+import { canonizeWithLibrary, signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '../src/testing.js';
 
 const EX = 'https://test.vneid.example/fast/v1';
 const exContext: JsonLdContextDocument = {

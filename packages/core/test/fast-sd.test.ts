@@ -30,9 +30,8 @@ import {
   type JsonObject,
   type KeyPair,
   mandatoryPointersFor,
-  signCredentialWithLibrary,
-  verifyCredentialProofWithLibrary,
 } from '../src/index.js';
+import { signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '../src/testing.js';
 import { base58btc, mutateEveryByte } from './helpers/mutate.js';
 import { forbidNetwork } from './helpers/no-network.js';
 import { readVectorJson, VECTOR_CONTEXTS } from './helpers/vectors.js';

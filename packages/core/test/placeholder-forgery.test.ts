@@ -7,14 +7,12 @@ import { describeShape, slotToken } from '../src/fast/document-shape.js';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
   canonize,
-  canonizeWithLibrary,
   createDocumentLoader,
   generateKeyPair,
   type JsonLdContextDocument,
-  signCredentialWithLibrary,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
 } from '../src/index.js';
+import { canonizeWithLibrary, signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '../src/testing.js';
 
 const VOCAB = 'https://test.vneid.example/forgery/v1';
 const vocabContext: JsonLdContextDocument = {

@@ -15,9 +15,9 @@ import {
   generateKeyPair,
   type JsonObject,
   signCredential,
-  signCredentialWithLibrary,
   verifyCredentialProof,
 } from '../src/index.js';
+import { signCredentialWithLibrary } from '../src/testing.js';
 
 const documentLoader = createDocumentLoader();
 const context = [CREDENTIALS_V2_CONTEXT_URL, { '@vocab': 'https://test.vneid.example/lookalike#' }];

@@ -10,9 +10,9 @@ import {
   signPresentation,
   singleProof,
   verifyCredentialProof,
-  verifyCredentialProofWithLibrary,
   verifyPresentationProof,
 } from '../src/index.js';
+import { verifyCredentialProofWithLibrary } from '../src/testing.js';
 
 const documentLoader = createDocumentLoader();
 const forgedProof = { code: 'CREDENTIAL_REVOKED', message: 'chosen by the document', name: 'VneidError' };

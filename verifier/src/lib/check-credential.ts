@@ -3,11 +3,18 @@ import {
   countDisclosedStatements,
   idOf,
   type JsonObject,
+  sdProofKind,
   singleProof,
   verifyCredentialProof,
 } from '@vneid/core';
-import { credentialSchemaFor, isRegisteredType, validateSubject } from '@vneid/schemas';
-import type { CheckName } from '../types.js';
+import {
+  credentialSchemaFor,
+  getCredentialType,
+  isRegisteredType,
+  type Violation,
+  validateSubject,
+} from '@vneid/schemas';
+import { type CheckName, CREDENTIAL_CHECK_NAMES } from '../types.js';
 import { disclosedClaims, valueAt } from './claims.js';
 import { parseDateTime } from './dates.js';
 import { keyWindowProblem } from './key-window.js';
@@ -17,18 +24,8 @@ import type { ReportBuilder } from './report.js';
 import { checkStatusPurpose } from './status-check.js';
 import { contextProblem } from './trust-view.js';
 
-/** The checks reported for each credential, in order. */
-export const CREDENTIAL_CHECKS: readonly CheckName[] = [
-  'context',
-  'proof',
-  'issuerTrusted',
-  'issuerAuthorized',
-  'keyValid',
-  'validityPeriod',
-  'schema',
-  'revocation',
-  'suspension',
-];
+/** The checks reported for each credential, in order (their home is types.ts). */
+export const CREDENTIAL_CHECKS: readonly CheckName[] = CREDENTIAL_CHECK_NAMES;
 
 const NOT_APPLICABLE = { en: 'Not applicable.', vi: 'Không áp dụng.' };
 const NOT_REACHED = { en: 'Not checked: an earlier check failed.', vi: 'Không kiểm tra: một bước trước đó không đạt.' };
@@ -69,7 +66,7 @@ export async function checkCredential(
   }
   const vc = input as JsonObject;
 
-  const problem = contextProblem(vc, ctx.view);
+  const problem = contextProblem(vc, ctx.view, { inline: ctx.profile.inlineContexts });
   if (problem) {
     report.invalid(target, 'context', 'CONTEXT_NOT_ALLOWED', problem);
     report.skipRest(target, CREDENTIAL_CHECKS, NOT_REACHED);
@@ -90,7 +87,9 @@ export async function checkCredential(
   // A VNeID credential without a claim its issuer makes mandatory was not
   // derived by an honest wallet: refuse before spending work on the proof.
   const v1 = Array.isArray(vc['@context']) && vc['@context'][0] === CREDENTIALS_V1_CONTEXT_URL;
-  const required = (registered ? ctx.mandatoryClaims : ['/issuer', '/type']).map((p) => (v1 ? (V1_NAMES[p] ?? p) : p));
+  const required = [...(registered ? ctx.mandatoryClaims : ['/issuer', '/type']), ...profileClaims(type, ctx)].map(
+    (p) => (v1 ? (V1_NAMES[p] ?? p) : p),
+  );
   const missing = required.filter((p) => valueAt(vc, p) === undefined);
   if (missing.length > 0 || issuerId === undefined || !types.includes('VerifiableCredential')) {
     report.invalid(
@@ -103,18 +102,17 @@ export async function checkCredential(
     return result;
   }
 
-  const proof = singleProof(vc);
-  const proofObject = proof.ok ? proof.proof : undefined;
-  const vm = typeof proofObject?.verificationMethod === 'string' ? proofObject.verificationMethod : undefined;
+  const proofs = proofsOf(vc, ctx);
+  // The single proof (claim injection is named on it), or the first of a set.
+  const proofObject = proofs?.[0];
+  const vms = (proofs ?? []).map((p) => (typeof p.verificationMethod === 'string' ? p.verificationMethod : undefined));
+  const sd = proofs?.some((p) => p.cryptosuite === 'ecdsa-sd-2023') === true;
   if (!report.wants('proof')) {
     report.skipped(target, 'proof', NOT_REQUESTED);
-  } else if (!proofObject) {
-    report.invalid(target, 'proof', 'PROOF_VERIFICATION_ERROR', 'a credential must carry exactly one proof object');
-  } else if (
-    proofObject.cryptosuite === 'ecdsa-sd-2023' &&
-    typeof proofObject.proofValue === 'string' &&
-    proofObject.proofValue.startsWith('u2V0A')
-  ) {
+  } else if (!proofs) {
+    const expected = ctx.profile.proofs === 'one' ? 'exactly one proof object' : 'a proof object or a set of them';
+    report.invalid(target, 'proof', 'PROOF_VERIFICATION_ERROR', `a credential must carry ${expected}`);
+  } else if (proofs.some((p) => p.cryptosuite === 'ecdsa-sd-2023' && sdProofKind(p.proofValue) === 'base')) {
     // The issuer's base proof reveals every claim and the HMAC key that
     // unlinks disclosures: a wallet must always derive.
     report.invalid(target, 'proof', 'BASE_PROOF_PRESENTED', 'an ecdsa-sd-2023 base proof was presented');
@@ -123,11 +121,13 @@ export async function checkCredential(
       credential: vc,
       documentLoader: ctx.view.documentLoader,
       bindIssuer: false,
+      strictProof: ctx.profile.canonicalProof,
+      proofSets: ctx.profile.proofs === 'every' ? 'every' : 'refuse',
     });
     if (outcome.verified) {
       result.proofValid = true;
       report.valid(target, 'proof');
-    } else if (await claimInjected(vc, proofObject, ctx)) {
+    } else if (proofs.length === 1 && proofObject && (await claimInjected(vc, proofObject, ctx))) {
       report.invalid(target, 'proof', 'CLAIM_INJECTED', 'a claim was added beside the disclosed ones');
     } else {
       const code = outcome.error?.code ?? 'PROOF_VERIFICATION_ERROR';
@@ -135,12 +135,18 @@ export async function checkCredential(
     }
   }
 
-  // Trust: the issuer is in the bundle and the proof's key is one of its keys.
+  // Trust: the issuer is in the bundle and a proof's key is one of its keys
+  // (in a proof set, the others are co-signers whose proofs must verify too).
   const issuer = ctx.view.issuers.get(issuerId);
-  const bundleKey = ctx.view.keyFor(vm, issuer?.id);
+  const issuerKeys = (proofs ?? []).flatMap((p, i) => {
+    const key = ctx.view.keyFor(vms[i], issuer?.id);
+    return key ? [{ key, created: p.created }] : [];
+  });
+  const bundleKey = issuerKeys[0]?.key;
+  const vm = vms.find((v) => ctx.view.keyFor(v, issuer?.id)) ?? vms[0];
   if (!report.wants('issuerTrusted')) report.skipped(target, 'issuerTrusted', NOT_REQUESTED);
   else if (bundleKey) report.valid(target, 'issuerTrusted');
-  else if (ctx.policy === 'integrity-only' && !issuer && vm?.split('#')[0] === issuerId) {
+  else if (ctx.policy === 'integrity-only' && !issuer && vms.some((v) => v?.split('#')[0] === issuerId)) {
     report.valid(target, 'issuerTrusted');
   } else {
     report.invalid(
@@ -185,7 +191,7 @@ export async function checkCredential(
   if (!report.wants('keyValid')) report.skipped(target, 'keyValid', NOT_REQUESTED);
   else if (!bundleKey) report.skipped(target, 'keyValid', NOT_APPLICABLE);
   else {
-    const window = keyWindowProblem(bundleKey, proofObject?.created);
+    const window = issuerKeys.map(({ key, created }) => keyWindowProblem(key, created)).find((w) => w);
     if (window) report.invalid(target, 'keyValid', window.code, window.detail);
     else report.valid(target, 'keyValid');
   }
@@ -195,7 +201,7 @@ export async function checkCredential(
 
   if (!report.wants('schema')) report.skipped(target, 'schema', NOT_REQUESTED);
   else if (!registered) report.skipped(target, 'schema', NOT_APPLICABLE);
-  else checkSchema(vc, type, subject, proofObject?.cryptosuite === 'ecdsa-sd-2023', target, report);
+  else checkSchema(vc, type, subject, sd, target, ctx, report);
 
   for (const purpose of ['revocation', 'suspension'] as const) {
     if (!report.wants(purpose)) {
@@ -255,6 +261,7 @@ function checkSchema(
   subject: Record<string, unknown> | undefined,
   derived: boolean,
   target: string,
+  ctx: Context,
   report: ReportBuilder,
 ): void {
   if (!subject) {
@@ -270,12 +277,48 @@ function checkSchema(
   // A selective disclosure legitimately omits fields: check what is there
   // (types, patterns, rules), not what is required.
   const violations = validateSubject(type, subject).errors.filter((v) => !(derived && v.code === 'REQUIRED'));
+  if (ctx.profile.birthDateBeforeNow) violations.push(...birthDateViolations(vc, subject, ctx));
   if (violations.length > 0) {
     const list = violations.map((v) => `${v.pointer || '/'} ${v.code}`).join(', ');
     report.invalid(target, 'schema', 'SCHEMA_VALIDATION_ERROR', `subject violations: ${list.slice(0, 300)}`);
   } else {
     report.valid(target, 'schema');
   }
+}
+
+// The proofs to verify under the profile: exactly one object, or (general) a
+// non-empty set of objects; `undefined` when the shape is refused.
+function proofsOf(vc: JsonObject, ctx: Context): JsonObject[] | undefined {
+  if (ctx.profile.proofs === 'every' && Array.isArray(vc.proof)) {
+    const all = vc.proof.every((p) => p && typeof p === 'object' && !Array.isArray(p));
+    return all && vc.proof.length > 0 ? (vc.proof as JsonObject[]) : undefined;
+  }
+  const one = singleProof(vc);
+  return one.ok ? [one.proof] : undefined;
+}
+
+// Claims the citizen-document profile adds to the mandatory ones, for our types.
+function profileClaims(type: string, ctx: Context): string[] {
+  if (!isRegisteredType(type)) return [];
+  const claims: string[] = [];
+  if (ctx.profile.subjectId) claims.push('/credentialSubject/id');
+  // A document that expires on paper must expire as a credential too; one
+  // without an expiry field (a degree) may be valid indefinitely.
+  if (ctx.profile.expiryForExpiringTypes && getCredentialType(type).expiryField) claims.push('/validUntil');
+  return claims;
+}
+
+// A birth date is in the past, whatever else a selective disclosure shows:
+// the schema's rules compare it with other dates only when those are disclosed.
+function birthDateViolations(vc: JsonObject, subject: Record<string, unknown>, ctx: Context): Violation[] {
+  const born = subject.dateOfBirth;
+  if (typeof born !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(born)) return [];
+  // Dates without a zone: the earliest instant of that day anywhere (UTC+14).
+  const earliest = Date.parse(`${born}T00:00:00+14:00`);
+  const from = parseDateTime(vc.validFrom ?? vc.issuanceDate);
+  const limits = [ctx.now + ctx.skewMs, ...(from === undefined ? [] : [from])];
+  if (Number.isNaN(earliest) || limits.every((limit) => earliest <= limit)) return [];
+  return [{ pointer: '/dateOfBirth', code: 'DATE_ORDER', message: 'dateOfBirth is after the credential was issued' }];
 }
 
 // Only on the failure path: name a failed derived proof precisely when the

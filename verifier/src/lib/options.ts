@@ -17,6 +17,7 @@ import {
 } from '../types.js';
 import { isLoaded } from './bundle-registry.js';
 import { nowMs } from './dates.js';
+import { type ProfileRules, profileRules, type VerificationProfile } from './profiles.js';
 
 const NEVER_SKIPPED: readonly CheckName[] = ['context', 'proof', 'challenge', 'domain', 'holderBinding'];
 
@@ -37,6 +38,12 @@ export interface CommonVerifyOptions {
   statusCache: StatusCache;
   /** The verifier's clock. */
   now: Date;
+  /**
+   * Which rules apply (default `citizen-document`, the policy our documents are
+   * issued under); `general` is the spec-conformant verifier for other issuers.
+   * The README's "Verification profiles" section lists what each refuses.
+   */
+  profile?: VerificationProfile;
   /** Default `trust-bundle`. `integrity-only` accepts any issuer controlling a key resolvable offline (did:key). */
   policy?: VerificationPolicy;
   /** Run only these checks (VC API `options.checks`); the rest are reported `skipped`. Input limits, contexts, proofs, challenge, domain and holder binding always run. */
@@ -61,6 +68,7 @@ export interface CommonVerifyOptions {
 export interface Context {
   bundle: Readonly<TrustBundle>;
   view: TrustView;
+  profile: Readonly<ProfileRules>;
   cache: StatusCache;
   now: number;
   policy: VerificationPolicy;
@@ -112,6 +120,7 @@ export function resolveOptions(options: CommonVerifyOptions): Context {
   return {
     bundle,
     view: trustView(bundle, options.extraContexts),
+    profile: profileRules(options.profile),
     cache: options.statusCache,
     now: nowMs(options.now),
     policy,

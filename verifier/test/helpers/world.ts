@@ -15,7 +15,7 @@ import {
   generateKeyPair,
   type JsonObject,
   type KeyPair,
-  MANDATORY_POINTERS,
+  mandatoryPointersFor,
   selectivePointersFor,
   signCredential,
   signPresentation,
@@ -239,6 +239,8 @@ export interface IssueOptions {
   lists?: StatusLists;
   /** More document types claimed beside `type` (their contexts are added too). */
   alsoTypes?: Array<keyof typeof fixtures>;
+  /** Leave these out of the credential: its `validUntil`, or the holder (`credentialSubject.id`). */
+  without?: Array<'validUntil' | 'holder'>;
 }
 
 /** A signed VNeID credential (ecdsa-sd-2023 base by default) with both status entries. */
@@ -271,15 +273,15 @@ export async function issue(world: World, options: IssueOptions = {}): Promise<J
     credentialSubject: { id: options.holder ?? world.holder.controller, ...(options.subject ?? fixtures[type]) },
     credentialStatus: [entry('revocation', rev), entry('suspension', sus)],
   };
+  if (options.without?.includes('validUntil')) delete credential.validUntil;
+  if (options.without?.includes('holder')) delete (credential.credentialSubject as JsonObject).id;
   return signCredential({
     credential,
     key,
     cryptosuite,
     documentLoader: world.documentLoader,
     now: options.signedAt ?? SIGNED_AT,
-    ...(cryptosuite === 'ecdsa-sd-2023'
-      ? { mandatoryPointers: MANDATORY_POINTERS.filter((p) => p !== '/validUntil' || credential.validUntil) }
-      : {}),
+    ...(cryptosuite === 'ecdsa-sd-2023' ? { mandatoryPointers: mandatoryPointersFor(credential) } : {}),
   });
 }
 

@@ -4,12 +4,10 @@ import {
   deriveCredential,
   type JsonObject,
   ProofVerificationError,
+  sdProofKind,
   type VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
-
-// CBOR tag 0xd95d00 of an ecdsa-sd-2023 base proof, multibase base64url ("u2V0A…").
-const SD_BASE_PROOF_PREFIX = 'u2V0A';
 
 /**
  * Checks a credential's issuer proof offline.
@@ -32,7 +30,7 @@ export async function checkIssuerProof(
   let toVerify = credential;
   if (cryptosuite === 'ecdsa-sd-2023') {
     const proofValue = (credential.proof as JsonObject).proofValue;
-    if (typeof proofValue !== 'string' || !proofValue.startsWith(SD_BASE_PROOF_PREFIX)) {
+    if (sdProofKind(proofValue) !== 'base') {
       throw new ProofVerificationError('the wallet holds ecdsa-sd-2023 base credentials only (derived one given)');
     }
     const everything = Object.keys(credential)

@@ -14,6 +14,14 @@ import { compiledNQuadsOf, templateFor, termsWithColon } from './template-cache.
  * (the property tests hold both paths to that).
  */
 export async function canonizeFast(document: unknown, documentLoader: DocumentLoader): Promise<string> {
+  return (await canonizeThroughTemplate(document, documentLoader)) ?? canonizeThroughLibrary(document, documentLoader);
+}
+
+/** The canonical N-Quads through a compiled template, or `undefined` when none applies (yet). */
+export async function canonizeThroughTemplate(
+  document: unknown,
+  documentLoader: DocumentLoader,
+): Promise<string | undefined> {
   if (document && typeof document === 'object' && !Array.isArray(document)) {
     const shape = describeShape(document);
     const template = await templateFor(document, shape, documentLoader);
@@ -26,7 +34,7 @@ export async function canonizeFast(document: unknown, documentLoader: DocumentLo
       }
     }
   }
-  return canonizeThroughLibrary(document, documentLoader);
+  return undefined;
 }
 
 /** jsonld.toRDF then rdf-canonize, with the options the rdfc suites use. */

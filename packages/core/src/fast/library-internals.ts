@@ -11,6 +11,8 @@ export const BORROWED_FROM: Readonly<Record<string, string>> = Object.freeze({
   '@digitalbazaar/vc': '7.3.0',
   '@digitalbazaar/data-integrity': '2.5.0',
   jsonld: '9.0.0',
+  '@digitalbazaar/di-sd-primitives': '3.3.0',
+  'rdf-canonize': '5.0.0',
 });
 
 /** vc's own credential checks (`_checkCredential`, private): throws what `vc.issue` / `vc.verifyCredential` would. */
@@ -29,3 +31,20 @@ export const XML_DATE_TIME =
 
 /** jsonld's absolute-IRI test (lib/url.js `isAbsolute`): a value failing it is relative. */
 export const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/;
+
+/**
+ * di-sd-primitives' blank node pattern (lib/canonicalize.js
+ * `labelReplacementCanonicalizeNQuads`): it runs over whole N-Quad lines,
+ * literals included, and the fast sd path must relabel exactly as it does.
+ * Global: use it with `String.replace` only (which resets `lastIndex`).
+ */
+export const SD_BLANK_LABEL = /(_:([^\s]+))/g;
+
+// rdf-canonize's N-Quads escaping (lib/NQuads.js): canonical forms are
+// compared byte for byte, so these must not drift. Global, as above.
+/** The characters rdf-canonize escapes inside an IRI (`<…>`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters N-Quads escapes.
+export const NQUADS_IRI_ESCAPE = /[\u0000-\u0020<>"{}|^`\\]/g;
+/** The characters rdf-canonize escapes inside a literal (`"…"`). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
+export const NQUADS_LITERAL_ESCAPE = /[\u0000-\u001F\u007F"\\]/g;

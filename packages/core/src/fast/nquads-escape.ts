@@ -3,12 +3,12 @@
 // test checks them against rdf-canonize's serializer for every code point
 // below 0x80 and for random Unicode.
 
+import { NQUADS_IRI_ESCAPE, NQUADS_LITERAL_ESCAPE } from './library-internals.js';
 import type { Term } from './rdf-terms.js';
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly the characters N-Quads escapes.
-const IRI_ESCAPE = /[\u0000-\u0020<>"{}|^`\\]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: as above.
-const LITERAL_ESCAPE = /[\u0000-\u001F\u007F"\\]/g;
+// The escaped character classes are rdf-canonize's, behind the adapter.
+const IRI_ESCAPE = NQUADS_IRI_ESCAPE;
+const LITERAL_ESCAPE = NQUADS_LITERAL_ESCAPE;
 
 const uchar = (c: string) => `\\u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 const ECHAR: Record<string, string> = {

@@ -4,6 +4,7 @@ import type { DocumentLoader } from '../../document-loader.js';
 import { type RdfTemplate, valuesFit } from '../compile-template.js';
 import type { CompiledNQuads } from '../compiled-nquads.js';
 import { type DocumentShape, describeShape } from '../document-shape.js';
+import { SD_BLANK_LABEL } from '../library-internals.js';
 import { TO_RDF_OPTIONS } from '../rdf-terms.js';
 import { compiledNQuadsOf, templateFor, termsWithColon } from '../template-cache.js';
 import { labelledCanonical } from './labelled-canonical.js';
@@ -64,8 +65,7 @@ export async function canonicalThroughLibrary(
   return { nquads, blankNodes: canonicalIdMap.size };
 }
 
-// di-sd-primitives' blank node pattern: it runs over whole lines, literals included.
-const BLANK_LABEL = /(_:([^\s]+))/g;
+const BLANK_LABEL = SD_BLANK_LABEL;
 
 /**
  * di-sd-primitives' `labelReplacementCanonicalizeNQuads` after its

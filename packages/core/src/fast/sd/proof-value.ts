@@ -5,9 +5,10 @@
 // same values: canonical base64url, the same type checks. Anything else is
 // `undefined`, and the caller defers to the library.
 import { decode, encode } from 'cborg';
+import { SD_BASE_HEADER, SD_DERIVED_HEADER } from '../../lib/sd-proof-headers.js';
 
-const BASE_HEADER = [0xd9, 0x5d, 0x00];
-const DERIVED_HEADER = [0xd9, 0x5d, 0x01];
+const BASE_HEADER = SD_BASE_HEADER;
+const DERIVED_HEADER = SD_DERIVED_HEADER;
 
 // The cryptosuite's decoder also takes tag 64 (a typed Uint8Array) as bytes.
 const TAGS: Array<(inner: unknown) => unknown> = [];
@@ -37,7 +38,7 @@ export interface DerivedProofValue {
  * Bytes of a `u…` value only when it is canonical base64url: base64url-universal
  * also reads `+`, `/` and stray bits, Buffer skips junk; on canonical text they agree.
  */
-function multibaseBytes(proofValue: unknown, header: number[]): Uint8Array | undefined {
+function multibaseBytes(proofValue: unknown, header: readonly number[]): Uint8Array | undefined {
   if (typeof proofValue !== 'string' || proofValue[0] !== 'u') return undefined;
   const text = proofValue.slice(1);
   if (!BASE64URL.test(text) || text.length % 4 === 1) return undefined;

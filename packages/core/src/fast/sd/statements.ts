@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { SD_BLANK_LABEL } from '../library-internals.js';
 import type { LabelledCanonical } from './labelled-canonical.js';
 
 /**
@@ -16,7 +17,7 @@ export interface HmacStatements {
   hmacLabels: Map<string, string>;
 }
 
-const BLANK_LABEL = /(_:([^\s]+))/g;
+const BLANK_LABEL = SD_BLANK_LABEL;
 
 /** The statements of a labelled canonical form under an HMAC key. */
 export function hmacStatements(canonical: LabelledCanonical, hmacKey: Uint8Array): HmacStatements {
