@@ -38,7 +38,9 @@ export function issueRoute(issuer: Issuer) {
       throw new VneidError('FORBIDDEN', 'this API key cannot issue for another ministry');
     }
     const credential = body.credential;
-    if (!isObject(credential.credentialSubject)) {
+    // General credentials may have an array of subjects (checked by issueGeneral); our types have one.
+    const subject = credential.credentialSubject;
+    if (!isObject(subject) && !(Array.isArray(subject) && subject.length > 0)) {
       throw new MalformedValueError('credential.credentialSubject is required', {
         details: { pointer: '/credential/credentialSubject' },
       });
@@ -68,13 +70,21 @@ export function issueRoute(issuer: Issuer) {
         ...(options.mandatoryPointers !== undefined
           ? { mandatoryPointers: options.mandatoryPointers as string[] }
           : {}),
+        ...(options.credentialStatus !== undefined
+          ? { credentialStatus: options.credentialStatus as { type: string } }
+          : {}),
       });
       res.locals.credentialType = 'general';
       res.status(201).json({ verifiableCredential });
       return;
     }
+    if (!isObject(subject)) {
+      throw new MalformedValueError('a document credential has one credentialSubject object', {
+        details: { pointer: '/credential/credentialSubject' },
+      });
+    }
     const type = ours[0] ?? (types as string[]).find((t) => t !== 'VerifiableCredential') ?? '';
-    const request: Record<string, unknown> = { ministry, type, subject: credential.credentialSubject };
+    const request: Record<string, unknown> = { ministry, type, subject };
     if (credential.validFrom !== undefined) request.validFrom = credential.validFrom;
     if (credential.validUntil !== undefined) request.validUntil = credential.validUntil;
     if (suite !== undefined) request.suite = suite;

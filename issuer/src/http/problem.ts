@@ -32,6 +32,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORAGE_WRITE_FAILED: 503,
   STORAGE_UNAVAILABLE: 503,
   STORAGE_SCHEMA_TOO_NEW: 503,
+  // branch general (issue 12): the caller's input caused these, so none is a 500.
+  VALIDITY_PERIOD_INVALID: 422,
+  MANDATORY_POINTER_INVALID: 422,
+  PROOF_GENERATION_ERROR: 422,
+  CREDENTIAL_ID_CONFLICT: 409,
+  STORE_INCONSISTENT: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -88,6 +94,13 @@ export function errorMiddleware(logger: Logger) {
     const extra: Record<string, unknown> = {};
     if (code === 'SCHEMA_VALIDATION_ERROR' && Array.isArray(ours?.details?.violations)) {
       extra.violations = ours.details.violations;
+    }
+    // The field or JSON pointer a refusal is about (names from the request, never values).
+    if (status !== 500) {
+      for (const name of ['pointer', 'field'] as const) {
+        const value = ours?.details?.[name];
+        if (typeof value === 'string') extra[name] = value.slice(0, 200);
+      }
     }
     if ((code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE') && typeof ours?.details?.retryAfter === 'number') {
       res.setHeader('Retry-After', String(ours.details.retryAfter));

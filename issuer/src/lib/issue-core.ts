@@ -24,6 +24,7 @@ import { allocationPolicy, type IssuerContext, statusListUrl } from './context.j
 import { requireMinistry, signingKey } from './keys.js';
 import type { SignJob } from './sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './types.js';
+import { checkValidityPeriod } from './validity-policy.js';
 
 /** What a caller asks the issuer to sign: subject data plus a few envelope choices, nothing else. */
 export interface IssueRequest {
@@ -134,9 +135,7 @@ export async function prepareIssue(ctx: IssuerContext, request: IssueRequest): P
     request.validUntil === undefined
       ? documentExpiry(definition.expiryField, subject)
       : normaliseDate(request.validUntil, 'validUntil');
-  if (validUntil !== undefined && Date.parse(validUntil) <= Date.parse(validFrom)) {
-    throw new MalformedValueError('validUntil must be after validFrom', { details: { pointer: '/validUntil' } });
-  }
+  checkValidityPeriod(ctx, { validFrom, ...(validUntil ? { validUntil } : {}) });
   return { ministry, definition, subject, suite, validFrom, ...(validUntil ? { validUntil } : {}) };
 }
 
@@ -158,6 +157,14 @@ function statusEntry(ctx: IssuerContext, purpose: 'revocation' | 'suspension', s
   };
 }
 
+/** The revocation and suspension entries of reserved slots. */
+export function statusEntries(
+  ctx: IssuerContext,
+  slots: { revocation: StatusSlot; suspension: StatusSlot },
+): JsonObject[] {
+  return [statusEntry(ctx, 'revocation', slots.revocation), statusEntry(ctx, 'suspension', slots.suspension)];
+}
+
 /** The unsigned credential (VCDM 2.0) for a prepared request and its reserved status slots. */
 export function buildCredential(
   ctx: IssuerContext,
@@ -173,10 +180,7 @@ export function buildCredential(
     ...(p.validUntil ? { validUntil: p.validUntil } : {}),
     credentialSchema: credentialSchemaFor(p.definition.type),
     credentialSubject: p.subject,
-    credentialStatus: [
-      statusEntry(ctx, 'revocation', slots.revocation),
-      statusEntry(ctx, 'suspension', slots.suspension),
-    ],
+    credentialStatus: statusEntries(ctx, slots),
   };
   return credential;
 }

@@ -22,6 +22,9 @@ export async function loadMinistry(ctx: IssuerContext, slug: unknown): Promise<M
   return ministry;
 }
 
+/** Key types a ministry can sign with. */
+export const ISSUER_KEY_TYPES: readonly KeyType[] = ['P-256', 'Ed25519'];
+
 /** The key of `keyType` that signs now: the newest one without a `validUntil`. */
 export function activeKeyRecord(ministry: MinistryRecord, keyType: KeyType): KeyRecord | undefined {
   return ministry.keys.find((k) => k.keyType === keyType && k.validUntil === undefined);
@@ -46,6 +49,17 @@ export async function createKey(
     created = undefined;
     const previous = activeKeyRecord(ministry, keyType);
     if (onlyIfMissing && previous) return undefined;
+    if (ministry.did.startsWith('did:key:')) {
+      // A did:key is its one key: another key would be another issuer.
+      const own = ministry.keys[0]?.keyType;
+      throw new VneidError(
+        'INVALID_KEY',
+        `${slug} is a did:key instance: it has one ${own} key and cannot get another`,
+        {
+          details: { ministry: slug, keyType },
+        },
+      );
+    }
     // Data Integrity `created` has whole seconds: a key window in milliseconds
     // would put a proof made in its first second before the window opened.
     const nowMs = ctx.now().getTime();
