@@ -136,6 +136,12 @@ export interface Issuer {
   trustBundleIssuers(): TrustBundleIssuer[];
   /** Re-verifies the keyed audit chain; pass the last head exported elsewhere as `anchor` to catch a cut tail. */
   verifyAuditLog(options?: { anchor?: AuditHead }): Promise<AuditVerification>;
+  /**
+   * Appends a security event (failed authentication, cross-ministry attempt,
+   * rate-limit refusal) to the audit chain as `security-<kind>`. The HTTP
+   * service bounds how many it records; `data` must hold no personal data.
+   */
+  recordSecurityEvent(kind: string, data: Record<string, unknown>): Promise<void>;
   /** The current audit head, to export regularly outside the issuer's folder. */
   auditHead(): AuditHead;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
@@ -351,6 +357,11 @@ export async function openIssuer(
     trustBundleIssuers: () => trustBundleIssuers(ctx),
     verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),
     auditHead: () => auditHead(ctx),
+    recordSecurityEvent: writing(async (kind: string, data: Record<string, unknown>) => {
+      if (typeof kind !== 'string' || !/^[a-z][a-z-]{0,40}$/.test(kind))
+        throw new TypeError('kind must be a short kebab-case name');
+      await storage.appendAudit({ event: `security-${kind}`, data });
+    }),
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),
     addApiKey: writing((entry: ApiKeyRecord) => storage.addApiKey(entry)),

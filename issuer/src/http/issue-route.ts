@@ -35,6 +35,7 @@ export function issueRoute(issuer: Issuer) {
     const ministry = res.locals.ministry as string;
     const idempotencyKey = req.get('idempotency-key');
     if (options.ministry !== undefined && options.ministry !== ministry) {
+      res.locals.securityEvent = { kind: 'cross-ministry-refused', data: { action: 'issue' } };
       throw new VneidError('FORBIDDEN', 'this API key cannot issue for another ministry');
     }
     const credential = body.credential;

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { type ErrorCode, findVneidError, VneidError } from '@vneid/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { SecurityAudit, SecurityEvent } from './security-audit.js';
 
 /** HTTP status of each error code the service can answer with; anything else is a 500. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -68,6 +70,25 @@ export function problemBody(code: ErrorCode, status: number, detail: string, ext
   };
 }
 
+// Security refusals reach the audit log (bounded, see security-audit.ts) before the answer leaves:
+// who (the API key's ministry, or a hash prefix of a presented unknown key) and from where; never a body.
+async function recordSecurityRefusal(audit: SecurityAudit, req: Request, res: Response, code: ErrorCode) {
+  const marked = res.locals.securityEvent as { kind: SecurityEvent; data: Record<string, unknown> } | undefined;
+  const kind: SecurityEvent | undefined =
+    marked?.kind ?? (code === 'UNAUTHENTICATED' ? 'auth-failed' : code === 'RATE_LIMITED' ? 'rate-limited' : undefined);
+  if (!kind) return;
+  const presented = /^Bearer (.{1,256})$/.exec(req.get('authorization') ?? '')?.[1];
+  await audit.record(kind, {
+    route: typeof req.route?.path === 'string' ? req.route.path : req.path.slice(0, 100),
+    address: req.ip ?? null,
+    ...(res.locals.ministry ? { ministry: String(res.locals.ministry) } : {}),
+    ...(kind === 'auth-failed'
+      ? { keyId: presented ? createHash('sha256').update(presented, 'utf8').digest('hex').slice(0, 16) : null }
+      : {}),
+    ...(marked?.data ?? {}),
+  });
+}
+
 function statusOf(error: VneidError): number {
   // Only the byte limit is "too large"; depth, array and key limits are malformed requests.
   if (error.code === 'INPUT_LIMIT_EXCEEDED' && error.details?.limit === 'maxBytes') return 413;
@@ -79,8 +100,8 @@ function statusOf(error: VneidError): number {
  * application/problem+json. Unknown failures become a 500 with no detail
  * beyond the code; stacks and causes never leave the process.
  */
-export function errorMiddleware(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+export function errorMiddleware(logger: Logger, securityAudit?: SecurityAudit) {
+  return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     let ours = findVneidError(error);
     const httpStatus = (error as { status?: unknown; statusCode?: unknown })?.status;
     if (!ours && typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
@@ -107,6 +128,7 @@ export function errorMiddleware(logger: Logger) {
     }
     if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="vneid-issuer"');
     res.locals.code = code;
+    if (securityAudit) await recordSecurityRefusal(securityAudit, req, res, code);
     if (res.headersSent) return;
     res
       .status(status)
