@@ -85,6 +85,14 @@ export interface CreateIssuerOptions {
    */
   maxBackdatingSeconds?: number;
   /**
+   * LevelDB: before serving, check that records, status allocations, the
+   * audit tip and the last head exported beside the store agree, and refuse
+   * to open with STORE_INCONSISTENT when they do not (lost writes; a status
+   * index could be handed out twice). Default true; false opens a damaged
+   * store for inspection (`verifyAuditLog`), never to serve.
+   */
+  checkConsistency?: boolean;
+  /**
    * JSON-LD contexts beyond the bundled W3C set that general credentials
    * (ministries with `allowGeneralCredentials`) may use. Each is pinned by
    * its `sha256-<base64>` digest (core's `jsonDigest`), checked at start;
@@ -274,7 +282,11 @@ export async function openIssuer(
   const now = options.now ?? (() => new Date());
   const storage: IssuerStorage = options.databaseUrl
     ? await openPostgresStorage(options.databaseUrl, { ...options.database, now })
-    : await openLevelDbStorage(options.dataDir as string, { ...(openDb ? { openDb } : {}), now });
+    : await openLevelDbStorage(options.dataDir as string, {
+        ...(openDb ? { openDb } : {}),
+        now,
+        checkConsistency: options.checkConsistency ?? true,
+      });
   let keyStore: KeyStore;
   let chainKey: Buffer;
   try {
