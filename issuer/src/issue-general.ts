@@ -12,7 +12,7 @@ import {
   isCryptosuiteName,
   type JsonObject,
   jsonDigest,
-  KEY_TYPE_OF_SUITE,
+  type KeyType,
   MalformedValueError,
   mandatoryPointersFor,
   pointerResolves,
@@ -24,7 +24,7 @@ import {
 import { isRegisteredType } from '@vneid/schemas';
 import { allocationPolicy, type IssuerContext } from './lib/context.js';
 import { safeLabel, statusEntries } from './lib/issue-core.js';
-import { requireMinistry, signingKey } from './lib/keys.js';
+import { keyTypeFor, requireMinistry, signingKey } from './lib/keys.js';
 import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './lib/types.js';
@@ -49,6 +49,8 @@ export interface GeneralIssueRequest {
    * revoked or suspended through the status API like our document types.
    */
   credentialStatus?: { type: string };
+  /** The key type to sign with where the suite allows several (ecdsa-rdfc-2019: P-256, the default, or P-384). */
+  keyType?: KeyType;
 }
 
 const MAX_SUBJECTS = 64;
@@ -273,7 +275,7 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
   // Pointers are checked against the credential as the caller sent it (plus issuer and dates).
   const callerSet = suite === 'ecdsa-sd-2023' && request.mandatoryPointers !== undefined;
   const chosenPointers = callerSet ? callerPointers(credential, request.mandatoryPointers) : undefined;
-  const key = await signingKey(ctx, ministry.slug, KEY_TYPE_OF_SUITE[suite]);
+  const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, suite, request.keyType));
   let slots: { revocation: StatusSlot; suspension: StatusSlot } | undefined;
   if (wantsStatus) {
     slots = await ctx.storage.reserveSlots(ministry.slug, allocationPolicy(ctx));

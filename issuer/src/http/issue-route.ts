@@ -1,4 +1,4 @@
-import { MalformedValueError, VneidError } from '@vneid/core';
+import { type KeyType, MalformedValueError, VneidError } from '@vneid/core';
 import { getCredentialType, isRegisteredType } from '@vneid/schemas';
 import type { Request, Response } from 'express';
 import type { Issuer } from '../create-issuer.js';
@@ -12,7 +12,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 // on to the library, which refuses it as FORBIDDEN_FIELD and audits the refusal.
 const ENVELOPE = new Set(['@context', 'type', 'credentialSubject', 'validFrom', 'validUntil']);
 /** Fields of the library's issue request that only the API key and `options` may set. */
-const REQUEST_CONTROLS = new Set(['ministry', 'subject', 'holder', 'suite', 'mandatoryPointers', 'idempotencyKey']);
+const REQUEST_CONTROLS = new Set([
+  'ministry',
+  'subject',
+  'holder',
+  'suite',
+  'keyType',
+  'mandatoryPointers',
+  'idempotencyKey',
+]);
 
 /**
  * POST /credentials/issue (W3C VC API): `{ credential, options }` → 201
@@ -68,6 +76,7 @@ export function issueRoute(issuer: Issuer) {
         ministry,
         credential,
         ...(suite !== undefined ? { suite } : {}),
+        ...(options.keyType !== undefined ? { keyType: options.keyType as KeyType } : {}),
         ...(options.mandatoryPointers !== undefined
           ? { mandatoryPointers: options.mandatoryPointers as string[] }
           : {}),
@@ -89,6 +98,7 @@ export function issueRoute(issuer: Issuer) {
     if (credential.validFrom !== undefined) request.validFrom = credential.validFrom;
     if (credential.validUntil !== undefined) request.validUntil = credential.validUntil;
     if (suite !== undefined) request.suite = suite;
+    if (options.keyType !== undefined) request.keyType = options.keyType;
     // The citizen types' mandatory pointers are fixed by policy (MANDATORY_POINTERS).
     if (options.mandatoryPointers !== undefined) request.mandatoryPointers = options.mandatoryPointers;
     if (credential['@context'] !== undefined && ours[0]) {

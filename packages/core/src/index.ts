@@ -89,6 +89,7 @@ export {
   createVerifyingSuites,
   isCryptosuiteName,
   KEY_TYPE_OF_SUITE,
+  KEY_TYPES_OF_SUITE,
 } from './suites.js';
 export type { TrustBundleIssuer, TrustBundleVerificationMethod } from './trust-bundle-issuer.js';
 export type { ProofCheckResult, SingleProof, VerifyCredentialProofOptions } from './verify-proof.js';
