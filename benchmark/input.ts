@@ -46,7 +46,8 @@ export interface Input {
   claims: number;
   mandatoryPointers: string[];
   /** Distinct signed copies per suite (ecdsa-sd-2023: base proofs). */
-  signed: Record<CryptosuiteName, JsonObject[]>;
+  /** The suites the benchmark signs ahead (eddsa-jcs-2022 is not measured). */
+  signed: Record<Exclude<CryptosuiteName, 'eddsa-jcs-2022'>, JsonObject[]>;
   /** Each ecdsa-sd-2023 base copy derived to {@link DISCLOSED}. */
   derived: JsonObject[];
 }

@@ -37,6 +37,7 @@ const SUITE_KEY: Record<CryptosuiteName, string> = {
   'eddsa-rdfc-2022': 'eddsa',
   'ecdsa-rdfc-2019': 'ecdsa-rdfc',
   'ecdsa-sd-2023': 'sd',
+  'eddsa-jcs-2022': 'eddsa-jcs',
 };
 
 function proofOk(result: { verified: boolean; error?: { message: string } }, what: string): void {

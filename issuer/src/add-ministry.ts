@@ -1,7 +1,7 @@
-import { didWebFromHost, VneidError } from '@vneid/core';
+import { didWebFromHost, generateKeyPair, type KeyType, VneidError } from '@vneid/core';
 import { listCredentialTypes } from '@vneid/schemas';
 import { allocationPolicy, type IssuerContext } from './lib/context.js';
-import { createKey, loadMinistry } from './lib/keys.js';
+import { createKey, ISSUER_KEY_TYPES, loadMinistry } from './lib/keys.js';
 import type { KeyRecord, MinistryRecord } from './lib/types.js';
 import { initialLists } from './storage/lists.js';
 
@@ -14,6 +14,18 @@ export interface AddMinistryInput {
   role: 'MinistryOfPublicSecurity' | 'VietnamSocialSecurity' | 'AccreditedUniversity' | (string & {});
   /** Also sign arbitrary VCDM credentials (VC API conformance), default false. */
   allowGeneralCredentials?: boolean;
+  /** General credentials may carry a `credentialStatus` the caller set (default false: the issuer's own only). */
+  allowCallerCredentialStatus?: boolean;
+  /**
+   * `'web'` (default): `did:web:<host>:<slug>`, keys rotate. `'key'`: the
+   * instance is the `did:key` of one key made now (small agencies, test
+   * issuers; the W3C test suites resolve only did:key). A did:key cannot
+   * rotate, signs only with that key's suites, and issues general
+   * credentials only (needs `allowGeneralCredentials`).
+   */
+  didMethod?: 'web' | 'key';
+  /** Key type of a did:key instance; default P-256. */
+  keyType?: KeyType;
 }
 
 /** A ministry as the issuer reports it. */
@@ -23,6 +35,7 @@ export interface MinistryInfo {
   name: { vi: string; en: string };
   role: string;
   allowGeneralCredentials: boolean;
+  allowCallerCredentialStatus: boolean;
   /** Every registered credential type whose issuerRole is this ministry's role. */
   credentialTypes: string[];
   keys: KeyRecord[];
@@ -47,7 +60,8 @@ export function ministryInfo(m: MinistryRecord): MinistryInfo {
     name: { ...m.name },
     role: m.role,
     allowGeneralCredentials: m.allowGeneralCredentials,
-    credentialTypes: authorizedTypes(m.role),
+    allowCallerCredentialStatus: m.allowCallerCredentialStatus ?? false,
+    credentialTypes: m.did.startsWith('did:key:') ? [] : authorizedTypes(m.role),
     keys: m.keys.map((k) => ({ ...k })),
   };
 }
@@ -74,6 +88,18 @@ function checkInput(input: AddMinistryInput): void {
   if (input.allowGeneralCredentials !== undefined && typeof input.allowGeneralCredentials !== 'boolean') {
     throw new TypeError('allowGeneralCredentials must be a boolean');
   }
+  if (input.allowCallerCredentialStatus !== undefined && typeof input.allowCallerCredentialStatus !== 'boolean') {
+    throw new TypeError('allowCallerCredentialStatus must be a boolean');
+  }
+  if (input.didMethod !== undefined && input.didMethod !== 'web' && input.didMethod !== 'key') {
+    throw new TypeError("didMethod must be 'web' or 'key'");
+  }
+  if (input.didMethod === 'key' && input.allowGeneralCredentials !== true) {
+    throw new TypeError('a did:key instance issues general credentials only: set allowGeneralCredentials');
+  }
+  if (input.keyType !== undefined && (input.didMethod !== 'key' || !ISSUER_KEY_TYPES.includes(input.keyType))) {
+    throw new TypeError(`keyType is for did:key instances, one of ${ISSUER_KEY_TYPES.join(', ')}`);
+  }
 }
 
 /**
@@ -87,6 +113,7 @@ function checkInput(input: AddMinistryInput): void {
 export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): Promise<MinistryInfo> {
   checkInput(input);
   const allowGeneralCredentials = input.allowGeneralCredentials ?? false;
+  const allowCallerCredentialStatus = input.allowCallerCredentialStatus ?? false;
   const pathSegments = ctx.baseUrl.pathname.split('/').filter(Boolean);
   const record: MinistryRecord = {
     slug: input.slug,
@@ -94,21 +121,40 @@ export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): 
     name: { vi: input.name.vi, en: input.name.en },
     role: input.role,
     allowGeneralCredentials,
+    ...(allowCallerCredentialStatus ? { allowCallerCredentialStatus } : {}),
     createdAt: ctx.now().toISOString(),
     keys: [],
   };
+  const didKey = input.didMethod === 'key';
+  const keyType: KeyType = input.keyType ?? 'P-256';
+  const existing = didKey ? await ctx.storage.getMinistry(input.slug) : undefined;
+  if (didKey && !existing) {
+    // The DID is the key: make it first (sealed in the key store before it is published).
+    const pair = await generateKeyPair({ keyType });
+    await ctx.keyStore.put(pair.id, pair.export({ includeSecret: true }));
+    record.did = pair.controller;
+    const validFrom = ctx
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    record.keys = [{ id: pair.id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom }];
+  }
   // Insert-if-absent in the storage: two replicas adding the same ministry get one.
-  const { record: stored, created } = await ctx.storage.addMinistry(
-    record,
-    initialLists(input.slug, allocationPolicy(ctx)),
-    { event: 'ministry-added', data: { ministry: input.slug, did: record.did, role: record.role } },
-  );
+  const { record: stored, created } = existing
+    ? { record: existing, created: false }
+    : await ctx.storage.addMinistry(record, initialLists(input.slug, allocationPolicy(ctx)), {
+        event: 'ministry-added',
+        data: { ministry: input.slug, did: record.did, role: record.role },
+      });
   if (!created) {
     const same =
       stored.name.vi === input.name.vi &&
       stored.name.en === input.name.en &&
       stored.role === input.role &&
-      stored.allowGeneralCredentials === allowGeneralCredentials;
+      stored.allowGeneralCredentials === allowGeneralCredentials &&
+      (stored.allowCallerCredentialStatus ?? false) === allowCallerCredentialStatus &&
+      stored.did.startsWith('did:key:') === didKey &&
+      (!didKey || stored.keys[0]?.keyType === keyType);
     if (!same) {
       throw new VneidError('MINISTRY_CONFLICT', `ministry ${input.slug} exists with a different definition`, {
         details: { ministry: input.slug },
@@ -116,6 +162,6 @@ export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): 
     }
   }
   // Also completes a ministry whose first key was lost to a crash right after it was added.
-  await createKey(ctx, input.slug, 'P-256', true);
+  if (!didKey) await createKey(ctx, input.slug, 'P-256', true);
   return ministryInfo(await loadMinistry(ctx, input.slug));
 }

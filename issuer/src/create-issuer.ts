@@ -1,9 +1,12 @@
 import {
   type DidDocument,
   type DocumentLoader,
+  type JsonLdContextDocument,
   type JsonObject,
+  jsonDigest,
   type KeyType,
   MIN_STATUS_LIST_LENGTH,
+  W3C_CONTEXTS,
 } from '@vneid/core';
 import { type AddMinistryInput, addMinistry, type MinistryInfo, ministryInfo } from './add-ministry.js';
 import { changeStatus, changeStatuses, requireRecord, type StatusAction, type StatusChange } from './change-status.js';
@@ -17,6 +20,7 @@ import { requireMinistry } from './lib/keys.js';
 import { didDocumentOf, issuerLoader, typeContexts } from './lib/loader.js';
 import { currentSignedList, type SignedList } from './lib/status-lists.js';
 import type { IssuanceRecord, KeyRecord } from './lib/types.js';
+import { DEFAULT_MAX_BACKDATING_SECONDS } from './lib/validity-policy.js';
 import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
@@ -74,6 +78,35 @@ export interface CreateIssuerOptions {
    * calling thread (libraries, tests, CLIs); batches then start their own.
    */
   signingWorkers?: number;
+  /**
+   * How far in the past (seconds) a caller may set a credential's
+   * `validFrom`; default one day. Bounds backdating: an older start is
+   * VALIDITY_PERIOD_INVALID.
+   */
+  maxBackdatingSeconds?: number;
+  /**
+   * LevelDB: before serving, check that records, status allocations, the
+   * audit tip and the last head exported beside the store agree, and refuse
+   * to open with STORE_INCONSISTENT when they do not (lost writes; a status
+   * index could be handed out twice). Default true; false opens a damaged
+   * store for inspection (`verifyAuditLog`), never to serve.
+   */
+  checkConsistency?: boolean;
+  /**
+   * JSON-LD contexts beyond the bundled W3C set that general credentials
+   * (ministries with `allowGeneralCredentials`) may use. Each is pinned by
+   * its `sha256-<base64>` digest (core's `jsonDigest`), checked at start;
+   * they are served from memory, never fetched.
+   */
+  generalContexts?: GeneralContextPin[];
+}
+
+/** A context pinned by the operator for general credentials. */
+export interface GeneralContextPin {
+  url: string;
+  document: JsonLdContextDocument;
+  /** `sha256-<base64>` of the document's canonical JSON. */
+  digest: string;
 }
 
 /** The issuer: ministries, keys, issuance, status and audit over one LevelDB. */
@@ -111,6 +144,12 @@ export interface Issuer {
   trustBundleIssuers(): TrustBundleIssuer[];
   /** Re-verifies the keyed audit chain; pass the last head exported elsewhere as `anchor` to catch a cut tail. */
   verifyAuditLog(options?: { anchor?: AuditHead }): Promise<AuditVerification>;
+  /**
+   * Appends a security event (failed authentication, cross-ministry attempt,
+   * rate-limit refusal) to the audit chain as `security-<kind>`. The HTTP
+   * service bounds how many it records; `data` must hold no personal data.
+   */
+  recordSecurityEvent(kind: string, data: Record<string, unknown>): Promise<void>;
   /** The current audit head, to export regularly outside the issuer's folder. */
   auditHead(): AuditHead;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
@@ -167,7 +206,44 @@ function checkOptions(o: CreateIssuerOptions): URL {
   if (cap !== undefined && (!Number.isInteger(cap) || cap < 1 || cap > length / 2)) {
     throw new RangeError('maxAllocationsPerList must be an integer between 1 and half the list length');
   }
+  const backdating = o.maxBackdatingSeconds;
+  if (backdating !== undefined && (!Number.isInteger(backdating) || backdating < 0)) {
+    throw new RangeError('maxBackdatingSeconds must be a non-negative integer');
+  }
   return url;
+}
+
+// Operator-pinned contexts: each must match its digest, and none may replace a bundled
+// W3C context or a registered type's context (those have their own, fixed meaning).
+function pinnedContexts(pins: GeneralContextPin[] | undefined): Map<string, JsonLdContextDocument> {
+  const out = new Map<string, JsonLdContextDocument>();
+  if (pins === undefined) return out;
+  if (!Array.isArray(pins)) throw new TypeError('generalContexts must be an array');
+  const taken = typeContexts();
+  for (const pin of pins) {
+    if (!pin || typeof pin.url !== 'string' || !/^https?:\/\//.test(pin.url)) {
+      throw new TypeError('each general context needs an absolute http(s) url');
+    }
+    if (W3C_CONTEXTS.has(pin.url) || taken.has(pin.url) || out.has(pin.url)) {
+      throw new TypeError(`general context ${pin.url.slice(0, 120)} is already defined`);
+    }
+    if (!pin.document || typeof pin.document !== 'object' || !('@context' in pin.document)) {
+      throw new TypeError(`general context ${pin.url.slice(0, 120)} must be a JSON-LD context document`);
+    }
+    if (jsonDigest(pin.document) !== pin.digest) {
+      throw new TypeError(`general context ${pin.url.slice(0, 120)} does not match its pinned digest`);
+    }
+    out.set(pin.url, deepFreeze(structuredClone(pin.document)));
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -206,7 +282,11 @@ export async function openIssuer(
   const now = options.now ?? (() => new Date());
   const storage: IssuerStorage = options.databaseUrl
     ? await openPostgresStorage(options.databaseUrl, { ...options.database, now })
-    : await openLevelDbStorage(options.dataDir as string, { ...(openDb ? { openDb } : {}), now });
+    : await openLevelDbStorage(options.dataDir as string, {
+        ...(openDb ? { openDb } : {}),
+        now,
+        checkConsistency: options.checkConsistency ?? true,
+      });
   let keyStore: KeyStore;
   let chainKey: Buffer;
   try {
@@ -226,6 +306,8 @@ export async function openIssuer(
     statusListRefresh: options.statusListRefresh ?? Math.floor((options.statusListValidity ?? 86_400) / 2),
     statusListLength,
     maxAllocationsPerList: options.maxAllocationsPerList ?? Math.floor(statusListLength / 2),
+    maxBackdatingSeconds: options.maxBackdatingSeconds ?? DEFAULT_MAX_BACKDATING_SECONDS,
+    generalContexts: pinnedContexts(options.generalContexts),
     publishOnChange: options.publishOnChange ?? storage.engine === 'leveldb',
     auditChainKey: chainKey,
     keyCache: new Map(),
@@ -287,6 +369,11 @@ export async function openIssuer(
     trustBundleIssuers: () => trustBundleIssuers(ctx),
     verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),
     auditHead: () => auditHead(ctx),
+    recordSecurityEvent: writing(async (kind: string, data: Record<string, unknown>) => {
+      if (typeof kind !== 'string' || !/^[a-z][a-z-]{0,40}$/.test(kind))
+        throw new TypeError('kind must be a short kebab-case name');
+      await storage.appendAudit({ event: `security-${kind}`, data });
+    }),
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),
     addApiKey: writing((entry: ApiKeyRecord) => storage.addApiKey(entry)),

@@ -1,7 +1,7 @@
 import type { KeyType } from '@vneid/core';
 import { VneidError } from '@vneid/core';
 import type { IssuerContext } from './lib/context.js';
-import { createKey } from './lib/keys.js';
+import { createKey, ISSUER_KEY_TYPES } from './lib/keys.js';
 import type { KeyRecord } from './lib/types.js';
 
 /**
@@ -16,10 +16,10 @@ import type { KeyRecord } from './lib/types.js';
  * @example
  * const key = await issuer.rotateKey('bo-cong-an'); // key.id === 'did:web:…:bo-cong-an#key-2'
  * @throws {VneidError} UNKNOWN_MINISTRY
- * @throws {TypeError} for a key type other than Ed25519 or P-256.
+ * @throws {TypeError} for a key type other than P-256, Ed25519 or P-384 (ecdsa-rdfc-2019 with SHA-384).
  */
 export async function rotateKey(ctx: IssuerContext, slug: string, keyType: KeyType = 'P-256'): Promise<KeyRecord> {
-  if (keyType !== 'P-256' && keyType !== 'Ed25519') throw new TypeError('keyType must be P-256 or Ed25519');
+  if (!ISSUER_KEY_TYPES.includes(keyType)) throw new TypeError(`keyType must be one of ${ISSUER_KEY_TYPES.join(', ')}`);
   if (typeof slug !== 'string' || (await ctx.storage.getMinistry(slug)) === undefined) {
     throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${String(slug).slice(0, 64)}`, {
       details: { ministry: String(slug).slice(0, 64) },

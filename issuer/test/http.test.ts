@@ -81,7 +81,8 @@ test.serial('authorisation matrix: ministry × type × action', async (t) => {
           svc.keys[ministry],
         );
         if (allowed) t.is(res.status, 200, `${ministry} ${action}s ${type}`);
-        else await problem(t, res, 403, 'FORBIDDEN', `${ministry} ${action}s ${type}`);
+        // Another ministry's credential answers like an unknown id (issue 12 §3).
+        else await problem(t, res, 404, 'UNKNOWN_CREDENTIAL', `${ministry} ${action}s ${type}`);
       }
     }
   }

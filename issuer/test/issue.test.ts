@@ -148,7 +148,7 @@ test('refusals carry their code, allocate nothing and are audited without person
         validFrom: '2030-01-01T00:00:00Z',
         validUntil: '2029-01-01T00:00:00Z',
       },
-      'MALFORMED_VALUE_ERROR',
+      'VALIDITY_PERIOD_INVALID',
     ],
     [
       'unknown suite',

@@ -115,8 +115,14 @@ test('the audit chain detects an edited entry', async (t) => {
 test('the audit chain detects a deleted entry and a cut tail', async (t) => {
   const dir = await issueSome(2);
   t.teardown(() => removeDir(dir));
+  // Opened for inspection: the default start refuses such a store (STORE_INCONSISTENT, checked below).
   const check = async () => {
-    const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+    const issuer = await createIssuer({
+      dataDir: dir,
+      passphrase: PASSPHRASE,
+      baseUrl: 'http://127.0.0.1:8080',
+      checkConsistency: false,
+    });
     const r = await issuer.verifyAuditLog();
     await issuer.close();
     return r;
@@ -130,6 +136,10 @@ test('the audit chain detects a deleted entry and a cut tail', async (t) => {
   const cut = await check();
   t.false(cut.valid);
   t.is(cut.brokenAt, last);
+  const refused = await t.throwsAsync(
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' }),
+  );
+  t.is(codeOf(refused), 'STORE_INCONSISTENT');
   ({ db, sub } = await rawDb(dir));
   await sub('audit').del('0000000000000002');
   await db.close();
@@ -168,7 +178,18 @@ test('rewriting the audit chain with recomputed hashes and head is detected: the
   }
   await meta.put('audit-head', { seq: all.length, hash: prev });
   await db.close();
-  const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  // The head kept beside the store no longer matches: the start refuses…
+  const refused = await t.throwsAsync(
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' }),
+  );
+  t.is(codeOf(refused), 'STORE_INCONSISTENT');
+  // …and without that copy (an attacker can rewrite it too), the keyed chain still tells.
+  const issuer = await createIssuer({
+    dataDir: dir,
+    passphrase: PASSPHRASE,
+    baseUrl: 'http://127.0.0.1:8080',
+    checkConsistency: false,
+  });
   t.teardown(() => issuer.close());
   const result = await issuer.verifyAuditLog();
   t.false(result.valid);
@@ -188,7 +209,19 @@ test('a cut tail with a rewound head is caught against a head anchored elsewhere
   await audit.del(String(anchor.seq).padStart(16, '0'));
   await sub('meta').put('audit-head', { seq: anchor.seq - 1, hash: previous.hash });
   await db.close();
-  issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  // The head kept beside the store catches the rewind at start…
+  const refused = await t.throwsAsync(
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' }),
+  );
+  t.is(codeOf(refused), 'STORE_INCONSISTENT');
+  t.is((refused as VneidError).details?.check, 'exported-head');
+  // …and opened for inspection, the keyed chain alone cannot: only an anchor can.
+  issuer = await createIssuer({
+    dataDir: dir,
+    passphrase: PASSPHRASE,
+    baseUrl: 'http://127.0.0.1:8080',
+    checkConsistency: false,
+  });
   t.teardown(() => issuer.close());
   t.true((await issuer.verifyAuditLog()).valid, 'without an anchor the rewound chain is self-consistent');
   const anchored = await issuer.verifyAuditLog({ anchor });

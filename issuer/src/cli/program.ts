@@ -25,7 +25,8 @@ interface GlobalOptions extends StoreOptions {
 }
 
 function keyType(value: string): KeyType {
-  if (value !== 'P-256' && value !== 'Ed25519') throw new InvalidArgumentError('expected P-256 or Ed25519');
+  if (value !== 'P-256' && value !== 'Ed25519' && value !== 'P-384')
+    throw new InvalidArgumentError('expected P-256, Ed25519 or P-384');
   return value;
 }
 

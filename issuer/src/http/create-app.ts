@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';
 import { didRoute, mountStatusListRoutes } from './public-routes.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { createSecurityAudit, type SecurityAuditOptions } from './security-audit.js';
 import { statusRoute } from './status-route.js';
 import { verifyPage } from './verify-page.js';
 
@@ -43,6 +44,8 @@ export interface CreateAppOptions {
    * Default true; false turns it off.
    */
   compress?: boolean;
+  /** Bound on security events written to the audit log (failed authentication, cross-ministry, rate limit). */
+  securityAudit?: SecurityAuditOptions;
   /** Serves OpenID4VCI (offers for ministries, metadata, token, nonce, credential) when given. */
   oid4vci?: { service: Oid4vciService; rateLimit?: Oid4vciRateLimitOptions };
 }
@@ -166,6 +169,6 @@ export function createApp(options: CreateAppOptions): Express {
   app.use(() => {
     throw new VneidError('NOT_FOUND', 'no such resource');
   });
-  app.use(errorMiddleware(logger));
+  app.use(errorMiddleware(logger, createSecurityAudit(issuer, logger, options.securityAudit)));
   return app;
 }

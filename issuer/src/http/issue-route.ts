@@ -1,4 +1,4 @@
-import { MalformedValueError, VneidError } from '@vneid/core';
+import { type KeyType, MalformedValueError, VneidError } from '@vneid/core';
 import { getCredentialType, isRegisteredType } from '@vneid/schemas';
 import type { Request, Response } from 'express';
 import type { Issuer } from '../create-issuer.js';
@@ -12,7 +12,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 // on to the library, which refuses it as FORBIDDEN_FIELD and audits the refusal.
 const ENVELOPE = new Set(['@context', 'type', 'credentialSubject', 'validFrom', 'validUntil']);
 /** Fields of the library's issue request that only the API key and `options` may set. */
-const REQUEST_CONTROLS = new Set(['ministry', 'subject', 'holder', 'suite', 'mandatoryPointers', 'idempotencyKey']);
+const REQUEST_CONTROLS = new Set([
+  'ministry',
+  'subject',
+  'holder',
+  'suite',
+  'keyType',
+  'mandatoryPointers',
+  'idempotencyKey',
+]);
 
 /**
  * POST /credentials/issue (W3C VC API): `{ credential, options }` → 201
@@ -35,10 +43,13 @@ export function issueRoute(issuer: Issuer) {
     const ministry = res.locals.ministry as string;
     const idempotencyKey = req.get('idempotency-key');
     if (options.ministry !== undefined && options.ministry !== ministry) {
+      res.locals.securityEvent = { kind: 'cross-ministry-refused', data: { action: 'issue' } };
       throw new VneidError('FORBIDDEN', 'this API key cannot issue for another ministry');
     }
     const credential = body.credential;
-    if (!isObject(credential.credentialSubject)) {
+    // General credentials may have an array of subjects (checked by issueGeneral); our types have one.
+    const subject = credential.credentialSubject;
+    if (!isObject(subject) && !(Array.isArray(subject) && subject.length > 0)) {
       throw new MalformedValueError('credential.credentialSubject is required', {
         details: { pointer: '/credential/credentialSubject' },
       });
@@ -65,19 +76,29 @@ export function issueRoute(issuer: Issuer) {
         ministry,
         credential,
         ...(suite !== undefined ? { suite } : {}),
+        ...(options.keyType !== undefined ? { keyType: options.keyType as KeyType } : {}),
         ...(options.mandatoryPointers !== undefined
           ? { mandatoryPointers: options.mandatoryPointers as string[] }
+          : {}),
+        ...(options.credentialStatus !== undefined
+          ? { credentialStatus: options.credentialStatus as { type: string } }
           : {}),
       });
       res.locals.credentialType = 'general';
       res.status(201).json({ verifiableCredential });
       return;
     }
+    if (!isObject(subject)) {
+      throw new MalformedValueError('a document credential has one credentialSubject object', {
+        details: { pointer: '/credential/credentialSubject' },
+      });
+    }
     const type = ours[0] ?? (types as string[]).find((t) => t !== 'VerifiableCredential') ?? '';
-    const request: Record<string, unknown> = { ministry, type, subject: credential.credentialSubject };
+    const request: Record<string, unknown> = { ministry, type, subject };
     if (credential.validFrom !== undefined) request.validFrom = credential.validFrom;
     if (credential.validUntil !== undefined) request.validUntil = credential.validUntil;
     if (suite !== undefined) request.suite = suite;
+    if (options.keyType !== undefined) request.keyType = options.keyType;
     // The citizen types' mandatory pointers are fixed by policy (MANDATORY_POINTERS).
     if (options.mandatoryPointers !== undefined) request.mandatoryPointers = options.mandatoryPointers;
     if (credential['@context'] !== undefined && ours[0]) {

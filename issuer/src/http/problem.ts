@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { type ErrorCode, findVneidError, VneidError } from '@vneid/core';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { SecurityAudit, SecurityEvent } from './security-audit.js';
 
 /** HTTP status of each error code the service can answer with; anything else is a 500. */
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -32,6 +34,12 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORAGE_WRITE_FAILED: 503,
   STORAGE_UNAVAILABLE: 503,
   STORAGE_SCHEMA_TOO_NEW: 503,
+  // branch general (issue 12): the caller's input caused these, so none is a 500.
+  VALIDITY_PERIOD_INVALID: 422,
+  MANDATORY_POINTER_INVALID: 422,
+  PROOF_GENERATION_ERROR: 422,
+  CREDENTIAL_ID_CONFLICT: 409,
+  STORE_INCONSISTENT: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -62,6 +70,25 @@ export function problemBody(code: ErrorCode, status: number, detail: string, ext
   };
 }
 
+// Security refusals reach the audit log (bounded, see security-audit.ts) before the answer leaves:
+// who (the API key's ministry, or a hash prefix of a presented unknown key) and from where; never a body.
+async function recordSecurityRefusal(audit: SecurityAudit, req: Request, res: Response, code: ErrorCode) {
+  const marked = res.locals.securityEvent as { kind: SecurityEvent; data: Record<string, unknown> } | undefined;
+  const kind: SecurityEvent | undefined =
+    marked?.kind ?? (code === 'UNAUTHENTICATED' ? 'auth-failed' : code === 'RATE_LIMITED' ? 'rate-limited' : undefined);
+  if (!kind) return;
+  const presented = /^Bearer (.{1,256})$/.exec(req.get('authorization') ?? '')?.[1];
+  await audit.record(kind, {
+    route: typeof req.route?.path === 'string' ? req.route.path : req.path.slice(0, 100),
+    address: req.ip ?? null,
+    ...(res.locals.ministry ? { ministry: String(res.locals.ministry) } : {}),
+    ...(kind === 'auth-failed'
+      ? { keyId: presented ? createHash('sha256').update(presented, 'utf8').digest('hex').slice(0, 16) : null }
+      : {}),
+    ...(marked?.data ?? {}),
+  });
+}
+
 function statusOf(error: VneidError): number {
   // Only the byte limit is "too large"; depth, array and key limits are malformed requests.
   if (error.code === 'INPUT_LIMIT_EXCEEDED' && error.details?.limit === 'maxBytes') return 413;
@@ -73,8 +100,8 @@ function statusOf(error: VneidError): number {
  * application/problem+json. Unknown failures become a 500 with no detail
  * beyond the code; stacks and causes never leave the process.
  */
-export function errorMiddleware(logger: Logger) {
-  return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
+export function errorMiddleware(logger: Logger, securityAudit?: SecurityAudit) {
+  return async (error: unknown, req: Request, res: Response, _next: NextFunction): Promise<void> => {
     let ours = findVneidError(error);
     const httpStatus = (error as { status?: unknown; statusCode?: unknown })?.status;
     if (!ours && typeof httpStatus === 'number' && httpStatus >= 400 && httpStatus < 500) {
@@ -89,11 +116,19 @@ export function errorMiddleware(logger: Logger) {
     if (code === 'SCHEMA_VALIDATION_ERROR' && Array.isArray(ours?.details?.violations)) {
       extra.violations = ours.details.violations;
     }
+    // The field or JSON pointer a refusal is about (names from the request, never values).
+    if (status !== 500) {
+      for (const name of ['pointer', 'field'] as const) {
+        const value = ours?.details?.[name];
+        if (typeof value === 'string') extra[name] = value.slice(0, 200);
+      }
+    }
     if ((code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE') && typeof ours?.details?.retryAfter === 'number') {
       res.setHeader('Retry-After', String(ours.details.retryAfter));
     }
     if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="vneid-issuer"');
     res.locals.code = code;
+    if (securityAudit) await recordSecurityRefusal(securityAudit, req, res, code);
     if (res.headersSent) return;
     res
       .status(status)

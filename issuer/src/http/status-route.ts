@@ -1,13 +1,15 @@
-import { MalformedValueError, VneidError } from '@vneid/core';
+import { MalformedValueError } from '@vneid/core';
 import type { Request, Response } from 'express';
 import type { StatusAction } from '../change-status.js';
 import type { Issuer } from '../create-issuer.js';
+import { unknownCredential } from '../storage/errors.js';
 
 const ACTIONS = new Set<StatusAction>(['revoke', 'suspend', 'reinstate']);
 
 /**
  * POST /credentials/status: `{ credentialId, action: 'revoke'|'suspend'|'reinstate', reason? }`
- * → 200 `{ credentialId, state }`. Only the issuing ministry's key may change a credential.
+ * → 200 `{ credentialId, state }`. Only the issuing ministry's key may change a credential;
+ * another ministry's id answers exactly like an unknown one (404 UNKNOWN_CREDENTIAL).
  */
 export function statusRoute(issuer: Issuer) {
   return async (req: Request, res: Response): Promise<void> => {
@@ -29,10 +31,12 @@ export function statusRoute(issuer: Issuer) {
     }
     res.locals.action = action;
     const record = await issuer.getRecord(credentialId);
-    res.locals.credentialType = record.type;
     if (record.ministry !== res.locals.ministry) {
-      throw new VneidError('FORBIDDEN', "this API key cannot change another ministry's credentials");
+      // The same answer as an unknown id: a key must not learn which ids another ministry issued.
+      res.locals.securityEvent = { kind: 'cross-ministry-refused', data: { owner: record.ministry, action } };
+      throw unknownCredential(credentialId);
     }
+    res.locals.credentialType = record.type;
     const change =
       action === 'revoke'
         ? await issuer.revoke(credentialId, reason)

@@ -1,4 +1,4 @@
-import type { KeyPair } from '@vneid/core';
+import type { JsonLdContextDocument, KeyPair } from '@vneid/core';
 import type { KeyStore } from '../key-store.js';
 import type { IssuerStorage } from '../storage/contract.js';
 import type { SigningPool } from './worker-pool.js';
@@ -17,6 +17,10 @@ export interface IssuerContext {
   statusListLength: number;
   /** A list takes no more allocations past this count; a fresh one is opened. */
   maxAllocationsPerList: number;
+  /** Contexts beyond the bundled W3C set that general credentials may use (pinned by digest at start). */
+  generalContexts: ReadonlyMap<string, JsonLdContextDocument>;
+  /** How far in the past a caller may set `validFrom` (seconds); see validity-policy.ts. */
+  maxBackdatingSeconds: number;
   /**
    * Re-sign a list in the status-change call itself (LevelDB: today's
    * behaviour), or only when it is next served (PostgreSQL: a revoke is then

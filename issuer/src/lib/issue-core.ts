@@ -6,8 +6,8 @@ import {
   isCryptosuiteName,
   type JsonObject,
   jsonDigest,
-  KEY_TYPE_OF_SUITE,
   type KeyPair,
+  type KeyType,
   MalformedValueError,
   mandatoryPointersFor,
   resolveDidKey,
@@ -21,9 +21,10 @@ import {
   getCredentialType,
 } from '@vneid/schemas';
 import { allocationPolicy, type IssuerContext, statusListUrl } from './context.js';
-import { requireMinistry, signingKey } from './keys.js';
+import { keyTypeFor, requireMinistry, signingKey } from './keys.js';
 import type { SignJob } from './sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './types.js';
+import { checkValidityPeriod } from './validity-policy.js';
 
 /** What a caller asks the issuer to sign: subject data plus a few envelope choices, nothing else. */
 export interface IssueRequest {
@@ -39,6 +40,8 @@ export interface IssueRequest {
   holder?: string;
   /** Default ecdsa-sd-2023. */
   suite?: CryptosuiteName;
+  /** Where the suite allows several key types (ecdsa-rdfc-2019: P-256, the default, or P-384). */
+  keyType?: KeyType;
   /**
    * Makes the call safe to repeat: a second call with the same key for the
    * same ministry returns the credential of the first (no second status
@@ -51,7 +54,7 @@ export interface IssueRequest {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-const ALLOWED_KEYS = new Set(['ministry', 'type', 'subject', 'validFrom', 'validUntil', 'holder', 'suite']);
+const ALLOWED_KEYS = new Set(['ministry', 'type', 'subject', 'validFrom', 'validUntil', 'holder', 'suite', 'keyType']);
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface PreparedIssue {
@@ -59,6 +62,7 @@ export interface PreparedIssue {
   definition: CredentialTypeDefinition;
   subject: Record<string, unknown>;
   suite: CryptosuiteName;
+  keyType: KeyType;
   validFrom: string;
   validUntil?: string;
 }
@@ -134,10 +138,9 @@ export async function prepareIssue(ctx: IssuerContext, request: IssueRequest): P
     request.validUntil === undefined
       ? documentExpiry(definition.expiryField, subject)
       : normaliseDate(request.validUntil, 'validUntil');
-  if (validUntil !== undefined && Date.parse(validUntil) <= Date.parse(validFrom)) {
-    throw new MalformedValueError('validUntil must be after validFrom', { details: { pointer: '/validUntil' } });
-  }
-  return { ministry, definition, subject, suite, validFrom, ...(validUntil ? { validUntil } : {}) };
+  checkValidityPeriod(ctx, { validFrom, ...(validUntil ? { validUntil } : {}) });
+  const keyType = keyTypeFor(ministry, suite, request.keyType);
+  return { ministry, definition, subject, suite, keyType, validFrom, ...(validUntil ? { validUntil } : {}) };
 }
 
 // The credential ends with the document: the end of its expiry day, in Vietnam (UTC+7).
@@ -158,6 +161,14 @@ function statusEntry(ctx: IssuerContext, purpose: 'revocation' | 'suspension', s
   };
 }
 
+/** The revocation and suspension entries of reserved slots. */
+export function statusEntries(
+  ctx: IssuerContext,
+  slots: { revocation: StatusSlot; suspension: StatusSlot },
+): JsonObject[] {
+  return [statusEntry(ctx, 'revocation', slots.revocation), statusEntry(ctx, 'suspension', slots.suspension)];
+}
+
 /** The unsigned credential (VCDM 2.0) for a prepared request and its reserved status slots. */
 export function buildCredential(
   ctx: IssuerContext,
@@ -173,10 +184,7 @@ export function buildCredential(
     ...(p.validUntil ? { validUntil: p.validUntil } : {}),
     credentialSchema: credentialSchemaFor(p.definition.type),
     credentialSubject: p.subject,
-    credentialStatus: [
-      statusEntry(ctx, 'revocation', slots.revocation),
-      statusEntry(ctx, 'suspension', slots.suspension),
-    ],
+    credentialStatus: statusEntries(ctx, slots),
   };
   return credential;
 }
@@ -280,8 +288,7 @@ export async function issuePrepared(
   sign: Signer,
   idempotency?: Idempotency,
 ): Promise<JsonObject> {
-  const keyType = KEY_TYPE_OF_SUITE[p.suite];
-  const key = await signingKey(ctx, p.ministry.slug, keyType);
+  const key = await signingKey(ctx, p.ministry.slug, p.keyType);
   const slots = await ctx.storage.reserveSlots(p.ministry.slug, allocationPolicy(ctx));
   const credential = buildCredential(ctx, p, slots);
   const job: SignJob = {

@@ -1,4 +1,13 @@
-import { generateKeyPair, importKeyPair, type KeyPair, type KeyType, VneidError } from '@vneid/core';
+import {
+  type CryptosuiteName,
+  generateKeyPair,
+  importKeyPair,
+  KEY_TYPE_OF_SUITE,
+  KEY_TYPES_OF_SUITE,
+  type KeyPair,
+  type KeyType,
+  VneidError,
+} from '@vneid/core';
 import type { IssuerContext } from './context.js';
 import type { KeyRecord, MinistryRecord } from './types.js';
 
@@ -20,6 +29,32 @@ export async function loadMinistry(ctx: IssuerContext, slug: unknown): Promise<M
   const ministry = typeof slug === 'string' ? await ctx.storage.getMinistry(slug) : undefined;
   if (!ministry) throw unknownMinistry(slug);
   return ministry;
+}
+
+/** Key types a ministry can sign with. */
+export const ISSUER_KEY_TYPES: readonly KeyType[] = ['P-256', 'Ed25519', 'P-384'];
+
+/**
+ * The key type that signs `suite` for a ministry: the caller's choice when it
+ * fits the suite (ecdsa-rdfc-2019 signs with P-256 or P-384), a did:key
+ * instance's one key, else the suite's default.
+ *
+ * @throws {VneidError} INVALID_KEY when the choice, or a did:key instance's key, does not fit the suite.
+ */
+export function keyTypeFor(ministry: MinistryRecord, suite: CryptosuiteName, requested?: unknown): KeyType {
+  const accepted = KEY_TYPES_OF_SUITE[suite];
+  const own = ministry.did.startsWith('did:key:') ? ministry.keys[0]?.keyType : undefined;
+  const chosen = requested ?? own ?? KEY_TYPE_OF_SUITE[suite];
+  if (!accepted.includes(chosen as KeyType) || (own !== undefined && chosen !== own)) {
+    throw new VneidError(
+      'INVALID_KEY',
+      `${suite} cannot sign with ${own ? `this did:key's ${own}` : 'that'} key type`,
+      {
+        details: { field: 'keyType', suite, keyType: typeof chosen === 'string' ? chosen.slice(0, 20) : typeof chosen },
+      },
+    );
+  }
+  return chosen as KeyType;
 }
 
 /** The key of `keyType` that signs now: the newest one without a `validUntil`. */
@@ -46,6 +81,17 @@ export async function createKey(
     created = undefined;
     const previous = activeKeyRecord(ministry, keyType);
     if (onlyIfMissing && previous) return undefined;
+    if (ministry.did.startsWith('did:key:')) {
+      // A did:key is its one key: another key would be another issuer.
+      const own = ministry.keys[0]?.keyType;
+      throw new VneidError(
+        'INVALID_KEY',
+        `${slug} is a did:key instance: it has one ${own} key and cannot get another`,
+        {
+          details: { ministry: slug, keyType },
+        },
+      );
+    }
     // Data Integrity `created` has whole seconds: a key window in milliseconds
     // would put a proof made in its first second before the window opened.
     const nowMs = ctx.now().getTime();

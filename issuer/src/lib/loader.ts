@@ -37,6 +37,7 @@ export function typeContexts(): Map<string, JsonLdContextDocument> {
  */
 export function issuerLoader(ctx: IssuerContext): DocumentLoader {
   const contexts = typeContexts();
+  for (const [url, doc] of ctx.generalContexts) contexts.set(url, doc);
   const kept = keptLoaders.get(ctx);
   if (kept && sameContexts(kept.contexts, contexts)) return kept.loader;
   const loader = createDocumentLoader({

@@ -1,7 +1,7 @@
 import { createStatusList, createStatusListCredential, signCredential, VneidError } from '@vneid/core';
 import type { SignedList } from '../storage/contract.js';
 import { type IssuerContext, statusListUrl } from './context.js';
-import { requireMinistry, signingKey } from './keys.js';
+import { keyTypeFor, requireMinistry, signingKey } from './keys.js';
 import { issuerLoader } from './loader.js';
 
 export type { SignedList };
@@ -56,11 +56,14 @@ export async function publishList(ctx: IssuerContext, listId: string): Promise<S
       validFrom,
       validUntil,
     });
-    const key = await signingKey(ctx, ministry.slug, 'P-256');
+    // A did:key instance signs its lists with its one key (Ed25519: eddsa-rdfc-2022).
+    const own = ministry.did.startsWith('did:key:') ? ministry.keys[0]?.keyType : undefined;
+    const cryptosuite = own === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019';
+    const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, cryptosuite));
     const credential = await signCredential({
       credential: unsigned,
       key,
-      cryptosuite: 'ecdsa-rdfc-2019',
+      cryptosuite,
       documentLoader: issuerLoader(ctx),
       now: validFrom,
     });

@@ -18,6 +18,8 @@ export interface MinistryRecord {
   name: LocalizedText;
   role: string;
   allowGeneralCredentials: boolean;
+  /** General credentials may carry a `credentialStatus` the caller set (absent: false). */
+  allowCallerCredentialStatus?: boolean;
   createdAt: string;
   keys: KeyRecord[];
 }

@@ -107,6 +107,10 @@ export const ERROR_CODES = [
   'RELYING_PARTY_NOT_REGISTERED',
   'FIELDS_NOT_REGISTERED',
   'ACCOUNTABILITY_LOG_TAMPERED',
+  // branch general (issue 12, issuer side)
+  'VALIDITY_PERIOD_INVALID',
+  'MANDATORY_POINTER_INVALID',
+  'STORE_INCONSISTENT',
 ] as const;
 
 /** A stable machine-readable error code. */

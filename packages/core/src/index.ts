@@ -50,7 +50,7 @@ export { decodeBase58, encodeBase58 } from './lib/base58.js';
 export { jsonDigest, sha256Hex } from './lib/bytes.js';
 export { canonicalJson } from './lib/canonical-json.js';
 export { findVneidError, toVneidError } from './lib/find-error.js';
-export { MANDATORY_POINTERS, mandatoryPointersFor } from './mandatory-pointers.js';
+export { MANDATORY_POINTERS, mandatoryPointersFor, pointerResolves, selectablePointer } from './mandatory-pointers.js';
 export { assertSafePointers } from './pointers.js';
 export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
@@ -89,6 +89,7 @@ export {
   createVerifyingSuites,
   isCryptosuiteName,
   KEY_TYPE_OF_SUITE,
+  KEY_TYPES_OF_SUITE,
 } from './suites.js';
 export type { TrustBundleIssuer, TrustBundleVerificationMethod } from './trust-bundle-issuer.js';
 export type { ProofCheckResult, SingleProof, VerifyCredentialProofOptions } from './verify-proof.js';

@@ -1,11 +1,11 @@
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { p256 } from '@noble/curves/nist.js';
+import { p256, p384 } from '@noble/curves/nist.js';
 import { didKeyFromPublicKey } from './did/did-key.js';
 import { InvalidKeyError } from './errors.js';
 
-/** Key algorithms we sign with: Ed25519 (eddsa-rdfc-2022) and P-256 (ecdsa-*). */
-export type KeyType = 'Ed25519' | 'P-256';
+/** Key algorithms we sign with: Ed25519 (eddsa-*), P-256 (ecdsa-*) and P-384 (ecdsa-rdfc-2019). */
+export type KeyType = 'Ed25519' | 'P-256' | 'P-384';
 
 /** A Multikey key pair as stored (the secret part only where the caller asked for it). */
 export interface ExportedKeyPair {
@@ -47,7 +47,9 @@ export async function generateKeyPair(options: {
   id?: string;
 }): Promise<KeyPair> {
   const raw =
-    options.keyType === 'Ed25519' ? await Ed25519Multikey.generate() : await EcdsaMultikey.generate({ curve: 'P-256' });
+    options.keyType === 'Ed25519'
+      ? await Ed25519Multikey.generate()
+      : await EcdsaMultikey.generate({ curve: options.keyType === 'P-384' ? 'P-384' : 'P-256' });
   const exported = await raw.export({ publicKey: true, secretKey: true, includeContext: false });
   const controller = options.controller ?? didKeyFromPublicKey(exported.publicKeyMultibase);
   const id = options.id ?? `${controller}#${exported.publicKeyMultibase}`;
@@ -68,7 +70,7 @@ export async function generateKeyPair(options: {
  */
 export async function importKeyPair(exported: ExportedKeyPair): Promise<KeyPair> {
   const { keyType, id, controller, publicKeyMultibase, secretKeyMultibase } = exported;
-  if (keyType !== 'Ed25519' && keyType !== 'P-256')
+  if (keyType !== 'Ed25519' && keyType !== 'P-256' && keyType !== 'P-384')
     throw new InvalidKeyError(`unsupported key type: ${String(keyType)}`);
   let raw: any;
   try {
@@ -86,9 +88,9 @@ export async function importKeyPair(exported: ExportedKeyPair): Promise<KeyPair>
     signer(): Signer {
       if (!secretKeyMultibase) throw new InvalidKeyError(`key ${id} has no secret part`);
       const inner = raw.signer() as Signer;
-      return keyType === 'P-256'
-        ? lowSSigner(inner, id)
-        : { id, algorithm: inner.algorithm, sign: inner.sign.bind(inner) };
+      return keyType === 'Ed25519'
+        ? { id, algorithm: inner.algorithm, sign: inner.sign.bind(inner) }
+        : lowSSigner(inner, id, keyType === 'P-384' ? p384 : p256);
     },
     export({ includeSecret = false } = {}): ExportedKeyPair {
       const out: ExportedKeyPair = { type: 'Multikey', keyType, id, controller, publicKeyMultibase };
@@ -98,19 +100,18 @@ export async function importKeyPair(exported: ExportedKeyPair): Promise<KeyPair>
   };
 }
 
-const P256_ORDER = p256.Point.Fn.ORDER;
-
 // WebCrypto signs with either S; @noble/curves (and many HSM verifiers)
 // reject high-S. Emitting only low-S keeps our signatures verifiable by all.
-function lowSSigner(inner: Signer, id: string): Signer {
+function lowSSigner(inner: Signer, id: string, curve: typeof p256 | typeof p384): Signer {
+  const order = curve.Point.Fn.ORDER;
   return {
     id,
     algorithm: inner.algorithm,
     async sign({ data }) {
       const bytes = await inner.sign({ data });
-      const sig = p256.Signature.fromBytes(bytes, 'compact');
+      const sig = curve.Signature.fromBytes(bytes, 'compact');
       if (!sig.hasHighS()) return bytes;
-      return new p256.Signature(sig.r, P256_ORDER - sig.s).toBytes('compact');
+      return new curve.Signature(sig.r, order - sig.s).toBytes('compact');
     },
   };
 }

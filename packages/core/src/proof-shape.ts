@@ -34,6 +34,8 @@ const BASE64URL_NO_PAD = /^u[A-Za-z0-9_-]+$/;
  */
 export function proofShapeProblem(proof: JsonObject): string | undefined {
   for (const key of Object.keys(proof)) {
+    // eddsa-jcs-2022 defines and signs the proof's `@context` (a copy of the document's; vc-di-eddsa §3.3.1).
+    if (key === '@context' && proof.cryptosuite === 'eddsa-jcs-2022') continue;
     if (!PROOF_MEMBERS.has(key)) return `the proof carries a member its suite does not define: ${key.slice(0, 60)}`;
   }
   const { cryptosuite, proofValue } = proof;

@@ -5,19 +5,32 @@ import {
   createSignCryptosuite,
   createVerifyCryptosuite,
 } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
+import {
+  createSignCryptosuite as createJcsSignCryptosuite,
+  createVerifyCryptosuite as createJcsVerifyCryptosuite,
+} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { InvalidKeyError } from './errors.js';
 import type { KeyPair, KeyType } from './keys.js';
 
 /** The Data Integrity cryptosuites this project signs and verifies. */
-export const CRYPTOSUITES = ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'ecdsa-sd-2023'] as const;
+export const CRYPTOSUITES = ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'ecdsa-sd-2023', 'eddsa-jcs-2022'] as const;
 export type CryptosuiteName = (typeof CRYPTOSUITES)[number];
 
-/** Which key type each cryptosuite signs with. */
+/** Which key type each cryptosuite signs with by default. */
 export const KEY_TYPE_OF_SUITE: Readonly<Record<CryptosuiteName, KeyType>> = {
   'eddsa-rdfc-2022': 'Ed25519',
   'ecdsa-rdfc-2019': 'P-256',
   'ecdsa-sd-2023': 'P-256',
+  'eddsa-jcs-2022': 'Ed25519',
+};
+
+/** Every key type a cryptosuite can sign with (vc-di-ecdsa: ecdsa-rdfc-2019 with P-256/SHA-256 or P-384/SHA-384). */
+export const KEY_TYPES_OF_SUITE: Readonly<Record<CryptosuiteName, readonly KeyType[]>> = {
+  'eddsa-rdfc-2022': ['Ed25519'],
+  'ecdsa-rdfc-2019': ['P-256', 'P-384'],
+  'ecdsa-sd-2023': ['P-256'],
+  'eddsa-jcs-2022': ['Ed25519'],
 };
 
 /** True for a supported cryptosuite name. */
@@ -38,15 +51,19 @@ export function createSigningSuite(options: {
   mandatoryPointers?: string[];
 }): unknown {
   const { cryptosuite, key } = options;
-  if (KEY_TYPE_OF_SUITE[cryptosuite] !== key.keyType) {
-    throw new InvalidKeyError(`${cryptosuite} needs a ${KEY_TYPE_OF_SUITE[cryptosuite]} key, got ${key.keyType}`);
+  if (!KEY_TYPES_OF_SUITE[cryptosuite]?.includes(key.keyType)) {
+    throw new InvalidKeyError(
+      `${cryptosuite} needs a ${KEY_TYPES_OF_SUITE[cryptosuite]?.join(' or ')} key, got ${key.keyType}`,
+    );
   }
   const suite =
     cryptosuite === 'eddsa-rdfc-2022'
       ? eddsaRdfc2022
       : cryptosuite === 'ecdsa-rdfc-2019'
         ? ecdsaRdfc2019
-        : createSignCryptosuite({ mandatoryPointers: options.mandatoryPointers ?? [] });
+        : cryptosuite === 'eddsa-jcs-2022'
+          ? createJcsSignCryptosuite()
+          : createSignCryptosuite({ mandatoryPointers: options.mandatoryPointers ?? [] });
   return new DataIntegrityProof({ signer: key.signer(), date: options.date, cryptosuite: suite });
 }
 
@@ -63,5 +80,6 @@ export function createVerifyingSuites(): unknown[] {
     new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
     new DataIntegrityProof({ cryptosuite: ecdsaRdfc2019 }),
     new DataIntegrityProof({ cryptosuite: createVerifyCryptosuite() }),
+    new DataIntegrityProof({ cryptosuite: createJcsVerifyCryptosuite() }),
   ];
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
 import { type StatusPurpose, VneidError } from '@vneid/core';
 import type { KeyStoreBackend } from '../../key-store.js';
 import type { AuditEntry, IssuanceRecord, MinistryRecord, StatusListMeta, StatusSlot } from '../../lib/types.js';
@@ -14,8 +15,10 @@ import type {
 } from '../contract.js';
 import { unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
+import { checkLevelDbConsistency } from './consistency.js';
 import { commit, entries, type IssuerDb, type Op, openIssuerDb } from './db.js';
 import { StorageWriteError } from './group-commit.js';
+import { createHeadExport, HEAD_EXPORT_FILE, readHeadExport } from './head-export.js';
 import { createMutex } from './mutex.js';
 
 const HEAD_KEY = 'audit-head';
@@ -64,18 +67,30 @@ export interface LevelDbStorage extends IssuerStorage {
  */
 export async function openLevelDbStorage(
   dataDir: string,
-  options: { openDb?: (dataDir: string) => Promise<IssuerDb>; now?: () => Date } = {},
+  options: {
+    openDb?: (dataDir: string) => Promise<IssuerDb>;
+    now?: () => Date;
+    /** Refuse to open a store whose parts disagree (see consistency.ts); default true. */
+    checkConsistency?: boolean;
+  } = {},
 ): Promise<LevelDbStorage> {
   const db = await (options.openDb ?? openIssuerDb)(dataDir);
   try {
-    return await buildStorage(db, options.now ?? (() => new Date()));
+    return await buildStorage(db, options.now ?? (() => new Date()), {
+      headFile: join(dataDir, HEAD_EXPORT_FILE),
+      check: options.checkConsistency ?? true,
+    });
   } catch (error) {
     await db.root.close();
     throw error;
   }
 }
 
-async function buildStorage(db: IssuerDb, now: () => Date): Promise<LevelDbStorage> {
+async function buildStorage(
+  db: IssuerDb,
+  now: () => Date,
+  start: { headFile: string; check: boolean },
+): Promise<LevelDbStorage> {
   const lock = createMutex();
   const ministries = new Map<string, MinistryRecord>();
   const lists = new Map<string, ListState>();
@@ -100,7 +115,9 @@ async function buildStorage(db: IssuerDb, now: () => Date): Promise<LevelDbStora
   for (const [, meta] of await entries<StatusListMeta>(db.lists)) {
     lists.set(meta.listId, { meta, bitmap: new Uint8Array(meta.length / 8), allocated: 0 });
   }
+  const allocated = new Set<string>();
   for await (const key of db.alloc.keys()) {
+    allocated.add(key);
     const bang = key.lastIndexOf('!');
     const state = lists.get(key.slice(0, bang));
     if (!state) continue;
@@ -113,6 +130,20 @@ async function buildStorage(db: IssuerDb, now: () => Date): Promise<LevelDbStora
   for await (const [key, value] of db.meta.iterator({ gte: VERSION_PREFIX, lt: `${VERSION_PREFIX}\uffff` })) {
     versions.set(key.slice(VERSION_PREFIX.length), value as number);
   }
+  if (start.check) {
+    await checkLevelDbConsistency(
+      db,
+      durableHead,
+      allocated,
+      new Set(lists.keys()),
+      allocKey,
+      await readHeadExport(start.headFile),
+    );
+  }
+  allocated.clear();
+  const headExport = createHeadExport(start.headFile);
+  // Anchor what was just found consistent (a store made before this check gets its first copy now).
+  if (start.check) headExport.update(durableHead);
   const currentKey = (slug: string, purpose: StatusPurpose) => `${slug}:${purpose}`;
 
   const pickCurrent = (maxAllocations: number) => {
@@ -149,7 +180,10 @@ async function buildStorage(db: IssuerDb, now: () => Date): Promise<LevelDbStora
     }
     all.push({ type: 'put', sublevel: db.meta, key: HEAD_KEY, value: head });
     const durable = commit(db, all, () => {
-      if (head.seq > durableHead.seq) durableHead = head;
+      if (head.seq > durableHead.seq) {
+        durableHead = head;
+        headExport.update(head);
+      }
     });
     tip = head;
     return durable;
@@ -414,6 +448,7 @@ async function buildStorage(db: IssuerDb, now: () => Date): Promise<LevelDbStora
       // Let in-flight sections queue their writes, and the writer sync them, before the handle goes.
       await lock(async () => undefined);
       await db.writer.drain();
+      await headExport.flush();
       await db.root.close();
     },
   };
