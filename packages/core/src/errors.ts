@@ -107,6 +107,9 @@ export const ERROR_CODES = [
   'RELYING_PARTY_NOT_REGISTERED',
   'FIELDS_NOT_REGISTERED',
   'ACCOUNTABILITY_LOG_TAMPERED',
+  // oid4vp branch: OpenID4VP presentation to online verifiers
+  'AUTHORIZATION_REQUEST_INVALID',
+  'AUTHORIZATION_RESPONSE_INVALID',
 ] as const;
 
 /** A stable machine-readable error code. */
