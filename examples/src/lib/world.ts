@@ -145,6 +145,8 @@ export interface World {
    * its request key is registered in the trust bundle, its accountability log kept in memory.
    */
   onlineVerifier(party: OnlineRelyingParty): Promise<OnlineVerifier>;
+  /** The request-signing key of each online relying party (registered in the bundle by its thumbprint). */
+  requestKeys: Readonly<Record<OnlineRelyingParty, RequestSigningKey>>;
   close(): Promise<void>;
 }
 
@@ -407,6 +409,7 @@ export async function createWorld(): Promise<World> {
             }),
         };
       },
+      requestKeys,
       onlineVerifier(party) {
         let started = online.get(party);
         if (!started) {

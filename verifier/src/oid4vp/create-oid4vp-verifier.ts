@@ -58,6 +58,8 @@ export interface CreatedAuthorizationRequest {
   link: string;
   requestUri: string;
   qrSvg: string;
+  /** The same QR code as a PNG data URL. */
+  qrDataUrl: string;
   expiresAt: string;
 }
 
@@ -244,6 +246,7 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       link,
       requestUri,
       qrSvg: await QRCode.toString(link, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+      qrDataUrl: await QRCode.toDataURL(link, { errorCorrectionLevel: 'M', margin: 2 }),
       expiresAt: new Date(at.getTime() + ttl * 1000).toISOString(),
     };
   }
