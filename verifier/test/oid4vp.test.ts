@@ -2,6 +2,7 @@ import { dcqlQueryFor, generateKeyPair, parseDcqlQuery, type RelyingPartyRegistr
 import { VNEID_VOCAB_BASE } from '@vneid/schemas';
 import test from 'ava';
 import {
+  createChallengeStore,
   createMemoryRequestStore,
   createMemoryStatusCache,
   createOid4vpVerifier,
@@ -134,11 +135,21 @@ test('relying parties register request keys as thumbprints; a verifier asks only
     signingKey: key,
     baseUrl: 'http://127.0.0.1:1/oid4vp',
   };
-  const verifier = createOid4vpVerifier({ ...common, clientId: rp.id });
+  const challenges = createChallengeStore({ ttlSeconds: 60 });
+  let issued = 0;
+  const counting = {
+    issue: () => {
+      issued++;
+      return challenges.issue();
+    },
+    consume: challenges.consume,
+  };
+  const verifier = createOid4vpVerifier({ ...common, clientId: rp.id, challenges: counting });
   await t.throwsAsync(
     verifier.createRequest({ queries: [{ type: 'CitizenIdentityCard', fields: ['dateOfBirth'], reason: 'x' }] }),
     { code: 'FIELDS_NOT_REGISTERED' } as never,
   );
+  t.is(issued, 0, 'a refused request issues no nonce');
   const unregistered = createOid4vpVerifier({ ...common, clientId: 'other.example.vn' });
   await t.throwsAsync(
     unregistered.createRequest({ queries: [{ type: 'CitizenIdentityCard', fields: ['fullName'], reason: 'x' }] }),
@@ -152,4 +163,5 @@ test('relying parties register request keys as thumbprints; a verifier asks only
   });
   t.true(created.qrSvg.startsWith('<svg'));
   t.is((await verifier.outcome(created.id)).status, 'pending');
+  t.is(issued, 1);
 });

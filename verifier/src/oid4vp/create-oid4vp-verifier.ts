@@ -182,10 +182,16 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
   async function createRequest(input: {
     queries: Array<{ type: string; fields: string[]; reason: string }>;
   }): Promise<CreatedAuthorizationRequest> {
-    const nonce = challenges.issue();
-    // The registration check (and its codes) of every request builder.
-    buildPresentationRequest({ bundle: options.bundle, verifier: clientId, challenge: nonce, queries: input.queries });
+    // The registration check (and its codes) of every request builder, before anything is stored: a refused
+    // request leaves no nonce behind.
+    buildPresentationRequest({
+      bundle: options.bundle,
+      verifier: clientId,
+      challenge: 'nonce-not-yet-issued',
+      queries: input.queries,
+    });
     const dcql = dcqlQueryFor(input.queries);
+    const nonce = challenges.issue();
     const id = randomBytes(24).toString('base64url');
     const state = randomBytes(24).toString('base64url');
     const at = now();
