@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm demo`: the five scenarios, each in a fresh world (issuer service on
+ * `pnpm demo`: the scenarios (five offline, three online), each in a fresh world (issuer service on
  * 127.0.0.1, wallet and verifier in temp folders), printed step by step in
  * Vietnamese and English. Exits 1 if any scenario does not behave as documented.
  */
@@ -9,7 +9,7 @@ import { createWorld } from './lib/world.js';
 import { SCENARIOS } from './scenarios/index.js';
 
 let failed = 0;
-console.log(colour.bold('VNeID — 5 tình huống / 5 scenarios\n'));
+console.log(colour.bold(`VNeID — ${SCENARIOS.length} tình huống / ${SCENARIOS.length} scenarios\n`));
 for (const [i, scenario] of SCENARIOS.entries()) {
   const world = await createWorld();
   try {

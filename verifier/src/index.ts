@@ -17,6 +17,17 @@ export type { CommonVerifyOptions } from './lib/options.js';
 export type { ProfileRules, VerificationProfile } from './lib/profiles.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
+export type {
+  AuthorizationRequestOutcome,
+  CreatedAuthorizationRequest,
+  Oid4vpVerifier,
+  Oid4vpVerifierOptions,
+} from './oid4vp/create-oid4vp-verifier.js';
+export { createOid4vpVerifier } from './oid4vp/create-oid4vp-verifier.js';
+export type { RequestSigningKey } from './oid4vp/request-signing-key.js';
+export { createRequestSigningKey } from './oid4vp/request-signing-key.js';
+export type { AuthorizationRequestRecord, AuthorizationRequestStore } from './oid4vp/request-store.js';
+export { createMemoryRequestStore } from './oid4vp/request-store.js';
 export type { ChallengeLog } from './open-challenge-log.js';
 export { openChallengeLog } from './open-challenge-log.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';

@@ -58,6 +58,7 @@ export async function refuse(state: WalletState, previewId: string): Promise<Con
   const shown = state.previews.get(previewId);
   if (!shown) throw new TypeError('unknown preview id');
   state.previews.delete(previewId);
+  state.authorizationRequests.delete(previewId);
   return recordConsent(
     state,
     {

@@ -12,6 +12,7 @@ export type { ImportResult } from './import-backup.js';
 export type { CredentialStatus, HistoryCredential, HistoryEntry, IssuerTrust } from './lib/state.js';
 export type { CredentialSummary } from './list-credentials.js';
 export type { DisplayText, OfferPreview } from './oid4vci/receive-offer.js';
+export type { VerifierAnswer } from './oid4vp/receive-request.js';
 export type { Wallet, WalletOptions } from './open-wallet.js';
 export { openWallet } from './open-wallet.js';
 export type { PresentResult } from './present.js';

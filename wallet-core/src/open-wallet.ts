@@ -23,6 +23,12 @@ import { type HistoryEntry, HOLDER_RECORD, serialized, type WalletState } from '
 import { Vault } from './lib/vault.js';
 import { type CredentialSummary, listCredentials } from './list-credentials.js';
 import { acceptCredentialOffer, type OfferPreview, previewCredentialOffer } from './oid4vci/receive-offer.js';
+import {
+  declineAuthorizationRequest,
+  previewAuthorizationRequest,
+  respondAuthorizationRequest,
+  type VerifierAnswer,
+} from './oid4vp/receive-request.js';
 import { type PresentResult, present } from './present.js';
 import { type Consent, type ConsentPreview, preview } from './preview.js';
 import { refreshStatus, type StatusListFetcher, type StatusRefreshSummary } from './refresh-status.js';
@@ -67,6 +73,15 @@ export interface Wallet {
   preview(request: unknown): Promise<ConsentPreview>;
   present(request: unknown, consent: Consent): Promise<PresentResult>;
   refuse(previewId: string): Promise<ConsentReceipt>;
+  /** Reads an OpenID4VP request (QR or link) and previews it like `preview`; nothing is sent. */
+  previewAuthorizationRequest(link: string): Promise<ConsentPreview>;
+  /** Presents with the citizen's consent and posts the answer to the verifier (direct_post). */
+  respondAuthorizationRequest(
+    previewId: string,
+    consent: Consent,
+  ): Promise<PresentResult & { verifier: VerifierAnswer }>;
+  /** Records the citizen's refusal and tells the verifier (access_denied). */
+  declineAuthorizationRequest(previewId: string): Promise<{ receipt: ConsentReceipt; verifier: VerifierAnswer }>;
   /** Every consent and refusal, newest first (field names, never values). */
   consents(): Promise<ConsentReceipt[]>;
   history(): Promise<HistoryEntry[]>;
@@ -136,6 +151,7 @@ export async function openWallet(options: WalletOptions): Promise<Wallet> {
       untrustedIssuers: options.untrustedIssuers ?? 'mark',
       relyingParties: new Map((options.relyingParties ?? []).map((rp) => [rp.id, structuredClone(rp)])),
       previews: new Map(),
+      authorizationRequests: new Map(),
     };
     return walletOf(state);
   } catch (error) {
@@ -160,6 +176,10 @@ function walletOf(state: WalletState): Wallet {
     preview: (request) => run(() => preview(state, request)),
     present: (request, consent) => run(() => present(state, request, consent)),
     refuse: (previewId) => run(() => refuse(state, previewId)),
+    previewAuthorizationRequest: (link) => run(() => previewAuthorizationRequest(state, link)),
+    respondAuthorizationRequest: (previewId, consent) =>
+      run(() => respondAuthorizationRequest(state, previewId, consent)),
+    declineAuthorizationRequest: (previewId) => run(() => declineAuthorizationRequest(state, previewId)),
     consents: () => run(() => consents(state)),
     history: () => run(() => history(state)),
     refreshStatus: (fetchStatusList) => run(() => refreshStatus(state, fetchStatusList)),

@@ -12,6 +12,7 @@ import {
   generateKeyPair,
   type JsonObject,
   type KeyPair,
+  type RelyingPartyRegistration,
   VneidError,
 } from '@vneid/core';
 import {
@@ -27,11 +28,16 @@ import {
 import { registeredContexts } from '@vneid/schemas';
 import {
   type ChallengeStore,
+  createAccountabilityLog,
   createChallengeStore,
+  createOid4vpVerifier,
+  createRequestSigningKey,
   createTrustBundle,
   type LoadedTrustBundle,
   loadTrustBundle,
+  type Oid4vpVerifier,
   openStatusCache,
+  type RequestSigningKey,
   type StatusCache,
   type StatusSyncReport,
   signTrustBundle,
@@ -41,7 +47,9 @@ import {
   verifyPresentation,
 } from '@vneid/verifier';
 import { openWallet, type Wallet } from '@vneid/wallet-core';
+import express from 'express';
 import { type Clock, createClock } from './clock.js';
+import { ONLINE_RELYING_PARTIES, type OnlineRelyingParty } from './online-relying-parties.js';
 
 /** The issuing authorities of the scenarios: slug, names, role. */
 export const MINISTRIES = {
@@ -132,7 +140,22 @@ export interface World {
   syncStatus(): Promise<StatusSyncReport>;
   /** A verifier device of `domain` with its own challenge store. */
   verifier(domain: string): VerifierDevice;
+  /**
+   * The OpenID4VP verifier service of an online relying party, listening on 127.0.0.1 (started on first use):
+   * its request key is registered in the trust bundle, its accountability log kept in memory.
+   */
+  onlineVerifier(party: OnlineRelyingParty): Promise<OnlineVerifier>;
+  /** The request-signing key of each online relying party (registered in the bundle by its thumbprint). */
+  requestKeys: Readonly<Record<OnlineRelyingParty, RequestSigningKey>>;
   close(): Promise<void>;
+}
+
+/** A relying party's OpenID4VP service. */
+export interface OnlineVerifier {
+  verifier: Oid4vpVerifier;
+  /** Where its router is mounted. */
+  baseUrl: string;
+  log: ReturnType<typeof createAccountabilityLog>;
 }
 
 /** A verifier's device: it issues challenges and verifies presentations offline. */
@@ -153,6 +176,14 @@ export interface PresentationRequestLike {
   }>;
   challenge: string;
   domain: string;
+}
+
+/** Stops a server started by {@link listen}, dropping its keep-alive connections. */
+function stop(server: http.Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
 }
 
 function listen(server: http.Server): Promise<number> {
@@ -202,13 +233,7 @@ export async function createWorld(): Promise<World> {
       else res.writeHead(503).end();
     });
     const port = await listen(server);
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    closers.push(() => stop(server));
     const serviceUrl = `http://127.0.0.1:${port}`;
     const issuer = await createIssuer({
       dataDir: join(dir, 'issuer'),
@@ -247,6 +272,17 @@ export async function createWorld(): Promise<World> {
       id: 'did:web:trust.vneid.gov.vn#anchor-1',
     });
     const issuedAt = clock.now();
+    // Online relying parties sign their requests; the authority registers their keys with what they may ask.
+    const requestKeys = {} as Record<OnlineRelyingParty, RequestSigningKey>;
+    const relyingParties: RelyingPartyRegistration[] = [];
+    for (const party of Object.keys(ONLINE_RELYING_PARTIES) as OnlineRelyingParty[]) {
+      requestKeys[party] = await createRequestSigningKey();
+      relyingParties.push({
+        ...structuredClone(ONLINE_RELYING_PARTIES[party]),
+        credentials: ONLINE_RELYING_PARTIES[party].credentials.map((c) => ({ type: c.type, fields: [...c.fields] })),
+        requestKeys: [requestKeys[party].thumbprint],
+      });
+    }
     const issuers = issuer.trustBundleIssuers().map((entry) => {
       const slug = issuer.listMinistries().find((m) => m.did === entry.id)?.slug ?? '';
       return TRUST_POLICY[slug] ? { ...entry, ...TRUST_POLICY[slug] } : entry;
@@ -257,6 +293,7 @@ export async function createWorld(): Promise<World> {
         issuedAt,
         validUntil: new Date(issuedAt.getTime() + BUNDLE_VALIDITY_MS),
         issuers,
+        relyingParties,
       }),
       anchor,
       { now: issuedAt },
@@ -280,8 +317,30 @@ export async function createWorld(): Promise<World> {
       passphrase: 'cụm mật khẩu dài của công dân',
       resolver,
       now: () => clock.now(),
+      relyingParties: trust.bundle.relyingParties ?? [],
     });
     closers.push(() => wallet.close());
+    const online = new Map<OnlineRelyingParty, Promise<OnlineVerifier>>();
+    const startOnline = async (party: OnlineRelyingParty): Promise<OnlineVerifier> => {
+      const app = express();
+      const server = http.createServer(app);
+      const verifierPort = await listen(server);
+      closers.push(() => stop(server));
+      const clientId = ONLINE_RELYING_PARTIES[party].id;
+      const baseUrl = `http://127.0.0.1:${verifierPort}/oid4vp`;
+      const log = createAccountabilityLog({ verifier: clientId, now: () => clock.now() });
+      const verifier = createOid4vpVerifier({
+        clientId,
+        baseUrl,
+        signingKey: requestKeys[party],
+        bundle: trust,
+        statusCache,
+        accountabilityLog: log,
+        now: () => clock.now(),
+      });
+      app.use('/oid4vp', verifier.router);
+      return { verifier, baseUrl, log };
+    };
 
     const world: World = {
       clock,
@@ -349,6 +408,15 @@ export async function createWorld(): Promise<World> {
               ...(options.request ? { request: options.request } : {}),
             }),
         };
+      },
+      requestKeys,
+      onlineVerifier(party) {
+        let started = online.get(party);
+        if (!started) {
+          started = startOnline(party);
+          online.set(party, started);
+        }
+        return started;
       },
       close,
     };

@@ -111,6 +111,9 @@ export const ERROR_CODES = [
   'VALIDITY_PERIOD_INVALID',
   'MANDATORY_POINTER_INVALID',
   'STORE_INCONSISTENT',
+  // oid4vp branch: OpenID4VP presentation to online verifiers
+  'AUTHORIZATION_REQUEST_INVALID',
+  'AUTHORIZATION_RESPONSE_INVALID',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -11,6 +11,8 @@ export {
   MULTIKEY_V1_CONTEXT_URL,
   W3C_CONTEXTS,
 } from './contexts.js';
+export type { DcqlCredentialQuery, DcqlQuery } from './dcql-query.js';
+export { dcqlQueryFor, parseDcqlQuery, presentationRequestFromDcql } from './dcql-query.js';
 export type { DidDocument, MultikeyVerificationMethod } from './did/did-document.js';
 export { createDidDocument } from './did/did-document.js';
 export { didKeyFromPublicKey, keyTypeOfMultibase, resolveDidKey } from './did/did-key.js';

@@ -19,6 +19,11 @@ export interface RelyingPartyRegistration {
   retention: string;
   /** Per credential type, the only fields it may request. */
   credentials: Array<{ type: string; fields: string[] }>;
+  /**
+   * RFC 7638 SHA-256 thumbprints (base64url) of the keys that sign its OpenID4VP authorization requests: a
+   * wallet accepts a request under this client id only when it is signed by one of them (pre-registration).
+   */
+  requestKeys?: string[];
 }
 
 /** Every (type, field) of a request that the registration does not allow; empty when it is within it. */

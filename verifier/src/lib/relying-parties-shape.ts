@@ -1,6 +1,7 @@
 import { MalformedValueError } from '@vneid/core';
 
 const FIELD = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 const DOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/;
 
 function fail(message: string): never {
@@ -26,7 +27,7 @@ export function assertRelyingParties(value: unknown): void {
     const at = `relyingParties[${i}]`;
     if (!rp || typeof rp !== 'object' || Array.isArray(rp)) fail(`${at} must be an object`);
     for (const key of Object.keys(rp)) {
-      if (!['id', 'name', 'registration', 'retention', 'credentials'].includes(key))
+      if (!['id', 'name', 'registration', 'retention', 'credentials', 'requestKeys'].includes(key))
         fail(`${at} has unknown member ${key.slice(0, 40)}`);
     }
     const id = short(rp.id, `${at}.id`, 253);
@@ -45,6 +46,14 @@ export function assertRelyingParties(value: unknown): void {
       if (!Array.isArray(c.fields) || c.fields.length > 64 || c.fields.some((f) => !FIELD.test(String(f)))) {
         fail(`${at}.credentials has malformed fields`);
       }
+    }
+    if (
+      rp.requestKeys !== undefined &&
+      (!Array.isArray(rp.requestKeys) ||
+        rp.requestKeys.length > 8 ||
+        rp.requestKeys.some((k) => typeof k !== 'string' || !THUMBPRINT.test(k)))
+    ) {
+      fail(`${at}.requestKeys must list at most 8 SHA-256 JWK thumbprints`);
     }
   });
 }

@@ -75,6 +75,8 @@ export interface WalletState {
   relyingParties: Map<string, RelyingPartyRegistration>;
   /** Previews shown and not yet answered (in memory: a consent never outlives the app session). */
   previews: Map<string, import('../preview.js').ConsentPreview>;
+  /** OpenID4VP requests previewed and not yet answered, by preview id (in memory, like their previews). */
+  authorizationRequests: Map<string, import('../oid4vp/receive-request.js').PendingAuthorizationRequest>;
 }
 
 /** Runs `fn` after every earlier operation on the wallet has settled. */
