@@ -176,6 +176,92 @@ test.serial('a pasted genuine presentation is VALID too', async (t) => {
   await ready(page);
 });
 
+/** Chooses QR image files (one choice), waits until the page shows a result or asks for more parts. */
+async function chooseFiles(p: Page, files: string[]): Promise<string> {
+  await p.setInputFiles('#qr-file', files);
+  await p.waitForSelector('body[data-state="result"], body[data-state="partial"]', {
+    state: 'attached',
+    timeout: 30_000,
+  });
+  return (await p.getAttribute('body', 'data-state')) ?? '';
+}
+
+async function refusedCode(p: Page, shot: string): Promise<string> {
+  await p.waitForSelector('body[data-state="result"]', { state: 'attached' });
+  const code = (await p.textContent('#codes')) ?? '';
+  await p.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
+  await p.click('#back');
+  await ready(p);
+  return code;
+}
+
+test.serial(
+  'the request QR, chosen with bilingual labels, is read by the wallet; its 2-part answer from two QR images is VALID',
+  async (t) => {
+    // The officer picks the document and fields; the labels come from @vneid/schemas.
+    await page.selectOption('#request-type', 'CitizenIdentityCard');
+    t.is(
+      await page.textContent('#request-type option[value="CitizenIdentityCard"]'),
+      'Thẻ căn cước / Citizen identity card',
+    );
+    t.regex((await page.textContent('#request-fields label[data-field="sex"]')) ?? '', /Giới tính \/ Sex/);
+    for (const field of ['fullName', 'sex', 'faceImage']) await page.check(`#request-fields input[value="${field}"]`);
+    // The wallet's camera reads the QR the page shows.
+    const request = world.scanRequest(await page.locator('#request-qr').screenshot());
+    t.is(request.challenge, await page.textContent('#challenge'));
+    t.is(request.domain, await page.textContent('#domain'));
+    const vp = await world.answer(request);
+    const parts = await world.parts(vp, 600);
+    t.is(parts.length, 2);
+    const files = [await world.partFile(parts[0]!, 'part-1-of-2'), await world.partFile(parts[1]!, 'part-2-of-2')];
+
+    t.is(await chooseFiles(page, [files[1]!]), 'partial');
+    t.is(await page.getAttribute('#progress', 'data-received'), '1');
+    t.regex((await page.textContent('#progress')) ?? '', /phần 1 \/ 2 — part 1 of 2/);
+    await page.screenshot({ path: join(ARTIFACTS, 'multi-qr-part-1-of-2.png'), fullPage: true });
+    t.is(await chooseFiles(page, [files[0]!]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'valid');
+    t.regex((await page.textContent('h3.type')) ?? '', /Thẻ căn cước\s*Citizen identity card/);
+    t.regex((await page.textContent('tr[data-field="sex"] th')) ?? '', /Giới tính\s*Sex/);
+    t.regex((await page.textContent('tr[data-field="sex"] td')) ?? '', /^female \(Nữ \/ Female\)$/);
+    t.is(await page.getAttribute('#face', 'src'), fixtures.CitizenIdentityCard.faceImage ?? null);
+    await page.screenshot({ path: join(ARTIFACTS, 'multi-qr-genuine.png'), fullPage: true });
+    await page.click('#back');
+    await ready(page);
+  },
+);
+
+test.serial(
+  'a part of another presentation mixed in, a part given twice and a corrupted part are refused with their codes',
+  async (t) => {
+    const { challenge, domain } = await challengeOf(page);
+    const ours = await world.parts(
+      await world.present('CitizenIdentityCard', ['fullName', 'faceImage'], challenge, domain),
+      600,
+    );
+    const theirs = await world.parts(
+      await world.present('CitizenIdentityCard', ['fullName', 'sex', 'faceImage'], challenge, domain),
+      600,
+    );
+    t.true(ours.length >= 2 && theirs.length >= 2);
+    const ours1 = await world.partFile(ours[0]!, 'ours-1');
+    const theirs2 = await world.partFile(theirs[1]!, 'theirs-2');
+    t.is(await chooseFiles(page, [ours1, theirs2]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'invalid');
+    t.is(await refusedCode(page, 'multi-qr-mixed'), 'QR_PARTS_MIXED');
+
+    // The refusal forgot the held part: the same first part starts a new sequence.
+    t.is(await chooseFiles(page, [ours1, ours1]), 'result');
+    t.is(await refusedCode(page, 'multi-qr-duplicate'), 'QR_PART_DUPLICATE');
+
+    const corrupted = ours[1]!.slice();
+    corrupted[40] = corrupted[40]! ^ 0x20;
+    t.is(await chooseFiles(page, [ours1, await world.partFile(corrupted, 'corrupted-2')]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'invalid');
+    t.is(await refusedCode(page, 'multi-qr-corrupted'), 'QR_DIGEST_MISMATCH');
+  },
+);
+
 test.serial(
   '40 days later, offline, the stale bundle makes a genuine presentation CANNOT CONFIRM, never VALID',
   async (t) => {

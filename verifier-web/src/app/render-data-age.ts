@@ -22,9 +22,14 @@ export function dataAge(data: TrustData, config: PageConfig, now: Date): DataAge
   if (data.loaded.status === 'stale' || isBundleStale(bundle, now.getTime(), config.bundleMaxAgeSeconds)) {
     reasons.push('BUNDLE_STALE');
   }
-  const wanted = bundle.issuers.flatMap((i) => i.statusLists);
-  const held = data.lists.filter((l) => wanted.includes(l.url));
-  if (held.length < wanted.length) reasons.push('STATUS_LIST_MISSING');
+  // Lists are named one by one (`statusLists`) or under a prefix (`statusListPrefix`, found through its index).
+  const named = bundle.issuers.flatMap((i) => i.statusLists ?? []);
+  const prefixes = bundle.issuers.flatMap((i) => (i.statusListPrefix ? [i.statusListPrefix] : []));
+  const held = data.lists.filter((l) => named.includes(l.url) || prefixes.some((p) => l.url.startsWith(p)));
+  const missing =
+    named.some((url) => !held.some((l) => l.url === url)) ||
+    prefixes.some((p) => !held.some((l) => l.url.startsWith(p)));
+  if (missing) reasons.push('STATUS_LIST_MISSING');
   for (const list of held) {
     const until = list.validUntil ? Date.parse(list.validUntil) : Number.POSITIVE_INFINITY;
     const tooOld =
