@@ -106,6 +106,8 @@ async function start(): Promise<void> {
         challenge,
         domain,
         challengeStore: challenges,
+        // The request the QR showed: every field asked for must be disclosed (requestSatisfied).
+        request: presentationRequest(asked, challenge, domain),
         ...(config.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: config.statusMaxAgeSeconds } : {}),
         ...(config.bundleMaxAgeSeconds !== undefined ? { bundleMaxAgeSeconds: config.bundleMaxAgeSeconds } : {}),
       });

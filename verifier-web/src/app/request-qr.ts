@@ -4,7 +4,7 @@
 // built from what the officer ticks. Types and fields come from the
 // @vneid/schemas registry with their labels: a new registered type shows up
 // here without a change to the page.
-import { encodeRequestQr, qrSymbolOf } from '@vneid/core';
+import { encodeRequestQr, type PresentationRequest, qrSymbolOf } from '@vneid/core';
 import { disclosableFieldsFor, labelFor, listCredentialTypes } from '@vneid/schemas';
 
 /** What the officer asks for. */
@@ -15,11 +15,15 @@ export interface RequestedCredential {
 }
 
 /** The QueryByExample request of the VC API / the offline transport. */
-export function presentationRequest(asked: RequestedCredential, challenge: string, domain: string): object {
+export function presentationRequest(
+  asked: RequestedCredential,
+  challenge: string,
+  domain: string,
+): PresentationRequest {
   return {
     query: [
       {
-        type: 'QueryByExample',
+        type: 'QueryByExample' as const,
         credentialQuery: {
           reason: asked.reason,
           example: { type: asked.type, credentialSubject: Object.fromEntries(asked.fields.map((f) => [f, ''])) },

@@ -50,8 +50,8 @@ export interface PageWorld {
   scanRequest(png: Buffer): Record<string, unknown>;
   /** The wallet's answer to a scanned request (preview, consent, present). */
   answer(request: Record<string, unknown>): Promise<JsonObject>;
-  /** The offline transport's parts of `presentation` (core codec), `partCapacity` bytes each. */
-  parts(presentation: JsonObject, partCapacity?: number): Promise<Uint8Array[]>;
+  /** The offline transport's parts of `presentation` (core codec), split evenly into `count` parts. */
+  parts(presentation: JsonObject, count: number): Promise<Uint8Array[]>;
   /** A byte-mode QR code PNG of one part, written to a file. */
   partFile(part: Uint8Array, name: string): Promise<string>;
   close(): Promise<void>;
@@ -158,12 +158,11 @@ export async function createPageWorld(builtDir: string): Promise<PageWorld> {
     async answer(request) {
       return (await wallet.present(request, (await wallet.preview(request)).consent)).presentation;
     },
-    parts(presentation, partCapacity) {
-      return encodePresentationQr({
-        presentation,
-        documentLoader: walletLoader,
-        ...(partCapacity ? { partCapacity } : {}),
-      });
+    async parts(presentation, count) {
+      const [whole] = await encodePresentationQr({ presentation, documentLoader: walletLoader, partCapacity: 1 << 20 });
+      // An even split into `count` parts (frameParts splits evenly within the capacity).
+      const partCapacity = Math.ceil((whole!.length - 12) / count);
+      return encodePresentationQr({ presentation, documentLoader: walletLoader, partCapacity });
     },
     async partFile(part, name) {
       const path = join(dir, `${name}.png`);
