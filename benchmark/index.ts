@@ -22,7 +22,7 @@ import { countStatements, sdTargetNote } from './sd-statements.js';
 import { measureStatusSync, STATUS_LISTS } from './status-sync.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
-import { measureWeb, webFigure } from './web-verifier.js';
+import { measureWeb, webFigure, webQrFigure } from './web-verifier.js';
 import { buildWorld } from './world.js';
 
 const started = performance.now();
@@ -94,7 +94,13 @@ try {
   log('Web verifier: bundle size, verifyPresentation in chromium beside Node…');
   const web = await measureWeb(world, options.quick ? 20 : 100, options.quick ? 5 : 20);
 
-  figures.push(...bulkFigures(bulk, sd), ...httpFigures(http, suites), memoryFigure(memory), webFigure(web));
+  figures.push(
+    ...bulkFigures(bulk, sd),
+    ...httpFigures(http, suites),
+    memoryFigure(memory),
+    webFigure(web),
+    webQrFigure(web),
+  );
   results = {
     format: 1,
     date: new Date().toISOString(),

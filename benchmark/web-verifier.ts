@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createQrPartCollector, decodePresentationQr, encodePresentationQr } from '@vneid/core';
 import { verifyPresentation } from '@vneid/verifier';
 import { build } from '@vneid/verifier-web/build';
 import { chromium } from 'playwright-core';
@@ -20,6 +21,8 @@ export interface WebResult {
   browserColdMs: number;
   browserMs: number[];
   nodeMs: number[];
+  /** The page's QR path (parts → presentation) in chromium and the same decoder in Node. */
+  qr: { parts: number; bytes: number; browserMs: number[]; nodeMs: number[] };
   chromium: string;
 }
 
@@ -105,7 +108,9 @@ export async function measureWeb(world: World, runs: number, warmup: number): Pr
         nodeMs.push(performance.now() - t);
       }
     }
+    const qr = await measureQr(page, world, runs, warmup);
     return {
+      qr,
       appBytes: app.length,
       appGzipBytes: gzipSync(app, { level: 9 }).length,
       browserColdMs,
@@ -117,6 +122,57 @@ export async function measureWeb(world: World, runs: number, warmup: number): Pr
     await browser.close();
     await server.close();
   }
+}
+
+/** Decoding the offline QR transport of one presentation, in the page and in Node, interleaved as above. */
+async function measureQr(
+  page: import('playwright-core').Page,
+  world: World,
+  runs: number,
+  warmup: number,
+): Promise<WebResult['qr']> {
+  const parts = await encodePresentationQr({
+    presentation: world.presentations[0]!,
+    documentLoader: world.documentLoader,
+  });
+  const decodeInNode = async () => {
+    // The same steps as the page: a collector per presentation, then the decoder.
+    const collector = createQrPartCollector({ kind: 'presentation' });
+    let held: Uint8Array[] = [];
+    for (const part of parts) held = collector.add(part).parts;
+    await decodePresentationQr({ parts: held, documentLoader: world.documentLoader });
+  };
+  const half = Math.ceil(runs / 2);
+  const browserMs: number[] = [];
+  const nodeMs: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    const r = (await page.evaluate(
+      (i) => (globalThis as unknown as { vneidBenchQr: (x: unknown) => unknown }).vneidBenchQr(i),
+      { parts: parts.map((p) => [...p]), warmup, runs: half },
+    )) as { times: number[] };
+    browserMs.push(...r.times);
+    for (let i = 0; i < warmup; i++) await decodeInNode();
+    for (let i = 0; i < half; i++) {
+      const t = performance.now();
+      await decodeInNode();
+      nodeMs.push(performance.now() - t);
+    }
+  }
+  return { parts: parts.length, bytes: parts.reduce((n, p) => n + p.length, 0), browserMs, nodeMs };
+}
+
+/** Reading a presentation from its QR parts in the page, with Node's decoder in the baseline slot. */
+export function webQrFigure(w: WebResult): Figure {
+  return {
+    key: 'web.decode-presentation-qr',
+    name: `web verifier: a presentation from its QR parts (CBOR-LD, DEFLATE, framed) in chromium ${w.chromium}`,
+    unit: 'ms',
+    ours: { value: median(w.qr.browserMs), samples: w.qr.browserMs.length },
+    library: { label: 'the same decoder in Node, built packages (not the library)', value: median(w.qr.nodeMs) },
+    notes: [
+      `${w.qr.parts} part(s), ${w.qr.bytes} bytes; browser / Node = ${(median(w.qr.browserMs) / median(w.qr.nodeMs)).toFixed(2)}×`,
+    ],
+  };
 }
 
 /** The browser figure, with Node's in the baseline slot (labelled as such: it is not the plain library). */

@@ -26,6 +26,15 @@ async function ready(p: Page): Promise<void> {
   await p.waitForSelector('body[data-state="ready"]', { state: 'attached', timeout: 30_000 });
 }
 
+/** The officer picks what the request QR asks for (the page verifies the answer against it). */
+async function ask(p: Page, type: string, fields: string[]): Promise<{ challenge: string; domain: string }> {
+  await p.selectOption('#request-type', type);
+  for (const box of await p.$$('#request-fields input[type="checkbox"]')) {
+    await box.setChecked(fields.includes((await box.getAttribute('value')) ?? ''));
+  }
+  return challengeOf(p);
+}
+
 async function challengeOf(p: Page): Promise<{ challenge: string; domain: string }> {
   return {
     challenge: (await p.textContent('#challenge')) ?? '',
@@ -42,10 +51,11 @@ async function verifyQr(p: Page, file: string, shot: string) {
   const checks = await p.$$eval('#checks li', (items) =>
     items.map((li) => `${li.getAttribute('data-check')}=${li.getAttribute('data-result')}`),
   );
+  const text = (await p.textContent('#result')) ?? '';
   await p.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
   await p.click('#back');
   await ready(p);
-  return { verdict, codes, checks };
+  return { verdict, codes, checks, text };
 }
 
 test.before(async () => {
@@ -100,7 +110,7 @@ test.serial('the page reloads offline from its service worker and shows the age 
 });
 
 test.serial('a genuine presentation from a QR image is VALID, with its fields and face image', async (t) => {
-  const { challenge, domain } = await challengeOf(page);
+  const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName', 'dateOfBirth', 'faceImage']);
   const vp = await world.present('CitizenIdentityCard', ['fullName', 'dateOfBirth', 'faceImage'], challenge, domain);
   await page.setInputFiles('#qr-file', await world.qrFile(vp, 'genuine'));
   await page.waitForSelector('body[data-state="result"]', { state: 'attached' });
@@ -118,7 +128,7 @@ test.serial('a genuine presentation from a QR image is VALID, with its fields an
 test.serial(
   'a tampered presentation (a disclosed name changed) is NOT VALID with PROOF_VERIFICATION_ERROR',
   async (t) => {
-    const { challenge, domain } = await challengeOf(page);
+    const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName']);
     const vp = await world.present('CitizenIdentityCard', ['fullName'], challenge, domain);
     const credential = (vp.verifiableCredential as Array<{ credentialSubject: Record<string, unknown> }>)[0]!;
     credential.credentialSubject.fullName = 'Nguyễn Văn Giả';
@@ -132,7 +142,7 @@ test.serial(
 test.serial(
   'a revoked licence is NOT VALID with CREDENTIAL_REVOKED, read from the status list held offline',
   async (t) => {
-    const { challenge, domain } = await challengeOf(page);
+    const { challenge, domain } = await ask(page, 'DrivingLicence', ['fullName', 'licenceClasses']);
     const vp = await world.present('DrivingLicence', ['fullName', 'licenceClasses'], challenge, domain);
     const r = await verifyQr(page, await world.qrFile(vp, 'revoked'), 'revoked');
     t.is(r.verdict, 'invalid');
@@ -145,7 +155,7 @@ test.serial(
 test.serial(
   'a presentation answering an old challenge is NOT VALID (the page issues a new one each time)',
   async (t) => {
-    const { challenge, domain } = await challengeOf(page);
+    const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName']);
     const vp = await world.present('CitizenIdentityCard', ['fullName'], challenge, domain);
     const file = await world.qrFile(vp, 'replayed');
     t.is((await verifyQr(page, file, 'first-use')).verdict, 'valid');
@@ -166,15 +176,117 @@ test.serial('a QR image without a QR code and pasted garbage are refused with a 
 });
 
 test.serial('a pasted genuine presentation is VALID too', async (t) => {
-  const { challenge, domain } = await challengeOf(page);
+  const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName']);
   const vp = await world.present('CitizenIdentityCard', ['fullName'], challenge, domain);
   await page.fill('#pasted', JSON.stringify(vp));
   await page.click('#verify-pasted');
   await page.waitForSelector('body[data-state="result"]', { state: 'attached' });
   t.is(await page.getAttribute('#verdict', 'data-verdict'), 'valid');
+  t.is(await page.getAttribute('li[data-check="presentation:requestSatisfied"]', 'data-result'), 'valid');
   await page.click('#back');
   await ready(page);
 });
+
+test.serial(
+  'an answer that leaves out a field the page asked for is NOT VALID with REQUEST_NOT_SATISFIED',
+  async (t) => {
+    const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName', 'sex']);
+    const vp = await world.present('CitizenIdentityCard', ['fullName'], challenge, domain);
+    await page.fill('#pasted', JSON.stringify(vp));
+    await page.click('#verify-pasted');
+    await page.waitForSelector('body[data-state="result"]', { state: 'attached' });
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'invalid');
+    t.regex((await page.textContent('#codes')) ?? '', /REQUEST_NOT_SATISFIED/);
+    await page.click('#back');
+    await ready(page);
+  },
+);
+
+/** Chooses QR image files (one choice), waits until the page shows a result or asks for more parts. */
+async function chooseFiles(p: Page, files: string[]): Promise<string> {
+  await p.setInputFiles('#qr-file', files);
+  await p.waitForSelector('body[data-state="result"], body[data-state="partial"]', {
+    state: 'attached',
+    timeout: 30_000,
+  });
+  return (await p.getAttribute('body', 'data-state')) ?? '';
+}
+
+async function refusedCode(p: Page, shot: string): Promise<string> {
+  await p.waitForSelector('body[data-state="result"]', { state: 'attached' });
+  const code = (await p.textContent('#codes')) ?? '';
+  await p.screenshot({ path: join(ARTIFACTS, `${shot}.png`), fullPage: true });
+  await p.click('#back');
+  await ready(p);
+  return code;
+}
+
+test.serial(
+  'the request QR, chosen with bilingual labels, is read by the wallet; its 2-part answer from two QR images is VALID',
+  async (t) => {
+    // The officer picks the document and fields; the labels come from @vneid/schemas.
+    await page.selectOption('#request-type', 'CitizenIdentityCard');
+    t.is(
+      await page.textContent('#request-type option[value="CitizenIdentityCard"]'),
+      'Thẻ căn cước / Citizen identity card',
+    );
+    t.regex((await page.textContent('#request-fields label[data-field="sex"]')) ?? '', /Giới tính \/ Sex/);
+    for (const field of ['fullName', 'sex', 'faceImage']) await page.check(`#request-fields input[value="${field}"]`);
+    // The wallet's camera reads the QR the page shows.
+    const request = world.scanRequest(await page.locator('#request-qr').screenshot());
+    t.is(request.challenge, await page.textContent('#challenge'));
+    t.is(request.domain, await page.textContent('#domain'));
+    const vp = await world.answer(request);
+    const parts = await world.parts(vp, 2);
+    t.is(parts.length, 2);
+    const files = [await world.partFile(parts[0]!, 'part-1-of-2'), await world.partFile(parts[1]!, 'part-2-of-2')];
+
+    t.is(await chooseFiles(page, [files[1]!]), 'partial');
+    t.is(await page.getAttribute('#progress', 'data-received'), '1');
+    t.regex((await page.textContent('#progress')) ?? '', /phần 1 \/ 2 — part 1 of 2/);
+    await page.screenshot({ path: join(ARTIFACTS, 'multi-qr-part-1-of-2.png'), fullPage: true });
+    t.is(await chooseFiles(page, [files[0]!]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'valid');
+    t.regex((await page.textContent('h3.type')) ?? '', /Thẻ căn cước\s*Citizen identity card/);
+    t.regex((await page.textContent('tr[data-field="sex"] th')) ?? '', /Giới tính\s*Sex/);
+    t.regex((await page.textContent('tr[data-field="sex"] td')) ?? '', /^female \(Nữ \/ Female\)$/);
+    t.is(await page.getAttribute('#face', 'src'), fixtures.CitizenIdentityCard.faceImage ?? null);
+    await page.screenshot({ path: join(ARTIFACTS, 'multi-qr-genuine.png'), fullPage: true });
+    await page.click('#back');
+    await ready(page);
+  },
+);
+
+test.serial(
+  'a part of another presentation mixed in, a part given twice and a corrupted part are refused with their codes',
+  async (t) => {
+    const { challenge, domain } = await challengeOf(page);
+    const ours = await world.parts(
+      await world.present('CitizenIdentityCard', ['fullName', 'faceImage'], challenge, domain),
+      2,
+    );
+    const theirs = await world.parts(
+      await world.present('CitizenIdentityCard', ['fullName', 'sex', 'faceImage'], challenge, domain),
+      2,
+    );
+    t.true(ours.length === 2 && theirs.length === 2);
+    const ours1 = await world.partFile(ours[0]!, 'ours-1');
+    const theirs2 = await world.partFile(theirs[1]!, 'theirs-2');
+    t.is(await chooseFiles(page, [ours1, theirs2]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'invalid');
+    t.is(await refusedCode(page, 'multi-qr-mixed'), 'QR_PARTS_MIXED');
+
+    // The refusal forgot the held part: the same first part starts a new sequence.
+    t.is(await chooseFiles(page, [ours1, ours1]), 'result');
+    t.is(await refusedCode(page, 'multi-qr-duplicate'), 'QR_PART_DUPLICATE');
+
+    const corrupted = ours[1]!.slice();
+    corrupted[40] = corrupted[40]! ^ 0x20;
+    t.is(await chooseFiles(page, [ours1, await world.partFile(corrupted, 'corrupted-2')]), 'result');
+    t.is(await page.getAttribute('#verdict', 'data-verdict'), 'invalid');
+    t.is(await refusedCode(page, 'multi-qr-corrupted'), 'QR_DIGEST_MISMATCH');
+  },
+);
 
 test.serial(
   '40 days later, offline, the stale bundle makes a genuine presentation CANNOT CONFIRM, never VALID',
@@ -186,7 +298,7 @@ test.serial(
     t.is(await page.getAttribute('#data-age', 'data-stale'), 'true');
     t.regex((await page.textContent('#stale-warning')) ?? '', /BUNDLE_STALE/);
     world.setWalletNow(later);
-    const { challenge, domain } = await challengeOf(page);
+    const { challenge, domain } = await ask(page, 'CitizenIdentityCard', ['fullName', 'faceImage']);
     const vp = await world.present('CitizenIdentityCard', ['fullName', 'faceImage'], challenge, domain);
     world.setWalletNow(undefined);
     const r = await verifyQr(page, await world.qrFile(vp, 'stale'), 'stale');

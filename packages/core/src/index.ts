@@ -57,6 +57,8 @@ export { assertSafePointers } from './pointers.js';
 export type { CredentialQuery, NormalizedPresentationRequest, PresentationRequest } from './presentation-request.js';
 export { parsePresentationRequest, selectivePointersFor } from './presentation-request.js';
 export { cborldTableStrings, VNEID_CBORLD_REGISTRY_ENTRY_ID } from './qr/codec-table.js';
+export type { QrPartCollector, QrPartCollectorOptions, QrPartProgress } from './qr/collect-parts.js';
+export { createQrPartCollector } from './qr/collect-parts.js';
 export type { QrKind } from './qr/frame.js';
 export type { QrLimits } from './qr/limits.js';
 export { DEFAULT_PART_CAPACITY, DEFAULT_QR_LIMITS } from './qr/limits.js';

@@ -1,9 +1,9 @@
-// The one place where a scanned or pasted payload becomes a presentation
-// object. Until the shared QR transport (CBOR-LD, multi-part) lands in
-// @vneid/core, three encodings are accepted: plain JSON text, gzip bytes
-// (a QR in byte mode), and base45 text of gzip (a QR in alphanumeric mode).
-// Sizes are capped before any decoding; the JSON goes through core's safe
-// parser (prototype keys, duplicates, depth).
+// A scanned or pasted payload that is not a part of the offline QR
+// transport (those go to qr-sequence.ts, @vneid/core's codec) becomes a
+// presentation here. Three plain encodings are accepted: JSON text, gzip
+// bytes (a QR in byte mode) and base45 text of gzip (a QR in alphanumeric
+// mode). Sizes are capped before any decoding; the JSON goes through core's
+// safe parser (prototype keys, duplicates, depth).
 import { InputLimitError, MalformedValueError, parseJsonSafely } from '@vneid/core';
 import { gunzipSync } from '../shims/node-zlib.js';
 
@@ -65,9 +65,8 @@ export function decodePayload(payload: string | Uint8Array): unknown {
   if (payload instanceof Uint8Array) {
     if (payload.length > MAX_PAYLOAD_BYTES) throw new InputLimitError('payload larger than allowed');
     if (isQrFrame(payload)) {
-      // The seam for the shared transport: at merge this becomes
-      // decodePresentationQr({ parts, documentLoader }) over the collected parts.
-      throw new MalformedValueError('a part of a multi-QR (CBOR-LD) presentation: this build reads single-QR payloads');
+      // Parts are collected and decoded by a PresentationSequence (qr-sequence.ts), never here.
+      throw new MalformedValueError('a part of the offline QR transport (CBOR-LD): read it through a QR sequence');
     }
     const gz = payload[0] === 0x1f && payload[1] === 0x8b;
     text = new TextDecoder('utf-8', { fatal: true }).decode(gz ? gunzipCapped(payload) : payload);

@@ -1,17 +1,22 @@
 // The web verifier page: loads its configuration and trust data, issues a
-// challenge, reads a presentation (camera, QR image, pasted text) and shows
-// one result screen per verification. Verification runs here, offline.
-import { findVneidError } from '@vneid/core';
+// challenge and shows it as the request QR of the offline transport, reads a
+// presentation (camera, QR images, one or several parts of the offline
+// transport, pasted text) and shows one result screen per verification.
+// Verification runs here, offline.
+import { findVneidError, VneidError } from '@vneid/core';
 import { createChallengeStore, verifyPresentation } from '@vneid/verifier/browser';
-import { decodePayload } from './decode-payload.js';
+import { decodePayload, isQrFrame } from './decode-payload.js';
 import { openPageStore } from './idb-store.js';
-import { readQrFromFile, scanCamera } from './qr-reader.js';
+import { type QrPayload, readQrFromFile, scanCamera } from './qr-reader.js';
+import { createPresentationSequence, type PresentationSequence } from './qr-sequence.js';
 import { dataAge, renderDataAge } from './render-data-age.js';
 import { renderRefused, renderReport, verdictOf } from './render-report.js';
+import { drawRequestQr, presentationRequest, type RequestedCredential, renderRequestForm } from './request-qr.js';
 import { loadTrustData, type PageConfig, type TrustData } from './trust-data.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const CHALLENGE_TTL_SECONDS = 300;
+const DEFAULT_REASON = 'Kiểm tra giấy tờ / Document check';
 
 async function loadConfig(): Promise<PageConfig> {
   const response = await fetch('config.json');
@@ -36,10 +41,22 @@ async function start(): Promise<void> {
   let challenge = challenges.issue();
 
   const showData = () => renderDataAge($('data-age'), dataAge(data, config, new Date()));
+  let asked: RequestedCredential = renderRequestForm(
+    $<HTMLSelectElement>('request-type'),
+    $('request-fields'),
+    config.request ?? {},
+    config.request?.reason ?? DEFAULT_REASON,
+    (next) => {
+      asked = next;
+      showChallenge();
+    },
+  );
   const showChallenge = () => {
+    const request = presentationRequest(asked, challenge, domain);
     $('challenge').textContent = challenge;
     $('domain').textContent = domain;
-    $('request').textContent = JSON.stringify({ challenge, domain });
+    $('request').textContent = JSON.stringify(request);
+    drawRequestQr($<HTMLCanvasElement>('request-qr'), request);
   };
   showData();
   showChallenge();
@@ -49,19 +66,37 @@ async function start(): Promise<void> {
     $('result-screen').hidden = name !== 'result';
   };
 
-  const verify = async (payload: string | Uint8Array) => {
+  const showProgress = (step?: { received: number; count: number; missing: number[] }) => {
+    const p = $('progress');
+    if (!step) {
+      p.hidden = true;
+      p.textContent = '';
+      delete p.dataset.received;
+      delete p.dataset.count;
+      return;
+    }
+    p.hidden = false;
+    p.dataset.received = String(step.received);
+    p.dataset.count = String(step.count);
+    const missing = step.missing.map((i) => i + 1).join(', ');
+    p.textContent =
+      `Đã đọc phần ${step.received} / ${step.count} — part ${step.received} of ${step.count}. ` +
+      `Quét phần còn lại / Scan the remaining part(s): ${missing}`;
+  };
+
+  const refuse = (code: string, message: string) => {
+    showProgress(undefined);
+    screen('result');
+    renderRefused($('result'), code, message);
+    body.dataset.state = 'result';
+  };
+
+  const verify = async (presentation: unknown) => {
     const result = $('result');
+    showProgress(undefined);
     screen('result');
     body.dataset.state = 'verifying';
     try {
-      let presentation: unknown;
-      try {
-        presentation = decodePayload(payload);
-      } catch (error) {
-        const e = findVneidError(error);
-        renderRefused(result, e?.code ?? 'MALFORMED_VALUE_ERROR', (error as Error).message);
-        return;
-      }
       const age = dataAge(data, config, new Date());
       const started = performance.now();
       const report = await verifyPresentation(presentation, {
@@ -71,6 +106,8 @@ async function start(): Promise<void> {
         challenge,
         domain,
         challengeStore: challenges,
+        // The request the QR showed: every field asked for must be disclosed (requestSatisfied).
+        request: presentationRequest(asked, challenge, domain),
         ...(config.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: config.statusMaxAgeSeconds } : {}),
         ...(config.bundleMaxAgeSeconds !== undefined ? { bundleMaxAgeSeconds: config.bundleMaxAgeSeconds } : {}),
       });
@@ -83,25 +120,60 @@ async function start(): Promise<void> {
     }
   };
 
+  // Parts chosen as files add up across choices; the camera has its own sequence per session.
+  const files = createPresentationSequence();
+  /**
+   * One payload read from a QR or pasted: a part of the offline transport
+   * goes to its sequence (the page waits for the rest), anything else is
+   * decoded at once. Answers whether a result screen is shown.
+   */
+  const handle = async (payload: QrPayload, sequence: PresentationSequence): Promise<boolean> => {
+    let presentation: unknown;
+    try {
+      if (payload instanceof Uint8Array && isQrFrame(payload)) {
+        const step = await sequence.add(payload);
+        if (step.state === 'partial') {
+          showProgress(step);
+          body.dataset.state = 'partial';
+          return false;
+        }
+        presentation = step.presentation;
+      } else {
+        if (sequence.received > 0) {
+          sequence.reset();
+          throw new VneidError('QR_PARTS_MIXED', 'not a part of the presentation being scanned');
+        }
+        presentation = decodePayload(payload);
+      }
+    } catch (error) {
+      refuse(findVneidError(error)?.code ?? 'MALFORMED_VALUE_ERROR', (error as Error).message);
+      return true;
+    }
+    await verify(presentation);
+    return true;
+  };
+
   $<HTMLInputElement>('qr-file').addEventListener('change', async (event) => {
     const input = event.target as HTMLInputElement;
-    const file = input.files?.[0];
-    if (!file) return;
-    const payload = await readQrFromFile(file).catch((error) => {
-      console.warn('QR image', error);
-      return undefined;
-    });
-    // Cleared after reading, so that choosing the same file again is a change.
+    const chosen = [...(input.files ?? [])];
+    // Cleared before reading, so that choosing the same file again is a change.
     input.value = '';
-    if (payload === undefined) {
-      screen('result');
-      renderRefused($('result'), 'QR_NOT_FOUND', 'No QR code in the image / Không tìm thấy mã QR trong ảnh');
-      body.dataset.state = 'result';
-      return;
+    body.dataset.state = 'reading';
+    for (const file of chosen) {
+      const payload = await readQrFromFile(file).catch((error) => {
+        console.warn('QR image', error);
+        return undefined;
+      });
+      if (payload === undefined) {
+        files.reset();
+        refuse('QR_NOT_FOUND', 'No QR code in the image / Không tìm thấy mã QR trong ảnh');
+        return;
+      }
+      if (await handle(payload, files)) return;
     }
-    await verify(payload);
+    body.dataset.state = 'partial';
   });
-  $('verify-pasted').addEventListener('click', () => verify($<HTMLTextAreaElement>('pasted').value));
+  $('verify-pasted').addEventListener('click', () => handle($<HTMLTextAreaElement>('pasted').value, files));
   let scanning: AbortController | undefined;
   $('camera').addEventListener('click', async () => {
     if (scanning) {
@@ -111,17 +183,23 @@ async function start(): Promise<void> {
     scanning = new AbortController();
     const video = $<HTMLVideoElement>('video');
     video.hidden = false;
+    const sequence = createPresentationSequence({ ignoreRepeats: true });
     try {
-      const payload = await scanCamera(video, scanning.signal);
-      if (payload !== undefined) await verify(payload);
+      await scanCamera(video, scanning.signal, (payload) => handle(payload, sequence));
     } catch (error) {
       $('camera-error').textContent = (error as Error).message;
     } finally {
       video.hidden = true;
       scanning = undefined;
+      if (body.dataset.state === 'partial') {
+        showProgress(undefined);
+        body.dataset.state = 'ready';
+      }
     }
   });
   $('back').addEventListener('click', () => {
+    files.reset();
+    showProgress(undefined);
     screen('scan');
     showData();
     body.dataset.state = 'ready';

@@ -40,8 +40,16 @@ export async function readQrFromFile(file: Blob): Promise<QrPayload | undefined>
   }
 }
 
-/** Scans the camera until a QR is read or `signal` aborts; stops the camera either way. */
-export async function scanCamera(video: HTMLVideoElement, signal: AbortSignal): Promise<QrPayload | undefined> {
+/**
+ * Scans the camera, handing each QR read to `onPayload` until it answers
+ * `true` (done: a whole presentation, or a refusal) or `signal` aborts;
+ * stops the camera either way. A multi-QR sequence is read in one session.
+ */
+export async function scanCamera(
+  video: HTMLVideoElement,
+  signal: AbortSignal,
+  onPayload: (payload: QrPayload) => Promise<boolean>,
+): Promise<void> {
   const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
   try {
     video.srcObject = stream;
@@ -50,9 +58,8 @@ export async function scanCamera(video: HTMLVideoElement, signal: AbortSignal): 
       await new Promise((resolve) => requestAnimationFrame(resolve));
       if (video.videoWidth === 0) continue;
       const found = readFrame(video, video.videoWidth, video.videoHeight);
-      if (found !== undefined) return found;
+      if (found !== undefined && (await onPayload(found))) return;
     }
-    return undefined;
   } finally {
     for (const track of stream.getTracks()) track.stop();
     video.srcObject = null;

@@ -2,6 +2,7 @@
 // Vietnamese and English, the disclosed fields with their labels and the
 // face image. Everything from the presentation is set as text (or as an
 // <img> src only when it is a data: URL of a PNG/JPEG), never as HTML.
+import { isRegisteredType, labelFor, valueLabelFor } from '@vneid/schemas';
 import type { VerificationReport } from '@vneid/verifier/browser';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
@@ -34,10 +35,47 @@ function bilingual(vi: string, en: string): HTMLElement {
   return el('span', { class: 'bi' }, el('span', { lang: 'vi' }, vi), el('span', { lang: 'en', class: 'en' }, en));
 }
 
-function valueText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map(valueText).join(', ');
-  return JSON.stringify(value);
+/** A type's name in both languages from the schemas registry; an unregistered type shows as itself. */
+function typeLabel(type: string): { vi: string; en: string } {
+  if (!isRegisteredType(type)) return { vi: type, en: type };
+  return { vi: labelFor(type, '', 'vi') ?? type, en: labelFor(type, '', 'en') ?? type };
+}
+
+/**
+ * A claim's value as nodes: an enumerated value with its label from the
+ * registry, a nested object or array as a labelled table (pointers without
+ * indices, as the registry keys its labels). Always text, never HTML.
+ */
+function valueNodes(type: string, pointer: string, value: unknown, depth = 0): Array<Node | string> {
+  const registered = isRegisteredType(type);
+  if (typeof value === 'string') {
+    const vi = registered ? valueLabelFor(type, pointer, value, 'vi') : undefined;
+    const en = registered ? valueLabelFor(type, pointer, value, 'en') : undefined;
+    return vi && en ? [value, el('span', { class: 'value-label' }, ` (${vi} / ${en})`)] : [value];
+  }
+  if (value === null || typeof value !== 'object' || depth > 4) return [JSON.stringify(value) ?? ''];
+  if (Array.isArray(value)) {
+    const list = el('ol', { class: 'values' });
+    for (const [i, item] of value.entries()) {
+      list.append(el('li', {}, ...valueNodes(type, `${pointer}/${i}`, item, depth + 1)));
+    }
+    return [list];
+  }
+  const table = el('table', { class: 'nested' });
+  for (const key of Object.keys(value)) {
+    const sub = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const vi = registered ? labelFor(type, sub, 'vi') : undefined;
+    const en = registered ? labelFor(type, sub, 'en') : undefined;
+    table.append(
+      el(
+        'tr',
+        { 'data-field': key },
+        el('th', {}, bilingual(vi ?? key, en ?? key)),
+        el('td', {}, ...valueNodes(type, sub, (value as Record<string, unknown>)[key], depth + 1)),
+      ),
+    );
+  }
+  return [table];
 }
 
 /** The verdict a report gives, made `unknown` when the page holds stale data. */
@@ -59,8 +97,9 @@ export function renderReport(root: HTMLElement, report: VerificationReport, verd
 
   for (const credential of report.credentials) {
     const section = el('section', { class: 'credential' });
+    const name = typeLabel(credential.type);
     section.append(
-      el('h3', {}, credential.type),
+      el('h3', { class: 'type', 'data-type': credential.type }, bilingual(name.vi, name.en)),
       el('p', { class: 'issuer' }, bilingual(credential.issuer.name.vi, credential.issuer.name.en)),
     );
     const face = credential.claims.find((c) => c.field === 'faceImage');
@@ -75,7 +114,7 @@ export function renderReport(root: HTMLElement, report: VerificationReport, verd
           'tr',
           { 'data-field': claim.field },
           el('th', {}, bilingual(claim.label.vi, claim.label.en)),
-          el('td', {}, valueText(claim.value)),
+          el('td', {}, ...valueNodes(credential.type, claim.pointer, claim.value)),
         ),
       );
     }

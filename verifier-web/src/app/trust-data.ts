@@ -23,6 +23,8 @@ export interface PageConfig {
   bundleMaxAgeSeconds?: number;
   /** A status list older than this is stale. */
   statusMaxAgeSeconds?: number;
+  /** What the request QR asks for at start (the officer can change it): a registered type, its fields, the purpose. */
+  request?: { type?: string; fields?: string[]; reason?: string };
 }
 
 export interface TrustData {

@@ -8,6 +8,7 @@ import {
   type VerifyPresentationOptions,
   verifyPresentation,
 } from '@vneid/verifier/browser';
+import { createPresentationSequence } from '../app/qr-sequence.js';
 
 export interface BenchInput {
   bundleText: string;
@@ -52,4 +53,30 @@ async function run(input: BenchInput): Promise<{ cold: number; times: number[] }
   return { cold, times };
 }
 
+/**
+ * The page's QR path without the camera: every part of one presentation
+ * through a fresh sequence (header checks, reassembly, digest, DEFLATE,
+ * CBOR-LD with the page's loader), as many times as asked.
+ */
+async function runQr(input: { parts: number[][]; warmup: number; runs: number }): Promise<{ times: number[] }> {
+  const parts = input.parts.map((p) => Uint8Array.from(p));
+  const decode = async () => {
+    const sequence = createPresentationSequence();
+    for (const part of parts) {
+      const step = await sequence.add(part);
+      if (step.state === 'complete') return;
+    }
+    throw new Error('the parts did not complete a presentation');
+  };
+  for (let i = 0; i < input.warmup; i++) await decode();
+  const times: number[] = [];
+  for (let i = 0; i < input.runs; i++) {
+    const t = performance.now();
+    await decode();
+    times.push(performance.now() - t);
+  }
+  return { times };
+}
+
 (globalThis as { vneidBench?: typeof run }).vneidBench = run;
+(globalThis as { vneidBenchQr?: typeof runQr }).vneidBenchQr = runQr;

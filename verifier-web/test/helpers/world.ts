@@ -1,18 +1,37 @@
 // A whole deployment for the page tests, on 127.0.0.1: the issuer service
 // (status lists, DID documents, /verify/ with the built page), one ministry,
 // a trust anchor and its signed bundle, and a citizen's wallet.
+import { realpathSync } from 'node:fs';
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createOfflineDidResolver, generateKeyPair, type JsonObject, type KeyPair } from '@vneid/core';
+import {
+  createDocumentLoader,
+  createOfflineDidResolver,
+  decodeRequestQr,
+  encodePresentationQr,
+  generateKeyPair,
+  type JsonObject,
+  type KeyPair,
+  readQrImage,
+} from '@vneid/core';
 import { createApp, createIssuer, type Issuer } from '@vneid/issuer';
-import { fixtures } from '@vneid/schemas';
+import { fixtures, registeredContexts } from '@vneid/schemas';
 import { createTrustBundle, signTrustBundle } from '@vneid/verifier';
 import { openWallet, type Wallet } from '@vneid/wallet-core';
 import QRCode from 'qrcode';
+
+// pngjs comes with qrcode; it is reached through qrcode's own resolution.
+const { PNG } = createRequire(realpathSync(new URL('../../node_modules/qrcode/package.json', import.meta.url)))(
+  'pngjs',
+) as { PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } } };
+
+/** The wallet's side of the offline transport: CBOR-LD needs only the contexts. */
+const walletLoader = createDocumentLoader({ contexts: registeredContexts() });
 
 export interface PageWorld {
   url: string;
@@ -27,6 +46,14 @@ export interface PageWorld {
   present(type: string, fields: string[], challenge: string, domain: string): Promise<JsonObject>;
   /** A QR code PNG of the gzip of `presentation`, written to a file. */
   qrFile(presentation: unknown, name: string): Promise<string>;
+  /** The wallet scans the page's request QR (a PNG screenshot of it): the request object it decodes. */
+  scanRequest(png: Buffer): Record<string, unknown>;
+  /** The wallet's answer to a scanned request (preview, consent, present). */
+  answer(request: Record<string, unknown>): Promise<JsonObject>;
+  /** The offline transport's parts of `presentation` (core codec), split evenly into `count` parts. */
+  parts(presentation: JsonObject, count: number): Promise<Uint8Array[]>;
+  /** A byte-mode QR code PNG of one part, written to a file. */
+  partFile(part: Uint8Array, name: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -120,6 +147,26 @@ export async function createPageWorld(builtDir: string): Promise<PageWorld> {
       await (await import('node:fs/promises'))
         .copyFile(path, join(process.cwd(), 'test-artifacts', `qr-${name}.png`))
         .catch(() => {});
+      return path;
+    },
+    scanRequest(png) {
+      const image = PNG.sync.read(png);
+      const bytes = readQrImage({ data: image.data, width: image.width, height: image.height });
+      if (!bytes) throw new Error('no QR code in the request image');
+      return decodeRequestQr([bytes]);
+    },
+    async answer(request) {
+      return (await wallet.present(request, (await wallet.preview(request)).consent)).presentation;
+    },
+    async parts(presentation, count) {
+      const [whole] = await encodePresentationQr({ presentation, documentLoader: walletLoader, partCapacity: 1 << 20 });
+      // An even split into `count` parts (frameParts splits evenly within the capacity).
+      const partCapacity = Math.ceil((whole!.length - 12) / count);
+      return encodePresentationQr({ presentation, documentLoader: walletLoader, partCapacity });
+    },
+    async partFile(part, name) {
+      const path = join(dir, `${name}.png`);
+      await QRCode.toFile(path, [{ data: part, mode: 'byte' }], { errorCorrectionLevel: 'M', scale: 4, margin: 4 });
       return path;
     },
     async close() {

@@ -9,19 +9,39 @@ const { PNG } = createRequire(realpathSync(new URL('../../node_modules/qrcode/pa
   'pngjs',
 ) as { PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } } };
 
-export async function pngToY4m(pngPath: string, y4mPath: string, frames = 2): Promise<void> {
+/** Grey levels of a PNG on a white canvas of `w` × `h` (top-left aligned). */
+function greyOf(pngPath: string, w: number, h: number): Buffer {
   const png = PNG.sync.read(readFileSync(pngPath));
-  const w = png.width - (png.width % 2);
-  const h = png.height - (png.height % 2);
-  const y = Buffer.alloc(w * h);
-  for (let row = 0; row < h; row++) {
-    for (let col = 0; col < w; col++) {
+  const y = Buffer.alloc(w * h, 255);
+  for (let row = 0; row < Math.min(h, png.height); row++) {
+    for (let col = 0; col < Math.min(w, png.width); col++) {
       const i = (row * png.width + col) * 4;
       y[row * w + col] = Math.round(0.299 * png.data[i]! + 0.587 * png.data[i + 1]! + 0.114 * png.data[i + 2]!);
     }
   }
+  return y;
+}
+
+export async function pngToY4m(pngPath: string, y4mPath: string, frames = 2): Promise<void> {
+  await pngsToY4m([pngPath], y4mPath, frames);
+}
+
+/**
+ * A video showing each PNG in turn for `framesEach` frames (10 per second),
+ * as a phone flipping through the parts of a multi-QR presentation; the fake
+ * camera loops it.
+ */
+export async function pngsToY4m(pngPaths: string[], y4mPath: string, framesEach = 2): Promise<void> {
+  const sizes = pngPaths.map((p) => PNG.sync.read(readFileSync(p)));
+  const width = Math.max(...sizes.map((s) => s.width));
+  const height = Math.max(...sizes.map((s) => s.height));
+  const w = width + (width % 2);
+  const h = height + (height % 2);
   const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  const frames = pngPaths.flatMap((p) => {
+    const frame = Buffer.concat([Buffer.from('FRAME\n'), greyOf(p, w, h), chroma]);
+    return Array.from({ length: framesEach }, () => frame);
+  });
   const header = Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`);
-  await writeFile(y4mPath, Buffer.concat([header, ...Array.from({ length: frames }, () => frame)]));
+  await writeFile(y4mPath, Buffer.concat([header, ...frames]));
 }

@@ -6,5 +6,6 @@
 /** Whether an operation may try the fast path: `option` when given, else `VNEID_FAST_PATH !== '0'`. */
 export function fastPathEnabled(option: boolean | undefined): boolean {
   if (option !== undefined) return option;
-  return process.env.VNEID_FAST_PATH !== '0';
+  // Browsers have no `process` (the web verifier bundles this): there the fast path is on unless an option says no.
+  return globalThis.process?.env?.VNEID_FAST_PATH !== '0';
 }

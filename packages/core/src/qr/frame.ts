@@ -44,6 +44,46 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** What a part's header says (nothing of its payload is decoded). */
+export interface QrPartHeader {
+  /** Hex of the 8-byte message id (the start of the whole message's SHA-256). */
+  messageId: string;
+  /** From 0. */
+  index: number;
+  count: number;
+  /** The chunk this part carries. */
+  chunk: Uint8Array;
+}
+
+/**
+ * Reads and checks one part's header against the limits and the expected
+ * kind. Shared by {@link reassembleParts} and the part collector, so a
+ * scanner refuses a bad part as it is scanned, with the same codes.
+ *
+ * @throws {VneidError} QR_MALFORMED; {InputLimitError} INPUT_LIMIT_EXCEEDED.
+ */
+export function readPartHeader(kind: QrKind, part: Uint8Array, limits: QrLimits): QrPartHeader {
+  if (!(part instanceof Uint8Array)) throw new VneidError('QR_MALFORMED', 'a QR part is not bytes');
+  if (part.length > limits.maxPartBytes) {
+    throw new InputLimitError(`a QR part is larger than ${limits.maxPartBytes} bytes`, {
+      details: { limit: 'maxPartBytes' },
+    });
+  }
+  if (part.length < HEADER || part[0] !== MAGIC) throw new VneidError('QR_MALFORMED', 'not a VNeID QR part');
+  if (part[1] !== QR_KIND[kind]) {
+    throw new VneidError('QR_MALFORMED', `the QR does not carry a ${kind}`, { details: { kind: part[1] } });
+  }
+  const index = part[10]!;
+  const count = part[11]!;
+  if (count === 0 || index >= count) throw new VneidError('QR_MALFORMED', 'QR part index out of range');
+  if (count > limits.maxParts) {
+    throw new InputLimitError(`a message of more than ${limits.maxParts} QR parts`, {
+      details: { limit: 'maxParts' },
+    });
+  }
+  return { messageId: hex(part.subarray(2, 10)), index, count, chunk: part.subarray(HEADER) };
+}
+
 /**
  * Checks every part's header against the limits and the others (same kind,
  * message id and count; each index once), reassembles in index order and
@@ -62,25 +102,7 @@ export function reassembleParts(kind: QrKind, parts: readonly Uint8Array[], limi
   let total = 0;
   const byIndex = new Map<number, Uint8Array>();
   for (const part of parts) {
-    if (!(part instanceof Uint8Array)) throw new VneidError('QR_MALFORMED', 'a QR part is not bytes');
-    if (part.length > limits.maxPartBytes) {
-      throw new InputLimitError(`a QR part is larger than ${limits.maxPartBytes} bytes`, {
-        details: { limit: 'maxPartBytes' },
-      });
-    }
-    if (part.length < HEADER || part[0] !== MAGIC) throw new VneidError('QR_MALFORMED', 'not a VNeID QR part');
-    if (part[1] !== QR_KIND[kind]) {
-      throw new VneidError('QR_MALFORMED', `the QR does not carry a ${kind}`, { details: { kind: part[1] } });
-    }
-    const partId = hex(part.subarray(2, 10));
-    const index = part[10]!;
-    const partCount = part[11]!;
-    if (partCount === 0 || index >= partCount) throw new VneidError('QR_MALFORMED', 'QR part index out of range');
-    if (partCount > limits.maxParts) {
-      throw new InputLimitError(`a message of more than ${limits.maxParts} QR parts`, {
-        details: { limit: 'maxParts' },
-      });
-    }
+    const { messageId: partId, index, count: partCount, chunk } = readPartHeader(kind, part, limits);
     if (id === undefined) {
       id = partId;
       count = partCount;
@@ -94,13 +116,13 @@ export function reassembleParts(kind: QrKind, parts: readonly Uint8Array[], limi
         details: { index },
       });
     }
-    total += part.length - HEADER;
+    total += chunk.length;
     if (total > limits.maxCompressedBytes) {
       throw new InputLimitError(`QR message larger than ${limits.maxCompressedBytes} bytes`, {
         details: { limit: 'maxCompressedBytes' },
       });
     }
-    byIndex.set(index, part.subarray(HEADER));
+    byIndex.set(index, chunk);
   }
   if (byIndex.size !== count) {
     const missing = [...Array(count).keys()].filter((i) => !byIndex.has(i));
