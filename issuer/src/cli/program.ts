@@ -15,9 +15,10 @@ import { UsageError } from './usage-error.js';
  * Exit codes: 0 success (for `issue-batch`: at least one row issued, or every
  * row with `--strict`); 1 usage or environment error; 2 refused by the issuer
  * (the error code is printed); 3 `issue-batch` issued nothing (or, with
- * `--strict`, refused some row).
+ * `--strict`, refused some row); 130 `issue-batch` interrupted (SIGINT) before
+ * every row was attempted: continue it with `--resume`.
  */
-export const EXIT = { ok: 0, usage: 1, refused: 2, batchFailed: 3 } as const;
+export const EXIT = { ok: 0, usage: 1, refused: 2, batchFailed: 3, interrupted: 130 } as const;
 
 interface GlobalOptions extends StoreOptions {
   url?: string;
@@ -197,12 +198,16 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .requiredOption('--ministry <slug>', 'the issuing ministry')
     .requiredOption('--type <type>', 'credential type of every row')
     .option('--out <file>', 'write each row’s JSON line here as soon as it is committed (instead of stdout at the end)')
+    .option(
+      '--resume',
+      'continue the interrupted run written to --out: skip its rows, re-issue the rest under the same idempotency keys',
+    )
     .option('--suite <suite>', 'cryptosuite (default ecdsa-sd-2023)', suite)
     .option('--strict', 'exit 3 when any row is refused (default: only when none is issued)')
     .action(
       async (
         file: string,
-        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean; out?: string },
+        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean; out?: string; resume?: boolean },
         cmd: Command,
       ) => {
         const summary = await local(cmd, (issuer) =>
@@ -214,11 +219,14 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
               type: o.type,
               ...(o.suite ? { suite: o.suite } : {}),
               ...(o.out ? { out: o.out } : {}),
+              ...(o.resume ? { resume: true } : {}),
             },
             io,
           ),
         );
-        if (summary.issued === 0 || (o.strict === true && summary.refused > 0)) state.exitCode = EXIT.batchFailed;
+        if (summary.interrupted > 0) state.exitCode = EXIT.interrupted;
+        else if ((summary.issued === 0 && summary.skipped === 0) || (o.strict === true && summary.refused > 0))
+          state.exitCode = EXIT.batchFailed;
       },
     );
 

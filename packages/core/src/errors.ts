@@ -107,6 +107,12 @@ export const ERROR_CODES = [
   'RELYING_PARTY_NOT_REGISTERED',
   'FIELDS_NOT_REGISTERED',
   'ACCOUNTABILITY_LOG_TAMPERED',
+  // batchops: interrupted batches, backups, restore and the recovery drill
+  'BATCH_INTERRUPTED',
+  'BATCH_RESUME_MISMATCH',
+  'BACKUP_CORRUPT',
+  'BACKUP_TARGET_NOT_EMPTY',
+  'BACKUP_UNSUPPORTED',
 ] as const;
 
 /** A stable machine-readable error code. */
