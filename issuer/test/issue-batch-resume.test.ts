@@ -108,7 +108,7 @@ async function resume(data: string, file: string, out: string) {
 }
 
 test('issue-batch killed with SIGINT, then SIGKILL, and resumed: every row once, no credential issued twice, all verify', async (t) => {
-  const ROWS = 300;
+  const ROWS = 200;
   const { dir, data } = await store(t);
   const runs = [
     { signal: 'SIGINT' as const, file: join(dir, 'a.csv'), out: join(dir, 'a.jsonl') },
@@ -224,11 +224,24 @@ test('--resume refuses another CSV, a file that is not a run, and a run file is 
   const otherCsv = await cli(['issue-batch', other, ...BATCH, '--out', out, '--resume']);
   t.is(otherCsv.code, 2);
   t.regex(otherCsv.stderr, /^BATCH_RESUME_MISMATCH: .*another CSV file/m);
-  const otherType = await cli(['issue-batch', file, '--ministry', 'bhxh', '--type', 'HealthInsuranceCard', '--out', out, '--resume']);
+  const otherType = await cli([
+    'issue-batch',
+    file,
+    '--ministry',
+    'bhxh',
+    '--type',
+    'HealthInsuranceCard',
+    '--out',
+    out,
+    '--resume',
+  ]);
   t.regex(otherType.stderr, /^BATCH_RESUME_MISMATCH: .*another suite/m);
   const notRun = join(dir, 'not-a-run.jsonl');
   await writeFile(notRun, '{"row":1,"ok":true}\n');
-  t.regex((await cli(['issue-batch', file, ...BATCH, '--out', notRun, '--resume'])).stderr, /^BATCH_RESUME_MISMATCH: .*run header/m);
+  t.regex(
+    (await cli(['issue-batch', file, ...BATCH, '--out', notRun, '--resume'])).stderr,
+    /^BATCH_RESUME_MISMATCH: .*run header/m,
+  );
   const noOut = await cli(['issue-batch', file, ...BATCH, '--resume']);
   t.is(noOut.code, 1);
   t.regex(noOut.stderr, /--resume needs --out/);

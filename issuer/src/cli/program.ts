@@ -207,7 +207,14 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .action(
       async (
         file: string,
-        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean; out?: string; resume?: boolean },
+        o: {
+          ministry: string;
+          type: string;
+          suite?: CryptosuiteName;
+          strict?: boolean;
+          out?: string;
+          resume?: boolean;
+        },
         cmd: Command,
       ) => {
         const summary = await local(cmd, (issuer) =>
