@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
+export type { BackupInfo, BackupSummary } from './backup.js';
+export { inspectBackup, restoreBackup } from './backup.js';
 export type { StatusAction, StatusChange } from './change-status.js';
 export type { CreateIssuerOptions, Issuer } from './create-issuer.js';
 export { createIssuer } from './create-issuer.js';
