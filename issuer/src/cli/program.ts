@@ -7,7 +7,7 @@ import { API_KEYS_FILE } from '../dev/bootstrap.js';
 import { runDrill } from '../drill.js';
 import { generateApiKey, hashApiKey } from '../http/auth.js';
 import type { AuditHead } from '../storage/contract.js';
-import { latestBackup } from '../storage/leveldb/backup-file.js';
+import { backupFileName, latestBackup } from '../storage/leveldb/backup-file.js';
 import { issueBatchFromCsv } from './batch.js';
 import type { CliIo } from './output.js';
 import { readJsonFile } from './read-json.js';
@@ -52,11 +52,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 async function backupTarget(to: string): Promise<string> {
   const target = resolve(to);
   if (!(await stat(target).catch(() => undefined))?.isDirectory()) return target;
-  const time = new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return join(target, `issuer-${time}.vnbak`);
+  return join(target, backupFileName(new Date()));
 }
 
 /** Builds the `vneid-issuer` command tree; actions write through `io` and set `state.exitCode`. */

@@ -275,6 +275,14 @@ export async function restoreLevelDbBackup(options: { file: string; dataDir: str
   }
 }
 
+/** `issuer-<UTC time>.vnbak`: names that sort by time (what {@link latestBackup} relies on). */
+export function backupFileName(at: Date): string {
+  return `issuer-${at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}.vnbak`;
+}
+
 /** The newest backup (`*.vnbak`, named by time) in a folder. */
 export async function latestBackup(dir: string): Promise<string | undefined> {
   const names = (await readdir(dir)).filter((n) => n.endsWith('.vnbak')).sort();
