@@ -6,6 +6,7 @@ import {
   decodeStatusList,
   type JsonObject,
   toVneidError,
+  VneidError,
   verifyCredentialProof,
 } from '@vneid/core';
 import { fixtures } from '@vneid/schemas';
@@ -18,8 +19,15 @@ import type { AuditHead } from './storage/contract.js';
 export interface DrillOptions {
   /** The backup to restore (a file written by `issuer.backup()`). */
   backup: string;
-  /** The live issuer the restored copy is compared with. */
-  live: Issuer;
+  /**
+   * The live store the restored copy is compared with: the issuer itself
+   * (its records, audit log and lists), or the running service's public
+   * status lists over HTTP (`{ url }`) when its store is held by the
+   * service; then the records and audit entries the backup lacks are not
+   * counted (null), and a list whose bits differ must have been re-signed
+   * by the service after the backup was taken.
+   */
+  live: Issuer | { url: string };
   /** Passphrase of the store the backup came from (unseals its keys and audit chain). */
   passphrase: string;
   /** An audit head exported earlier (e.g. VNEID_AUDIT_ANCHOR_FILE): the restored chain must contain it. */
@@ -40,10 +48,10 @@ export interface DrillCheck {
 export interface RecoveryPoint {
   /** Age of the backup's snapshot when the drill ran. */
   backupAgeSeconds: number;
-  /** Issuance records in the live store that the backup does not hold. */
-  recordsMissing: number;
-  /** Audit entries after the backup's head in the live log. */
-  auditEntriesMissing: number;
+  /** Issuance records in the live store that the backup does not hold (null: not known over HTTP). */
+  recordsMissing: number | null;
+  /** Audit entries after the backup's head in the live log (null: not known over HTTP). */
+  auditEntriesMissing: number | null;
   /** Status lists whose live bits differ from the restored ones (changes after the backup). */
   statusListsDiffering: string[];
 }
@@ -81,7 +89,9 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const dir = options.into ?? (await mkdtemp(join(tmpdir(), 'vneid-drill-')));
   const checks: DrillCheck[] = [];
   const info = await restoreBackup({ file: options.backup, dataDir: dir });
-  const restored = await createIssuer({ dataDir: dir, passphrase: options.passphrase, baseUrl: options.live.baseUrl });
+  const store = 'url' in options.live ? undefined : options.live;
+  const baseUrl = store ? store.baseUrl : (options.live as { url: string }).url.replace(/\/+$/, '');
+  const restored = await createIssuer({ dataDir: dir, passphrase: options.passphrase, baseUrl });
   try {
     checks.push({ name: 'restore', ok: true, detail: `${info.entries} entries, ${info.records} records` });
 
@@ -94,47 +104,57 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         : `broken at seq ${chain.brokenAt}${options.anchor && options.anchor.seq > info.auditHead.seq ? ' (the anchor is newer than the backup)' : ''}`,
     });
 
-    // The backup's last entry must be the live log's entry of that seq: the backup is a prefix of the live chain.
+    // Lists that may differ from the backup: their credentials changed status after it.
     const touched = new Set<string>();
-    let liveSeq = 0;
-    let atHead: string | undefined;
-    const changed: string[] = [];
-    for await (const entry of options.live.auditEntries()) {
-      liveSeq = entry.seq;
-      if (entry.seq === info.auditHead.seq) atHead = entry.hash;
-      if (entry.seq > info.auditHead.seq && typeof entry.data?.credentialId === 'string' && 'to' in entry.data) {
-        changed.push(entry.data.credentialId);
+    let liveSeq: number | null = null;
+    let recordsMissing: number | null = null;
+    if (store) {
+      // The backup's last entry must be the live log's entry of that seq: the backup is a prefix of the live chain.
+      let atHead: string | undefined;
+      const changed: string[] = [];
+      liveSeq = 0;
+      for await (const entry of store.auditEntries()) {
+        liveSeq = entry.seq;
+        if (entry.seq === info.auditHead.seq) atHead = entry.hash;
+        if (entry.seq > info.auditHead.seq && typeof entry.data?.credentialId === 'string' && 'to' in entry.data) {
+          changed.push(entry.data.credentialId);
+        }
+      }
+      for (const id of changed) {
+        const record = await store.getRecord(id).catch(() => undefined);
+        if (record?.status) for (const slot of Object.values(record.status)) touched.add(slot.listId);
+      }
+      const inLive = info.auditHead.seq === 0 || atHead === info.auditHead.hash;
+      checks.push({
+        name: 'backup-in-live-chain',
+        ok: inLive,
+        detail: inLive
+          ? `the backup's head (seq ${info.auditHead.seq}) is in the live chain (head seq ${liveSeq})`
+          : `the live chain has another entry at seq ${info.auditHead.seq}: the backup is not of this store`,
+      });
+      recordsMissing = 0;
+      for await (const record of store.records()) {
+        if (!(await restored.getRecord(record.id).catch(() => undefined))) recordsMissing += 1;
       }
     }
-    for (const id of changed) {
-      const record = await options.live.getRecord(id).catch(() => undefined);
-      if (record?.status) for (const slot of Object.values(record.status)) touched.add(slot.listId);
-    }
-    const inLive = info.auditHead.seq === 0 || atHead === info.auditHead.hash;
-    checks.push({
-      name: 'backup-in-live-chain',
-      ok: inLive,
-      detail: inLive
-        ? `the backup's head (seq ${info.auditHead.seq}) is in the live chain (head seq ${liveSeq})`
-        : `the live chain has another entry at seq ${info.auditHead.seq}: the backup is not of this store`,
-    });
 
-    let recordsMissing = 0;
-    for await (const record of options.live.records()) {
-      if (!(await restored.getRecord(record.id).catch(() => undefined))) recordsMissing += 1;
-    }
-
+    const live = store ? liveFromStore(store) : await liveFromService(baseUrl);
     const differing: string[] = [];
-    let unexplained: string[] = [];
-    const listIds = options.live.statusListIds();
+    const listIds = live.listIds;
     for (const listId of listIds) {
-      const [live, copy] = await Promise.all([
-        bitsOf(options.live, listId),
+      const [bits, copy] = await Promise.all([
+        live.bits(listId),
         restored.statusListIds().includes(listId) ? bitsOf(restored, listId) : undefined,
       ]);
-      if (!copy || !sameBits(live, copy)) differing.push(listId);
+      if (!copy || !sameBits(bits, copy)) differing.push(listId);
     }
-    unexplained = differing.filter((id) => !touched.has(id) && restored.statusListIds().includes(id));
+    // A list the backup lacks is new since; one it holds with other bits needs a status change after the backup.
+    const backupTime = Date.parse(info.createdAt);
+    const unexplained = differing.filter(
+      (id) =>
+        restored.statusListIds().includes(id) &&
+        (store ? !touched.has(id) : !(Date.parse(live.signedAt.get(id) ?? '') > backupTime)),
+    );
     checks.push({
       name: 'status-lists',
       ok: unexplained.length === 0,
@@ -167,7 +187,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
       recoveryPoint: {
         backupAgeSeconds: Math.max(0, (now().getTime() - Date.parse(info.createdAt)) / 1000),
         recordsMissing,
-        auditEntriesMissing: Math.max(0, liveSeq - info.auditHead.seq),
+        auditEntriesMissing: liveSeq === null ? null : Math.max(0, liveSeq - info.auditHead.seq),
         statusListsDiffering: differing,
       },
       recoveryTimeSeconds,
@@ -177,6 +197,47 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     await restored.close();
     if (!options.into) await rm(dir, { recursive: true, force: true });
   }
+}
+
+interface LiveLists {
+  listIds: string[];
+  /** When the live copy of each list was signed (over HTTP; empty for a store). */
+  signedAt: Map<string, string>;
+  bits(listId: string): Promise<BitstringStatusList>;
+}
+
+function liveFromStore(issuer: Issuer): LiveLists {
+  return { listIds: issuer.statusListIds(), signedAt: new Map(), bits: (id) => bitsOf(issuer, id) };
+}
+
+// The service's public routes: the index (`GET /status-lists/`) names every list with its signing time.
+async function liveFromService(baseUrl: string): Promise<LiveLists> {
+  const get = async (path: string): Promise<JsonObject> => {
+    let response: Response;
+    try {
+      response = await fetch(`${baseUrl}${path}`, { signal: AbortSignal.timeout(15_000), redirect: 'error' });
+    } catch (cause) {
+      throw new VneidError('STATUS_RETRIEVAL_ERROR', `GET ${baseUrl}${path} failed`, { cause });
+    }
+    if (!response.ok) {
+      throw new VneidError('STATUS_RETRIEVAL_ERROR', `GET ${path} answered ${response.status}`, {
+        details: { status: response.status },
+      });
+    }
+    return (await response.json()) as JsonObject;
+  };
+  const index = (await get('/status-lists/')) as { issuers?: Record<string, Record<string, string>> };
+  const signedAt = new Map<string, string>();
+  for (const lists of Object.values(index.issuers ?? {}))
+    for (const [id, at] of Object.entries(lists)) signedAt.set(id, at);
+  return {
+    listIds: [...signedAt.keys()].sort(),
+    signedAt,
+    bits: async (id) =>
+      decodeStatusList(
+        ((await get(`/status-lists/${encodeURIComponent(id)}`)).credentialSubject as JsonObject).encodedList,
+      ),
+  };
 }
 
 async function bitsOf(issuer: Issuer, listId: string): Promise<BitstringStatusList> {

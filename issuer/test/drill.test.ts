@@ -8,6 +8,7 @@ import { fixtures } from '@vneid/schemas';
 import test from 'ava';
 import { runCli } from '../src/cli/program.js';
 import { createIssuer, type Issuer } from '../src/index.js';
+import { startTestService } from './helpers/service.js';
 import { MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 const ISSUER_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -181,4 +182,49 @@ test('the drill fails when the exported head is newer than the backup, and refus
   const none = await run(['--data', data, 'drill', '--backup', empty]);
   t.is(none.code, 1);
   t.regex(none.stderr, /no \*\.vnbak backup/);
+});
+
+test('drill --url compares with the running service’s public status lists while it holds its store', async (t) => {
+  const service = await startTestService();
+  t.teardown(() => service.close());
+  const { issuer } = service;
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const vc = await issuer.issue({
+      ministry: 'bhxh',
+      type: 'HealthInsuranceCard',
+      subject: { ...fixtures.HealthInsuranceCard },
+      suite: 'ecdsa-rdfc-2019',
+    });
+    ids.push(vc.id as string);
+  }
+  const work = await tempDir('vneid-drill-url-');
+  t.teardown(() => removeDir(work));
+  const file = join(work, 'issuer-20261205T000000Z.vnbak');
+  await issuer.backup({ file });
+  await new Promise((r) => setTimeout(r, 1100));
+  await issuer.revoke(ids[0] as string);
+  const revokedList = (await issuer.getRecord(ids[0] as string)).status?.revocation.listId as string;
+  const { code, stdout, stderr } = await run(['--url', service.url, 'drill', '--backup', work]);
+  t.is(code, 0, stderr);
+  const report = JSON.parse(stdout) as Report;
+  t.deepEqual(
+    report.checks.map((c) => [c.name, c.ok]),
+    [
+      ['restore', true],
+      ['audit-chain', true],
+      ['status-lists', true],
+      ['issue-and-verify', true],
+    ],
+  );
+  t.like(report.recoveryPoint, {
+    recordsMissing: null,
+    auditEntriesMissing: null,
+    statusListsDiffering: [revokedList],
+  });
+  t.regex(stderr, /lacks \? records \(not known over --url\)/);
+  // Its negative twin: a URL that is not an issuer's.
+  const wrong = await run(['--url', `${service.url}/nowhere`, 'drill', '--backup', work]);
+  t.is(wrong.code, 2);
+  t.regex(wrong.stderr, /^STATUS_RETRIEVAL_ERROR: /);
 });

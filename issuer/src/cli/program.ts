@@ -275,7 +275,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   program
     .command('drill')
     .description(
-      'recovery drill: restore the latest backup into a fresh folder, check it against the live store (--data), issue and verify one credential; prints the recovery point and time',
+      'recovery drill: restore the latest backup into a fresh folder, check it against the live store (--data, or the running service with --url), issue and verify one credential; prints the recovery point and time',
     )
     .requiredOption('--backup <path>', 'a backup file, or a folder whose newest *.vnbak is used')
     .option('--anchor <file>', 'an audit head exported earlier ({"seq","hash"} JSON) that the restored chain must hold')
@@ -295,23 +295,33 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
           throw new UsageError(`${o.anchor} must hold an audit head {"seq": n, "hash": "…"}`);
         anchor = { seq: value.seq as number, hash: value.hash };
       }
-      // Warned about (development folder) when the store opens.
-      const passphrase = storePassphrase(globals(cmd), io.env, () => undefined);
-      const report = await local(cmd, (live) =>
+      const g = globals(cmd);
+      const drill = (live: Parameters<typeof runDrill>[0]['live'], passphrase: string) =>
         runDrill({
           backup: file,
           live,
           passphrase,
           ...(anchor ? { anchor } : {}),
           ...(o.keep ? { into: resolve(o.keep) } : {}),
-        }),
-      );
+        });
+      // With --url the live side is the running service's public status lists (its store stays locked by it).
+      const report = g.url
+        ? await drill({ url: g.url }, storePassphrase(g, io.env, warn))
+        : // Warned about (development folder) when the store opens.
+          await local(cmd, (live) =>
+            drill(
+              live,
+              storePassphrase(g, io.env, () => undefined),
+            ),
+          );
       const rp = report.recoveryPoint;
+      const missing = (n: number | null, what: string) =>
+        n === null ? `? ${what} (not known over --url)` : `${n} ${what}`;
       io.err(
         [
           `drill: ${report.ok ? 'PASSED' : 'FAILED'} — backup ${file} (${report.backup.createdAt})`,
           ...report.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
-          `  recovery point: the backup is ${rp.backupAgeSeconds.toFixed(1)} s old and lacks ${rp.recordsMissing} records, ${rp.auditEntriesMissing} audit entries and the latest bits of ${rp.statusListsDiffering.length} status lists`,
+          `  recovery point: the backup is ${rp.backupAgeSeconds.toFixed(1)} s old and lacks ${missing(rp.recordsMissing, 'records')}, ${missing(rp.auditEntriesMissing, 'audit entries')} and the latest bits of ${rp.statusListsDiffering.length} status lists`,
           `  recovery time: ${report.recoveryTimeSeconds.toFixed(2)} s (restore to a verified credential)`,
           '',
         ].join('\n'),
