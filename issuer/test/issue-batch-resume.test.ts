@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,10 +186,13 @@ test('a row committed but not written before the kill comes back on --resume as 
   await issueBatchFromCsv(dying, file, options, quiet);
   t.is(readOut(out).lines.length, 5);
   t.is((await issuer.listRecords()).length, 6, 'row 4 is stored though not written');
+  // And the kill cut row 4's line in the middle of its write.
+  appendFileSync(out, `{"row":4,"ok":true,"id":"${lost[0]}","credential":{"@cont`);
   const summary = await issueBatchFromCsv(issuer, file, { ...options, resume: true }, quiet);
   t.like(summary, { rows: 6, skipped: 5, issued: 1 });
   const row4 = readOut(out).lines.find((l) => l.row === 4);
   t.is(row4?.id, lost[0], 'the resumed row is the credential already stored');
+  t.is(readOut(out).lines.filter((l) => l.row === 4).length, 1, 'the cut line was dropped');
   t.is((await issuer.listRecords()).length, 6, 'no second credential for row 4');
   // Its negative twin: a fresh run (no --resume) of the same CSV is a new run and issues anew.
   const again = await issueBatchFromCsv(issuer, file, { ...options, out: join(dir, 'again.jsonl') }, quiet);
