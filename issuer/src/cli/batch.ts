@@ -177,7 +177,9 @@ export async function issueBatchFromCsv(
   const lines = [
     `issue-batch: ${summary.rows} rows in ${summary.seconds.toFixed(1)} s — issued ${summary.issued}, refused ${summary.refused}` +
       (summary.skipped > 0 ? `, already in ${options.out} ${summary.skipped}` : '') +
-      (summary.interrupted > 0 ? `, not attempted ${summary.interrupted} (interrupted: continue with --resume)` : ''),
+      (summary.interrupted > 0
+        ? `, not attempted ${summary.interrupted} (interrupted: ${journal ? 'continue with --resume' : 'without --out a run cannot be resumed'})`
+        : ''),
     ...Object.entries(summary.reasons)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([code, n]) => `  refused ${code}: ${n}`),
