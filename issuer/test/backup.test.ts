@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fixtures } from '@vneid/schemas';
+import { startTestPostgres } from '@vneid/test-support';
 import test from 'ava';
 import { runCli } from '../src/cli/program.js';
 import { createIssuer, type Issuer, inspectBackup, restoreBackup } from '../src/index.js';
@@ -190,4 +191,21 @@ test('vneid-issuer backup and restore: a folder target gets a timestamped file; 
   const locked = await run(['--data', dir, 'backup', '--to', join(work, 'x.vnbak')]);
   t.is(locked.code, 2);
   t.regex(locked.stderr, /^DATABASE_LOCKED: /);
+});
+
+test('on PostgreSQL issuer.backup answers BACKUP_UNSUPPORTED: its own tools back it up', async (t) => {
+  const server = await startTestPostgres();
+  t.teardown(() => server.close());
+  const issuer = await createIssuer({
+    databaseUrl: await server.createDatabase(),
+    passphrase: PASSPHRASE,
+    baseUrl: 'http://127.0.0.1:8080',
+  });
+  t.teardown(() => issuer.close());
+  const work = await tempDir('vneid-backup-pg-');
+  t.teardown(() => removeDir(work));
+  const error = await t.throwsAsync(issuer.backup({ file: join(work, 'x.vnbak') }));
+  t.is(codeOf(error), 'BACKUP_UNSUPPORTED');
+  t.regex(error?.message ?? '', /pg_dump/);
+  t.deepEqual(await readdir(work), [], 'no file written');
 });
