@@ -51,6 +51,8 @@ export type { OfferRecord, OfferState, OfferStore } from './oid4vci/offer-store.
 export { createMemoryOfferStore } from './oid4vci/offer-store.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
+export type { StatusListIndex } from './status-list-index.js';
+export { statusListIndex } from './status-list-index.js';
 export type { AuditVerification } from './storage/audit-chain.js';
 export type { AuditHead, IssuerStorage } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOfflineDidResolver, generateKeyPair, type PresentationRequest } from '@vneid/core';
-import { createIssuer } from '@vneid/issuer';
+import { createIssuer, statusListIndex } from '@vneid/issuer';
 import { registerCredentialType } from '@vneid/schemas';
 import { openWallet } from '@vneid/wallet-core';
 import test from 'ava';
@@ -67,8 +67,14 @@ test('a test-only fifth type is issued, presented selectively and verified offli
   const cache = await openStatusCache({ path: join(dir, 'status') });
   t.teardown(() => cache.close());
   // The one online step, served straight from the issuer library.
+  // The bundle names the lists by prefix: the prefix serves their index.
   const fetch: FetchLike = async (url) =>
-    new Response(JSON.stringify(await issuer.getStatusListCredential(url.split('/').pop()!)), { status: 200 });
+    new Response(
+      JSON.stringify(
+        url.endsWith('/') ? await statusListIndex(issuer) : await issuer.getStatusListCredential(url.split('/').pop()!),
+      ),
+      { status: 200 },
+    );
   const synced = await syncStatus(loaded, { cache, now, fetch });
   t.true(synced.ok, JSON.stringify(synced.results));
 

@@ -6,8 +6,8 @@ import {
   type JsonObject,
   type KeyType,
   type OfflineDidResolver,
-  type TrustBundleIssuer,
   type RelyingPartyRegistration,
+  type TrustBundleIssuer,
   VneidError,
 } from '@vneid/core';
 import { Level } from 'level';

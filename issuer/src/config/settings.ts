@@ -136,7 +136,8 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_STATUS_LIST_VALIDITY_SECONDS',
-    description: 'Validity of a signed status-list credential; it is re-signed after VNEID_STATUS_LIST_REFRESH_SECONDS.',
+    description:
+      'Validity of a signed status-list credential; it is re-signed after VNEID_STATUS_LIST_REFRESH_SECONDS.',
     default: '86400',
     parse: int('VNEID_STATUS_LIST_VALIDITY_SECONDS', 60, 31 * 86400, 86400),
   },

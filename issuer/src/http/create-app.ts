@@ -4,11 +4,11 @@ import express, { type Express, type NextFunction, type Request, type Response }
 import { type Logger, pino } from 'pino';
 import type { Issuer } from '../create-issuer.js';
 import { createMonitoring, type Monitoring } from '../monitoring/monitoring.js';
+import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
 import { type ApiKeyEntry, authenticate } from './auth.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
 import { healthRoute, metricsRoute, readyRoute } from './monitoring-routes.js';
-import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
 import { type Oid4vciRateLimitOptions, oid4vciOfferRoute, oid4vciProtocolRouter } from './oid4vci-routes.js';
 import { openApiDocument } from './openapi.js';
 import { errorMiddleware } from './problem.js';

@@ -1,8 +1,9 @@
-import { canonicalJson, idOf, sha256Hex } from '@vneid/core';
+import { canonicalJson, sha256Hex } from '@vneid/core';
 import compression from 'compression';
 import { type Request, type Response, Router } from 'express';
 import type { Issuer } from '../create-issuer.js';
 import type { SignedList } from '../lib/status-lists.js';
+import { statusListIndex } from '../status-list-index.js';
 
 /** The public status list operations, as the issuer offers them (and a benchmark can imitate). */
 export type StatusListSource = Pick<Issuer, 'getSignedStatusList' | 'statusListIds' | 'statusListRefresh'>;
@@ -66,16 +67,7 @@ export function statusListRoute(issuer: StatusListSource, now: () => Date) {
  */
 export function statusListIndexRoute(issuer: StatusListSource) {
   return async (req: Request, res: Response): Promise<void> => {
-    const issuers: Record<string, Record<string, string>> = {};
-    for (const listId of issuer.statusListIds()) {
-      const signed = await issuer.getSignedStatusList(listId);
-      const did = idOf(signed.credential.issuer);
-      const url = typeof signed.credential.id === 'string' ? signed.credential.id : '';
-      if (did === undefined || url === '') continue;
-      issuers[did] ??= {};
-      issuers[did][url.slice(url.lastIndexOf('/') + 1)] = signed.signedAt;
-    }
-    const body = JSON.stringify({ type: 'StatusListIndex', issuers });
+    const body = JSON.stringify(await statusListIndex(issuer));
     const etag = `"${sha256Hex(body)}"`;
     res.setHeader('ETag', etag);
     // The index changes with every status change: caches revalidate each time.

@@ -75,8 +75,6 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
   const proof = credential?.proof as JsonObject | undefined;
   const suite = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.cryptosuite : undefined;
   const sd = suite === 'ecdsa-sd-2023' && sdProofKind(proof?.proofValue) === 'derived';
-  const problem = strictProblem(options);
-  if (problem) return problem;
   if ((sd || RDFC_SUITES[suite as string]) && fastPathEnabled(options.fastPath)) {
     try {
       assertSafeJson(credential, options.limits);
@@ -84,6 +82,9 @@ export async function verifyCredentialProof(options: VerifyCredentialProofOption
     } catch (error) {
       return { verified: false, error: error as VneidError };
     }
+    // In the library path's order (input guards, then the proof form), so both paths refuse with one code.
+    const problem = strictProblem(options);
+    if (problem) return problem;
     // Only ever a yes: every other answer comes from the library below.
     const fast = { credential, documentLoader, bindIssuer, now: insideWindowOf(credential) };
     const accepted = sd ? await verifyDerivedSdFast(fast) : await verifyRdfcFast(fast);

@@ -22,9 +22,15 @@ export function dataAge(data: TrustData, config: PageConfig, now: Date): DataAge
   if (data.loaded.status === 'stale' || isBundleStale(bundle, now.getTime(), config.bundleMaxAgeSeconds)) {
     reasons.push('BUNDLE_STALE');
   }
-  const wanted = bundle.issuers.flatMap((i) => i.statusLists);
-  const held = data.lists.filter((l) => wanted.includes(l.url));
-  if (held.length < wanted.length) reasons.push('STATUS_LIST_MISSING');
+  // Lists named one by one must all be held. Lists named by prefix are
+  // whatever the index announced: those held count; a credential whose list
+  // is not held gets no "valid" from the verification itself (status unknown).
+  const wanted = bundle.issuers.flatMap((i) => i.statusLists ?? []);
+  const prefixes = bundle.issuers.flatMap((i) => (i.statusListPrefix ? [[i.id, i.statusListPrefix] as const] : []));
+  const held = data.lists.filter(
+    (l) => wanted.includes(l.url) || prefixes.some(([id, prefix]) => l.issuer === id && l.url.startsWith(prefix)),
+  );
+  if (wanted.some((url) => !held.some((l) => l.url === url))) reasons.push('STATUS_LIST_MISSING');
   for (const list of held) {
     const until = list.validUntil ? Date.parse(list.validUntil) : Number.POSITIVE_INFINITY;
     const tooOld =

@@ -1,8 +1,8 @@
 import { didWebToUrl, isFetchableUrl, keyTypeOfMultibase, MalformedValueError } from '@vneid/core';
 import type { BundleIssuer, BundleVerificationMethod, TrustBundle } from '../types.js';
 import { parseDateTime } from './dates.js';
-import { isStatusListPrefix } from './status-list-prefix.js';
 import { assertRelyingParties } from './relying-parties-shape.js';
+import { isStatusListPrefix } from './status-list-prefix.js';
 
 const MULTIBASE_KEY = /^z[1-9A-HJ-NP-Za-km-z]{40,120}$/;
 const DIGEST = /^sha256-[A-Za-z0-9+/]{43}=$/;

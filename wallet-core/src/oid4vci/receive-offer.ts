@@ -107,7 +107,7 @@ export async function previewCredentialOffer(state: WalletState, offerUri: strin
   const credentials = offer.credential_configuration_ids.map((id) => {
     const configuration = configurations[id] as Record<string, unknown> | undefined;
     const definition = configuration?.credential_definition as { type?: unknown } | undefined;
-    if (!configuration || configuration.format !== 'ldp_vc' || !Array.isArray(definition?.type)) {
+    if (configuration?.format !== 'ldp_vc' || !Array.isArray(definition?.type)) {
       throw new VneidError('CREDENTIAL_CONFIGURATION_UNKNOWN', 'the offer names a document this wallet cannot hold');
     }
     const type = (definition.type as unknown[]).find((t) => t !== 'VerifiableCredential');

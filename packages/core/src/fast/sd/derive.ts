@@ -1,5 +1,5 @@
-import * as vc from '@digitalbazaar/vc';
 import { selectJsonLd } from '@digitalbazaar/di-sd-primitives';
+import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from '../../document-loader.js';
 import { createDerivingSuite } from '../../suites.js';
 import { canonizeFast } from '../canonize-fast.js';

@@ -1,5 +1,5 @@
-import * as vc from '@digitalbazaar/vc';
 import { generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import * as vc from '@digitalbazaar/vc';
 import type { DocumentLoader } from '../../document-loader.js';
 import type { KeyPair } from '../../keys.js';
 import { createSigningSuite } from '../../suites.js';
