@@ -9,6 +9,7 @@ import {
   W3C_CONTEXTS,
 } from '@vneid/core';
 import { type AddMinistryInput, addMinistry, type MinistryInfo, ministryInfo } from './add-ministry.js';
+import { type BackupSummary, backupStorage } from './backup.js';
 import { changeStatus, changeStatuses, requireRecord, type StatusAction, type StatusChange } from './change-status.js';
 import { issue } from './issue.js';
 import { type BatchResult, type IssueBatchOptions, issueBatch } from './issue-batch.js';
@@ -19,7 +20,7 @@ import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
 import { requireMinistry } from './lib/keys.js';
 import { didDocumentOf, issuerLoader, typeContexts } from './lib/loader.js';
 import { currentSignedList, type SignedList } from './lib/status-lists.js';
-import type { IssuanceRecord, KeyRecord } from './lib/types.js';
+import type { AuditEntry, IssuanceRecord, KeyRecord } from './lib/types.js';
 import { DEFAULT_MAX_BACKDATING_SECONDS } from './lib/validity-policy.js';
 import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
@@ -152,6 +153,13 @@ export interface Issuer {
   recordSecurityEvent(kind: string, data: Record<string, unknown>): Promise<void>;
   /** The current audit head, to export regularly outside the issuer's folder. */
   auditHead(): AuditHead;
+  /** Every audit entry in seq order, streamed (what a drill compares a backup against). */
+  auditEntries(): AsyncIterable<AuditEntry>;
+  /**
+   * Writes a consistent backup of the LevelDB store to `file` while issuing
+   * goes on (see backup.ts). @throws BACKUP_UNSUPPORTED on PostgreSQL.
+   */
+  backup(options: { file: string }): Promise<BackupSummary>;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
   documentLoader(): DocumentLoader;
   /** The storage engine in use: `'leveldb'` or `'postgres'`. */
@@ -374,6 +382,10 @@ export async function openIssuer(
         throw new TypeError('kind must be a short kebab-case name');
       await storage.appendAudit({ event: `security-${kind}`, data });
     }),
+    auditEntries: () => storage.auditEntries(),
+    backup: guard((o: { file: string }) =>
+      backupStorage(storage, { file: o?.file, dataDir: options.databaseUrl ? undefined : options.dataDir, now }),
+    ),
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),
     addApiKey: writing((entry: ApiKeyRecord) => storage.addApiKey(entry)),

@@ -6,9 +6,13 @@
  * @packageDocumentation
  */
 export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
+export type { BackupInfo, BackupSummary } from './backup.js';
+export { inspectBackup, restoreBackup } from './backup.js';
 export type { StatusAction, StatusChange } from './change-status.js';
 export type { CreateIssuerOptions, Issuer } from './create-issuer.js';
 export { createIssuer } from './create-issuer.js';
+export type { DrillCheck, DrillOptions, DrillReport, RecoveryPoint } from './drill.js';
+export { runDrill } from './drill.js';
 export { generateApiKey, hashApiKey } from './http/auth.js';
 export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
 export { createApp } from './http/create-app.js';

@@ -40,6 +40,13 @@ export interface IssueBatchOptions {
    * own (`signingWorkers`); default 2, 0 signs in the calling thread.
    */
   workers?: number;
+  /**
+   * Stops the batch early (SIGINT in the CLI): items already started finish
+   * and are reported as usual; items not yet started are not issued and come
+   * back refused with BATCH_INTERRUPTED, without an `onResult` call (nothing
+   * was decided for them, so a caller writing results writes none).
+   */
+  signal?: AbortSignal;
 }
 
 /** Batches of at least this many items sign in worker threads. */
@@ -100,12 +107,15 @@ export async function issueBatch(
     options.onProgress?.({ done: succeeded + failed, total, succeeded, failed });
   };
   const lane = async (): Promise<void> => {
-    while (next < total) await runOne(next++);
+    while (next < total && !options.signal?.aborted) await runOne(next++);
   };
   try {
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, total) }, lane));
   } finally {
     await pool?.close();
+  }
+  for (let i = next; i < total; i++) {
+    results[i] = { ok: false, error: { code: 'BATCH_INTERRUPTED', message: 'the batch was stopped before this item' } };
   }
   return results;
 }

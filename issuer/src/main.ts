@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixtures } from '@vneid/schemas';
 import { loadConfig } from './config/load-config.js';
@@ -9,6 +10,7 @@ import { API_KEYS_FILE, bootstrapDev, DEV_MARKER, DEV_MINISTRIES, DEV_PASSPHRASE
 import { type ApiKeyEntry, generateApiKey, hashApiKey } from './http/auth.js';
 import { createMonitoring } from './monitoring/monitoring.js';
 import { bindPort, type StartedServer } from './server.js';
+import { backupFileName } from './storage/leveldb/backup-file.js';
 
 /**
  * Runs the issuer service with the validated configuration of
@@ -147,9 +149,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     );
   }
   console.log(lines.join('\n'));
+  // Online backups of a LevelDB store: `kill -USR2 <pid>` writes one while issuance goes on (docs/deployment.md).
+  const onBackupSignal = onPostgres ? undefined : backupOnSignal(issuer, resolve(dataDir, 'backups'));
+  if (onBackupSignal) process.on('SIGUSR2', onBackupSignal);
   const service: StartedServer = {
     ...started,
     async close() {
+      if (onBackupSignal) process.off('SIGUSR2', onBackupSignal);
       await started.close();
       await issuer.close();
     },
@@ -161,6 +167,31 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return service;
+}
+
+/** A signal handler writing `<dir>/issuer-<time>.vnbak`; one backup at a time, the outcome on the console. */
+function backupOnSignal(issuer: Issuer, dir: string): () => void {
+  let running = false;
+  return () => {
+    if (running) {
+      console.warn('backup: one is already being written; signal ignored');
+      return;
+    }
+    running = true;
+    mkdir(dir, { recursive: true, mode: 0o700 })
+      .then(() => issuer.backup({ file: join(dir, backupFileName(new Date())) }))
+      .then(
+        (s) =>
+          console.log(
+            `backup: ${s.file} — ${s.records} records, audit head seq ${s.auditHead.seq}, sha256 ${s.sha256}`,
+          ),
+        (error: unknown) =>
+          console.error(`backup failed: ${(error as { code?: string }).code ?? ''} ${(error as Error).message}`),
+      )
+      .finally(() => {
+        running = false;
+      });
+  };
 }
 
 /**

@@ -45,7 +45,8 @@ test('issue-batch --out writes each row as it commits; a refusal names its row, 
         ...options,
         onResult: (i, result) => {
           options?.onResult?.(i, result);
-          linesSeenAtResult.push(readFileSync(out, 'utf8').split('\n').filter(Boolean).length);
+          // Minus the run header (the first line, written before anything is issued).
+          linesSeenAtResult.push(readFileSync(out, 'utf8').split('\n').filter(Boolean).length - 1);
         },
       }),
   };
@@ -60,18 +61,21 @@ test('issue-batch --out writes each row as it commits; a refusal names its row, 
   t.like(summary, { rows: 4, issued: 3, refused: 1 });
   t.deepEqual(linesSeenAtResult, [1, 2, 3, 4], 'each line is in the file when its result is final');
   t.deepEqual(stdout, [], 'with --out nothing goes to stdout');
-  const lines = readFileSync(out, 'utf8')
-    .trim()
-    .split('\n')
-    .map(
-      (l) =>
-        JSON.parse(l) as {
-          row: number;
-          ok: boolean;
-          id?: string;
-          error?: { code: string; violations?: Array<{ row: number; field: string; code: string }> };
-        },
-    );
+  const [header, ...rows] = readFileSync(out, 'utf8').trim().split('\n');
+  t.like(JSON.parse(header as string), {
+    format: 'vneid-issue-batch/1',
+    ministry: 'bhxh',
+    type: 'HealthInsuranceCard',
+  });
+  const lines = rows.map(
+    (l) =>
+      JSON.parse(l) as {
+        row: number;
+        ok: boolean;
+        id?: string;
+        error?: { code: string; violations?: Array<{ row: number; field: string; code: string }> };
+      },
+  );
   t.deepEqual(lines.map((l) => l.row).sort(), [1, 2, 3, 4]);
   const issued = lines.filter((l) => l.ok);
   for (const l of issued) t.truthy((await issuer.getRecord(l.id as string)).id, 'every written credential is stored');

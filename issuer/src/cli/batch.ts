@@ -1,9 +1,10 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { Issuer } from '../create-issuer.js';
 import type { BatchResult } from '../issue-batch.js';
 import type { IssueRequest } from '../lib/issue-core.js';
+import { type BatchJournal, openBatchJournal, rowIdempotencyKey } from './batch-journal.js';
 import { requestsFromCsv } from './csv-requests.js';
 import type { CliIo } from './output.js';
 import { UsageError } from './usage-error.js';
@@ -15,6 +16,10 @@ export interface BatchSummary {
   rows: number;
   issued: number;
   refused: number;
+  /** Rows already in `--out` from an earlier, interrupted run (with `resume`), not issued again. */
+  skipped: number;
+  /** Rows not attempted because the run was interrupted (SIGINT): continue with `--resume`. */
+  interrupted: number;
   /** Refusals per error code. */
   reasons: Record<string, number>;
   seconds: number;
@@ -30,32 +35,63 @@ export interface BatchSummary {
  * credential on disk. A refusal carries its violations, each with the row
  * and the field (JSON pointer).
  *
- * Seam for `--resume`: rows whose line is already in `out` would be skipped,
- * and every row would carry an idempotency key (`row` + file digest) passed to
- * `issuer.issue({ idempotencyKey })` so that a row committed but not yet
- * written is not issued twice; that option belongs to the storage layer.
+ * With `out`, the file starts with a run header (see batch-journal.ts) and
+ * every row is issued under an idempotency key of its run and row number.
+ * `resume` continues an interrupted run in the same file: rows already
+ * written are skipped, the others are issued again under the same keys, so a
+ * row committed but killed before its line was written comes back as the
+ * same credential, never a second one. A first SIGINT stops starting rows
+ * (rows in flight finish and are written); a second one exits at once.
  */
 export async function issueBatchFromCsv(
   issuer: Issuer,
   file: string,
-  options: { ministry: string; type: string; suite?: IssueRequest['suite']; out?: string },
+  options: { ministry: string; type: string; suite?: IssueRequest['suite']; out?: string; resume?: boolean },
   io: CliIo,
 ): Promise<BatchSummary> {
+  if (options.resume && !options.out) throw new UsageError('--resume needs --out (the file of the run to continue)');
   const started = process.hrtime.bigint();
-  let text: string;
+  let bytes: Buffer;
   try {
     if ((await stat(file)).size > MAX_CSV_BYTES) throw new UsageError(`${file} is larger than 64 MiB: split it`);
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (cause) {
     if (cause instanceof UsageError) throw cause;
     throw new UsageError(`cannot read ${file}: ${(cause as Error).message}`);
   }
   // Fails before any issuance for an unknown type (UNKNOWN_CREDENTIAL_TYPE) or ministry (UNKNOWN_MINISTRY).
   issuer.getMinistry(options.ministry);
-  const parsed = requestsFromCsv(text, options);
+  const parsed = requestsFromCsv(bytes.toString('utf8'), options);
+  let journal: BatchJournal | undefined;
+  if (options.out) {
+    journal = openBatchJournal(
+      options.out,
+      {
+        csvSha256: createHash('sha256').update(bytes).digest('hex'),
+        ministry: options.ministry,
+        type: options.type,
+        ...(options.suite ? { suite: options.suite } : {}),
+      },
+      { resume: options.resume === true },
+    );
+  }
+  const done = journal?.done ?? new Set<number>();
+  const runId = journal?.header.runId;
   const valid = parsed.flatMap((p) =>
-    'request' in p ? [{ row: p.row, request: options.suite ? { ...p.request, suite: options.suite } : p.request }] : [],
+    'request' in p && !done.has(p.row)
+      ? [
+          {
+            row: p.row,
+            request: {
+              ...p.request,
+              ...(options.suite ? { suite: options.suite } : {}),
+              ...(runId ? { idempotencyKey: rowIdempotencyKey(runId, p.row) } : {}),
+            },
+          },
+        ]
+      : [],
   );
+  const pending = parsed.filter((p) => !done.has(p.row));
   const bar = io.errIsTTY
     ? new cliProgress.SingleBar(
         {
@@ -67,6 +103,7 @@ export async function issueBatchFromCsv(
       )
     : undefined;
   bar?.start(parsed.length, parsed.length - valid.length);
+  const base = parsed.length - valid.length;
   const lineOf = (row: number, result: BatchResult): string =>
     result.ok
       ? `${JSON.stringify({ row, ok: true, id: result.credential.id, credential: result.credential })}\n`
@@ -80,38 +117,49 @@ export async function issueBatchFromCsv(
               : {}),
           },
         })}\n`;
-  let fd: number | undefined;
-  if (options.out) {
-    try {
-      fd = openSync(options.out, 'w', 0o600);
-    } catch (cause) {
-      throw new UsageError(`cannot write ${options.out}: ${(cause as Error).message}`);
-    }
-  }
   // Synchronous writes: the line is in the file before the next result is handled, even on SIGKILL.
-  const write = (row: number, result: BatchResult) => {
-    if (fd !== undefined) writeSync(fd, lineOf(row, result));
+  const write = (row: number, result: BatchResult) => journal?.write(lineOf(row, result));
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+    io.err('\ninterrupted: finishing the rows in flight (SIGINT again to quit at once)\n');
   };
-  for (const p of parsed) if ('error' in p) write(p.row, { ok: false, error: p.error });
+  process.on('SIGINT', onSigint);
   let results: BatchResult[];
   try {
+    for (const p of pending) if ('error' in p) write(p.row, { ok: false, error: p.error });
     results = await issuer.issueBatch(
       valid.map((v) => v.request),
       {
-        onProgress: (p) => bar?.update(parsed.length - valid.length + p.done),
+        onProgress: (p) => bar?.update(base + p.done),
         onResult: (i, result) => write((valid[i] as { row: number }).row, result),
+        signal: stop.signal,
       },
     );
   } finally {
+    process.off('SIGINT', onSigint);
     bar?.stop();
-    if (fd !== undefined) closeSync(fd);
+    journal?.close();
   }
   const byRow = new Map(valid.map((v, i) => [v.row, results[i] as BatchResult]));
-  const summary: BatchSummary = { rows: parsed.length, issued: 0, refused: 0, reasons: {}, seconds: 0 };
+  const summary: BatchSummary = {
+    rows: parsed.length,
+    issued: 0,
+    refused: 0,
+    skipped: parsed.length - pending.length,
+    interrupted: 0,
+    reasons: {},
+    seconds: 0,
+  };
   const refusals: string[] = [];
-  for (const p of parsed) {
+  for (const p of pending) {
     const result: BatchResult = 'error' in p ? { ok: false, error: p.error } : (byRow.get(p.row) as BatchResult);
-    if (fd === undefined) io.out(lineOf(p.row, result));
+    if (!result.ok && result.error.code === 'BATCH_INTERRUPTED') {
+      summary.interrupted += 1;
+      continue;
+    }
+    if (!journal) io.out(lineOf(p.row, result));
     if (result.ok) {
       summary.issued += 1;
     } else {
@@ -127,7 +175,11 @@ export async function issueBatchFromCsv(
   }
   summary.seconds = Number((process.hrtime.bigint() - started) / 1_000_000n) / 1000;
   const lines = [
-    `issue-batch: ${summary.rows} rows in ${summary.seconds.toFixed(1)} s — issued ${summary.issued}, refused ${summary.refused}`,
+    `issue-batch: ${summary.rows} rows in ${summary.seconds.toFixed(1)} s — issued ${summary.issued}, refused ${summary.refused}` +
+      (summary.skipped > 0 ? `, already in ${options.out} ${summary.skipped}` : '') +
+      (summary.interrupted > 0
+        ? `, not attempted ${summary.interrupted} (interrupted: ${journal ? 'continue with --resume' : 'without --out a run cannot be resumed'})`
+        : ''),
     ...Object.entries(summary.reasons)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([code, n]) => `  refused ${code}: ${n}`),

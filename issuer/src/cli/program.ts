@@ -1,23 +1,28 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CryptosuiteName, findVneidError, isCryptosuiteName, type KeyType } from '@vneid/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { inspectBackup, restoreBackup } from '../backup.js';
 import { API_KEYS_FILE } from '../dev/bootstrap.js';
+import { runDrill } from '../drill.js';
 import { generateApiKey, hashApiKey } from '../http/auth.js';
+import type { AuditHead } from '../storage/contract.js';
+import { backupFileName, latestBackup } from '../storage/leveldb/backup-file.js';
 import { issueBatchFromCsv } from './batch.js';
 import type { CliIo } from './output.js';
 import { readJsonFile } from './read-json.js';
 import { postJson, remoteFrom } from './remote.js';
-import { type StoreOptions, withStore } from './store.js';
+import { type StoreOptions, storePassphrase, withStore } from './store.js';
 import { UsageError } from './usage-error.js';
 
 /**
  * Exit codes: 0 success (for `issue-batch`: at least one row issued, or every
  * row with `--strict`); 1 usage or environment error; 2 refused by the issuer
  * (the error code is printed); 3 `issue-batch` issued nothing (or, with
- * `--strict`, refused some row).
+ * `--strict`, refused some row); 4 `drill` ran and a check failed; 130 `issue-batch` interrupted (SIGINT) before
+ * every row was attempted: continue it with `--resume`.
  */
-export const EXIT = { ok: 0, usage: 1, refused: 2, batchFailed: 3 } as const;
+export const EXIT = { ok: 0, usage: 1, refused: 2, batchFailed: 3, drillFailed: 4, interrupted: 130 } as const;
 
 interface GlobalOptions extends StoreOptions {
   url?: string;
@@ -42,6 +47,13 @@ function json(io: CliIo, value: unknown): void {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+// `--to` names the file, or an existing folder that gets a name sorted by time (what `drill` picks the latest from).
+async function backupTarget(to: string): Promise<string> {
+  const target = resolve(to);
+  if (!(await stat(target).catch(() => undefined))?.isDirectory()) return target;
+  return join(target, backupFileName(new Date()));
 }
 
 /** Builds the `vneid-issuer` command tree; actions write through `io` and set `state.exitCode`. */
@@ -198,12 +210,23 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .requiredOption('--ministry <slug>', 'the issuing ministry')
     .requiredOption('--type <type>', 'credential type of every row')
     .option('--out <file>', 'write each row’s JSON line here as soon as it is committed (instead of stdout at the end)')
+    .option(
+      '--resume',
+      'continue the interrupted run written to --out: skip its rows, re-issue the rest under the same idempotency keys',
+    )
     .option('--suite <suite>', 'cryptosuite (default ecdsa-sd-2023)', suite)
     .option('--strict', 'exit 3 when any row is refused (default: only when none is issued)')
     .action(
       async (
         file: string,
-        o: { ministry: string; type: string; suite?: CryptosuiteName; strict?: boolean; out?: string },
+        o: {
+          ministry: string;
+          type: string;
+          suite?: CryptosuiteName;
+          strict?: boolean;
+          out?: string;
+          resume?: boolean;
+        },
         cmd: Command,
       ) => {
         const summary = await local(cmd, (issuer) =>
@@ -215,13 +238,98 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
               type: o.type,
               ...(o.suite ? { suite: o.suite } : {}),
               ...(o.out ? { out: o.out } : {}),
+              ...(o.resume ? { resume: true } : {}),
             },
             io,
           ),
         );
-        if (summary.issued === 0 || (o.strict === true && summary.refused > 0)) state.exitCode = EXIT.batchFailed;
+        if (summary.interrupted > 0) state.exitCode = EXIT.interrupted;
+        else if ((summary.issued === 0 && summary.skipped === 0) || (o.strict === true && summary.refused > 0))
+          state.exitCode = EXIT.batchFailed;
       },
     );
+
+  program
+    .command('backup')
+    .description('write a consistent backup of the local LevelDB store (keys, records, audit log, API keys)')
+    .requiredOption('--to <path>', 'the backup file, or an existing folder for issuer-<UTC time>.vnbak in it')
+    .action(async (o: { to: string }, cmd: Command) => {
+      const file = await backupTarget(o.to);
+      const summary = await local(cmd, (issuer) => issuer.backup({ file }));
+      io.err(
+        `backup: ${summary.file} — ${summary.records} records, audit head seq ${summary.auditHead.seq}, ${summary.bytes} bytes, sha256 ${summary.sha256}\n`,
+      );
+      json(io, summary);
+    });
+
+  program
+    .command('restore')
+    .description('restore a backup into an empty folder (then open it with --data and the same passphrase)')
+    .argument('<backup>', 'a backup file')
+    .requiredOption('--into <dir>', 'an empty or missing folder')
+    .action(async (file: string, o: { into: string }) => {
+      const info = await restoreBackup({ file, dataDir: resolve(o.into) });
+      io.err(`restore: ${info.records} records, audit head seq ${info.auditHead.seq} into ${resolve(o.into)}\n`);
+      json(io, info);
+    });
+
+  program
+    .command('drill')
+    .description(
+      'recovery drill: restore the latest backup into a fresh folder, check it against the live store (--data, or the running service with --url), issue and verify one credential; prints the recovery point and time',
+    )
+    .requiredOption('--backup <path>', 'a backup file, or a folder whose newest *.vnbak is used')
+    .option('--anchor <file>', 'an audit head exported earlier ({"seq","hash"} JSON) that the restored chain must hold')
+    .option('--keep <dir>', 'restore into this empty folder and keep it (default: a temporary folder, removed)')
+    .action(async (o: { backup: string; anchor?: string; keep?: string }, cmd: Command) => {
+      let file = o.backup;
+      if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+        const latest = await latestBackup(file);
+        if (!latest) throw new UsageError(`no *.vnbak backup in ${file}`);
+        file = latest;
+      }
+      await inspectBackup(file);
+      let anchor: AuditHead | undefined;
+      if (o.anchor) {
+        const value = await readJsonFile(o.anchor);
+        if (!isObject(value) || !Number.isInteger(value.seq) || typeof value.hash !== 'string')
+          throw new UsageError(`${o.anchor} must hold an audit head {"seq": n, "hash": "…"}`);
+        anchor = { seq: value.seq as number, hash: value.hash };
+      }
+      const g = globals(cmd);
+      const drill = (live: Parameters<typeof runDrill>[0]['live'], passphrase: string) =>
+        runDrill({
+          backup: file,
+          live,
+          passphrase,
+          ...(anchor ? { anchor } : {}),
+          ...(o.keep ? { into: resolve(o.keep) } : {}),
+        });
+      // With --url the live side is the running service's public status lists (its store stays locked by it).
+      const report = g.url
+        ? await drill({ url: g.url }, storePassphrase(g, io.env, warn))
+        : // Warned about (development folder) when the store opens.
+          await local(cmd, (live) =>
+            drill(
+              live,
+              storePassphrase(g, io.env, () => undefined),
+            ),
+          );
+      const rp = report.recoveryPoint;
+      const missing = (n: number | null, what: string) =>
+        n === null ? `? ${what} (not known over --url)` : `${n} ${what}`;
+      io.err(
+        [
+          `drill: ${report.ok ? 'PASSED' : 'FAILED'} — backup ${file} (${report.backup.createdAt})`,
+          ...report.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
+          `  recovery point: the backup is ${rp.backupAgeSeconds.toFixed(1)} s old and lacks ${missing(rp.recordsMissing, 'records')}, ${missing(rp.auditEntriesMissing, 'audit entries')} and the latest bits of ${rp.statusListsDiffering.length} status lists`,
+          `  recovery time: ${report.recoveryTimeSeconds.toFixed(2)} s (restore to a verified credential)`,
+          '',
+        ].join('\n'),
+      );
+      json(io, report);
+      if (!report.ok) state.exitCode = EXIT.drillFailed;
+    });
 
   for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
     program

@@ -20,15 +20,20 @@ export async function openStore(options: StoreOptions, env: NodeJS.ProcessEnv, w
   const dataDir = resolve(options.data ?? env.VNEID_ISSUER_DATA ?? './data');
   // The base URL must be the service's: DIDs and status list URLs derive from it.
   const baseUrl = options.baseUrl ?? env.VNEID_ISSUER_BASE_URL ?? 'http://127.0.0.1:8080';
-  let passphrase = env.VNEID_ISSUER_PASSPHRASE;
-  if (!passphrase) {
-    if (!existsSync(resolve(dataDir, DEV_MARKER))) {
-      throw new UsageError('VNEID_ISSUER_PASSPHRASE must be set to open the key store');
-    }
-    warn('WARNING: VNEID_ISSUER_PASSPHRASE is not set — using the DEVELOPMENT passphrase of this data directory.');
-    passphrase = DEV_PASSPHRASE;
-  }
+  const passphrase = storePassphrase(options, env, warn);
   return createIssuer({ dataDir, passphrase, baseUrl });
+}
+
+/** The passphrase of the local store: VNEID_ISSUER_PASSPHRASE, or a development folder's own (with a warning). */
+export function storePassphrase(options: StoreOptions, env: NodeJS.ProcessEnv, warn: (line: string) => void): string {
+  const dataDir = resolve(options.data ?? env.VNEID_ISSUER_DATA ?? './data');
+  const passphrase = env.VNEID_ISSUER_PASSPHRASE;
+  if (passphrase) return passphrase;
+  if (!existsSync(resolve(dataDir, DEV_MARKER))) {
+    throw new UsageError('VNEID_ISSUER_PASSPHRASE must be set to open the key store');
+  }
+  warn('WARNING: VNEID_ISSUER_PASSPHRASE is not set — using the DEVELOPMENT passphrase of this data directory.');
+  return DEV_PASSPHRASE;
 }
 
 /** Runs `fn` over an open store and always closes it (the LevelDB lock is per process). */

@@ -114,6 +114,12 @@ export const ERROR_CODES = [
   // oid4vp branch: OpenID4VP presentation to online verifiers
   'AUTHORIZATION_REQUEST_INVALID',
   'AUTHORIZATION_RESPONSE_INVALID',
+  // batchops: interrupted batches, backups, restore and the recovery drill
+  'BATCH_INTERRUPTED',
+  'BATCH_RESUME_MISMATCH',
+  'BACKUP_CORRUPT',
+  'BACKUP_TARGET_NOT_EMPTY',
+  'BACKUP_UNSUPPORTED',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -1,0 +1,86 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fixtures } from '@vneid/schemas';
+import test from 'ava';
+import { DEV_PASSPHRASE } from '../src/dev/bootstrap.js';
+import { createIssuer, generateApiKey, hashApiKey, inspectBackup, restoreBackup } from '../src/index.js';
+import { main } from '../src/main.js';
+import { removeDir, tempDir } from './helpers/setup.js';
+
+const base = (dataDir: string, extra: Record<string, string> = {}) => ({
+  VNEID_ISSUER_DATA: dataDir,
+  HOST: '127.0.0.1',
+  PORT: '0',
+  VNEID_SIGNING_WORKERS: '0',
+  ...extra,
+});
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('kill -USR2 makes the running service write a backup while it keeps issuing over HTTP', async (t) => {
+  const dir = await tempDir('vneid-backup-service-');
+  t.teardown(() => removeDir(dir));
+  const data = join(dir, 'data');
+  // A development store, then an API key this test knows.
+  await (await main(base(data, { VNEID_ISSUER_DEV_BOOTSTRAP: '1' }))).close();
+  const apiKey = generateApiKey();
+  await writeFile(join(data, 'api-keys.json'), JSON.stringify([{ ministry: 'bhxh', sha256: hashApiKey(apiKey) }]));
+  const service = await main(base(data));
+  let closed = false;
+  t.teardown(async () => {
+    if (!closed) await service.close();
+  });
+  const issue = async () => {
+    const response = await fetch(`${service.url}/credentials/issue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({
+        credential: {
+          type: ['VerifiableCredential', 'HealthInsuranceCard'],
+          credentialSubject: fixtures.HealthInsuranceCard,
+        },
+        options: { suite: 'ecdsa-rdfc-2019' },
+      }),
+    });
+    t.is(response.status, 201, await response.clone().text());
+    return ((await response.json()) as { verifiableCredential: { id: string } }).verifiableCredential.id;
+  };
+  const ids: string[] = [];
+  for (let i = 0; i < 5; i++) ids.push(await issue());
+  // Issuing goes on in four lanes while the signal's backup is written.
+  let stop = false;
+  const lanes = Array.from({ length: 4 }, async () => {
+    while (!stop) ids.push(await issue());
+  });
+  process.kill(process.pid, 'SIGUSR2');
+  const backups = join(data, 'backups');
+  const file = await waitFor(async () => {
+    const names = await readdir(backups).catch(() => [] as string[]);
+    const done = names.find((n) => n.endsWith('.vnbak'));
+    return done ? join(backups, done) : undefined;
+  });
+  stop = true;
+  await Promise.all(lanes);
+  t.regex(file, /issuer-\d{8}T\d{6}Z\.vnbak$/);
+  const info = await inspectBackup(file);
+  t.true(info.records >= 5 && info.records <= ids.length, `${info.records} of ${ids.length}`);
+  await service.close();
+  closed = true;
+  const into = join(dir, 'restored');
+  await restoreBackup({ file, dataDir: into });
+  t.true(JSON.parse(await readFile(join(into, 'api-keys.json'), 'utf8')).length === 1, 'the API key hashes came along');
+  const restored = await createIssuer({ dataDir: into, passphrase: DEV_PASSPHRASE, baseUrl: service.url });
+  t.teardown(() => restored.close());
+  t.is((await restored.listRecords()).length, info.records);
+  t.like(await restored.verifyAuditLog({ anchor: info.auditHead }), { valid: true });
+  t.true(ids.slice(0, 5).every((id) => id.startsWith('urn:uuid:')));
+  for (const id of ids.slice(0, 5)) t.is((await restored.getRecord(id)).id, id, 'credentials issued before are in it');
+});
