@@ -78,18 +78,23 @@ test('three replicas on one PostgreSQL, concurrent issuances (3,000 with VNEID_R
     const lanes = Array.from({ length: IN_FLIGHT }, async () => {
       while (next < TOTAL) await issueOne(next++);
     });
+    const restarts: number[] = [];
+    // Kills at fixed shares of the run (not fixed times), so every run size sees all of them.
     const killer = (async () => {
-      for (let k = 0; k < KILLS; k++) {
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        if (next >= TOTAL) break;
+      for (let k = 1; k <= KILLS; k++) {
+        while (next < (TOTAL * k) / (KILLS + 1)) await new Promise((resolve) => setTimeout(resolve, 50));
         await stopReplica(replicas[0] as Replica);
         replicas[0] = await startReplica(env);
+        restarts.push(replicas[0].startMs);
       }
     })();
     const started = Date.now();
     await Promise.all([...lanes, killer]);
-    t.log(`${TOTAL} issuances in ${Date.now() - started} ms over 3 replicas; ${refused} attempts retried`);
+    t.log(
+      `${TOTAL} issuances in ${Date.now() - started} ms over 3 replicas; ${refused} attempts retried; first start ${replicas.map((r) => r.startMs)} ms, restarts ${restarts} ms`,
+    );
     t.is(acknowledged.size, TOTAL);
+    t.is(restarts.length, KILLS, 'one replica was killed and restarted KILLS times');
 
     const client = new pg.Client(server.url);
     await client.connect();
