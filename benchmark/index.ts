@@ -18,8 +18,10 @@ import { measureQrSizes, qrSizeLines } from './qr-sizes.js';
 import { printReport } from './report.js';
 import { type RunResults, readLatest, writeResults } from './results.js';
 import { runtimeLine } from './runtime.js';
+import { runScale } from './scale.js';
 import { countStatements, sdTargetNote } from './sd-statements.js';
 import { measureStatusSync, STATUS_LISTS } from './status-sync.js';
+import { measureStorage, storageFigures } from './storage.js';
 import { evaluateTargets } from './targets.js';
 import { figuresOf, rawRate, tasksOf } from './timed-figures.js';
 import { measureWeb, webFigure, webQrFigure } from './web-verifier.js';
@@ -36,6 +38,11 @@ try {
   process.exit(2);
 }
 const log = (line: string) => console.error(line);
+if (options.scale) {
+  // The scale run of issue 11 stands alone: `pnpm bench -- --scale [--scale-count N]`.
+  await runScale(options.scale.count, (line) => console.log(line));
+  process.exit(0);
+}
 log(
   `${machineLine(machine)}\n${runtimeLine(machine.runtime)}\n` +
     `Mode: ${options.quick ? 'quick' : 'full'}. Building the input and the issuer → wallet → verifier chain…`,
@@ -94,12 +101,19 @@ try {
   log('Web verifier: bundle size, verifyPresentation in chromium beside Node…');
   const web = await measureWeb(world, options.quick ? 20 : 100, options.quick ? 5 : 20);
 
+  log('Issuer storage: PostgreSQL with 1 and 2 replicas, then p99 at a fixed rate on LevelDB and PostgreSQL…');
+  const storage = await measureStorage(
+    { seconds: options.storageSeconds, rateSeconds: options.storageRateSeconds },
+    log,
+  );
+
   figures.push(
     ...bulkFigures(bulk, sd),
     ...httpFigures(http, suites),
     memoryFigure(memory),
     webFigure(web),
     webQrFigure(web),
+    ...storageFigures(storage, eddsa),
   );
   results = {
     format: 1,
@@ -118,6 +132,7 @@ try {
       memory,
       statusSync,
       web,
+      storage,
       baselines: suites,
     },
   };

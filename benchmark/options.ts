@@ -19,13 +19,31 @@ export interface RunOptions {
   httpConcurrency: readonly number[];
   /** Seconds of each fixed-rate HTTP run (two per suite). */
   httpRateSeconds: number;
+  /** Seconds of each PostgreSQL saturating run (1 and 2 replicas) and of each fixed-rate storage run. */
+  storageSeconds: number;
+  storageRateSeconds: number;
+  /** `--scale`: only the scale run of issue 11 (not in CI), with `--scale-count` credentials (default 1,000,000). */
+  scale?: { count: number };
 }
 
-/** Reads `--quick` from the command line (pnpm passes a lone `--` through; it is ignored). */
+/** Reads `--quick`, `--scale` and `--scale-count N` (pnpm passes a lone `--` through; it is ignored). */
 export function runOptions(argv: readonly string[]): RunOptions {
   const quick = argv.includes('--quick');
-  const unknown = argv.filter((a) => a !== '--quick' && a !== '--');
-  if (unknown.length > 0) throw new TypeError(`unknown argument ${unknown[0]}; the only option is --quick`);
+  const countAt = argv.indexOf('--scale-count');
+  const countText = countAt >= 0 ? argv[countAt + 1] : undefined;
+  if (countAt >= 0 && !/^[1-9][0-9]*$/.test(countText ?? '')) {
+    throw new TypeError('--scale-count needs a positive whole number of credentials');
+  }
+  const known = new Set(['--quick', '--', '--scale', '--scale-count']);
+  const unknown = argv.filter((a, i) => !known.has(a) && !(countAt >= 0 && i === countAt + 1));
+  if (unknown.length > 0) {
+    throw new TypeError(`unknown argument ${unknown[0]}; the options are --quick, --scale and --scale-count N`);
+  }
+  const scale = argv.includes('--scale') || countAt >= 0 ? { count: Number(countText ?? 1_000_000) } : undefined;
+  return { ...durations(quick), ...(scale ? { scale } : {}) };
+}
+
+function durations(quick: boolean): RunOptions {
   return quick
     ? {
         quick,
@@ -37,6 +55,8 @@ export function runOptions(argv: readonly string[]): RunOptions {
         httpSeconds: 2,
         httpConcurrency: [1, 8, 32],
         httpRateSeconds: 3,
+        storageSeconds: 3,
+        storageRateSeconds: 3,
       }
     : {
         quick,
@@ -48,5 +68,7 @@ export function runOptions(argv: readonly string[]): RunOptions {
         httpSeconds: 8,
         httpConcurrency: [1, 8, 32],
         httpRateSeconds: 12,
+        storageSeconds: 8,
+        storageRateSeconds: 10,
       };
 }

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { fixtures } from '@vneid/schemas';
 import { startTestPostgres } from '@vneid/test-support';
 import test from 'ava';
 import pg from 'pg';
 import { createIssuer, generateApiKey, hashApiKey } from '../src/index.js';
+import { type Replica, startReplica, stopReplica } from './helpers/replica.js';
 import { MINISTRIES, PASSPHRASE } from './helpers/setup.js';
 
 // The "done when" run of issue 11: real service processes on one real PostgreSQL.
@@ -12,46 +12,6 @@ import { MINISTRIES, PASSPHRASE } from './helpers/setup.js';
 const TOTAL = Number(process.env.VNEID_REPLICA_ISSUES ?? 400);
 const IN_FLIGHT = 48;
 const KILLS = 3;
-
-interface Replica {
-  child: ChildProcess;
-  url: string;
-}
-
-function startReplica(env: NodeJS.ProcessEnv): Promise<Replica> {
-  const child = spawn(process.execPath, ['--import=tsx', '--conditions=source', 'src/main.ts'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`replica did not start: ${out}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1] as string });
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`replica exited ${code}: ${out}`));
-    });
-  });
-}
-
-function stopReplica(r: Replica): Promise<void> {
-  return new Promise((resolve) => {
-    if (r.child.exitCode !== null || r.child.signalCode !== null) return resolve();
-    r.child.once('exit', () => resolve());
-    r.child.kill('SIGKILL');
-  });
-}
 
 test('three replicas on one PostgreSQL, concurrent issuances (3,000 with VNEID_REPLICA_ISSUES=3000) while one is SIGKILLed and restarted: every acknowledged credential is recorded once, indexes are unique, the audit log verifies, and a revocation made on one replica is in the list another serves', async (t) => {
   t.timeout(15 * 60_000);
@@ -118,18 +78,23 @@ test('three replicas on one PostgreSQL, concurrent issuances (3,000 with VNEID_R
     const lanes = Array.from({ length: IN_FLIGHT }, async () => {
       while (next < TOTAL) await issueOne(next++);
     });
+    const restarts: number[] = [];
+    // Kills at fixed shares of the run (not fixed times), so every run size sees all of them.
     const killer = (async () => {
-      for (let k = 0; k < KILLS; k++) {
-        await new Promise((resolve) => setTimeout(resolve, 2500));
-        if (next >= TOTAL) break;
+      for (let k = 1; k <= KILLS; k++) {
+        while (next < (TOTAL * k) / (KILLS + 1)) await new Promise((resolve) => setTimeout(resolve, 50));
         await stopReplica(replicas[0] as Replica);
         replicas[0] = await startReplica(env);
+        restarts.push(replicas[0].startMs);
       }
     })();
     const started = Date.now();
     await Promise.all([...lanes, killer]);
-    t.log(`${TOTAL} issuances in ${Date.now() - started} ms over 3 replicas; ${refused} attempts retried`);
+    t.log(
+      `${TOTAL} issuances in ${Date.now() - started} ms over 3 replicas; ${refused} attempts retried; first start ${replicas.map((r) => r.startMs)} ms, restarts ${restarts} ms`,
+    );
     t.is(acknowledged.size, TOTAL);
+    t.is(restarts.length, KILLS, 'one replica was killed and restarted KILLS times');
 
     const client = new pg.Client(server.url);
     await client.connect();

@@ -5,3 +5,5 @@
  */
 export type { TestPostgres, TestPostgresOptions } from './postgres.js';
 export { freePort, startTestPostgres } from './postgres.js';
+export type { PairServer, PostgresPair, PostgresPairOptions } from './postgres-pair.js';
+export { postgresBinDir, startPostgresPair } from './postgres-pair.js';

@@ -15,6 +15,7 @@ import type {
 } from '../contract.js';
 import { StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
+import { findServer, parseDatabaseUrl } from './hosts.js';
 import { migrate } from './migrations.js';
 import { isRetryable, isUnavailable } from './pg-errors.js';
 
@@ -31,6 +32,8 @@ export interface PostgresPoolOptions {
 }
 
 const PAGE = 1000;
+// Milliseconds between two looks for the writable server after a failure.
+const REHOME_MS = 250;
 // Serialisation failures and deadlocks are retried this often before the caller hears STORAGE_UNAVAILABLE.
 const ATTEMPTS = 8;
 
@@ -62,28 +65,75 @@ export async function openPostgresStorage(
   options: PostgresPoolOptions & { now?: () => Date } = {},
 ): Promise<IssuerStorage> {
   const now = options.now ?? (() => new Date());
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-    idleTimeoutMillis: 30_000,
-  });
-  // The key store's own connections: a rotation writes the sealed secret while its
-  // transaction holds the ministry row, and issuances waiting on that row hold the
-  // main pool's connections; a separate pool cannot be exhausted by them.
-  const keyPool = new pg.Pool({
-    connectionString: url,
-    max: 2,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-  });
-  // Without a listener, a connection the server drops while idle crashes the process.
-  pool.on('error', (error) => options.onError?.(error));
-  keyPool.on('error', (error) => options.onError?.(error));
+  let closed = false;
+  const timeoutMs = options.connectionTimeoutMillis ?? 10_000;
+  const targets = parseDatabaseUrl(url);
+  // One host and no target_session_attrs: no probing, the URL is used as given.
+  const probing = targets.urls.length > 1 || targets.target === 'read-write';
+  let current = probing ? await findServer(targets, timeoutMs) : targets.urls[0];
+  if (current === undefined) throw new StorageUnavailableError();
+  const makePools = (at: string) => {
+    const main = new pg.Pool({
+      connectionString: at,
+      max: options.max ?? 10,
+      connectionTimeoutMillis: timeoutMs,
+      idleTimeoutMillis: 30_000,
+    });
+    // The key store's own connections: a rotation writes the sealed secret while its
+    // transaction holds the ministry row, and issuances waiting on that row hold the
+    // main pool's connections; a separate pool cannot be exhausted by them.
+    const keys = new pg.Pool({ connectionString: at, max: 2, connectionTimeoutMillis: timeoutMs });
+    // Without a listener, a connection the server drops while idle crashes the process.
+    main.on('error', (error) => options.onError?.(error));
+    keys.on('error', (error) => options.onError?.(error));
+    return { main, keys };
+  };
+  let { main: pool, keys: keyPool } = makePools(current);
 
+  // Failover: when the server in use fails, look (at most every REHOME_MS, one look
+  // at a time) for the writable server of the URL's host list and move the pools there.
+  let rehoming: Promise<boolean> | undefined;
+  let lastLook = 0;
+  const rehome = (): Promise<boolean> => {
+    if (!probing || closed || Date.now() - lastLook < REHOME_MS) return Promise.resolve(false);
+    rehoming ??= (async () => {
+      lastLook = Date.now();
+      const found = await findServer(targets, timeoutMs);
+      if (found === undefined || found === current || closed) return false;
+      const old = [pool, keyPool];
+      current = found;
+      ({ main: pool, keys: keyPool } = makePools(found));
+      // Connections still checked out are released (broken) by their callers; end() waits for them.
+      for (const p of old) p.end().catch(() => undefined);
+      return true;
+    })().finally(() => {
+      rehoming = undefined;
+    });
+    return rehoming;
+  };
+
+  // A checked-out client whose server dies between two statements emits 'error' on
+  // itself (the pool listens only to idle ones): unheard, that crashes the process.
+  const guarded = new WeakSet<pg.PoolClient>();
+  const guard = (client: pg.PoolClient) => {
+    if (!guarded.has(client)) {
+      guarded.add(client);
+      client.on('error', (error) => options.onError?.(error));
+    }
+    return client;
+  };
   const connect = async (): Promise<pg.PoolClient> => {
     try {
-      return await pool.connect();
+      return guard(await pool.connect());
     } catch (cause) {
+      // Only a connection attempt is repeated after a move: nothing was sent yet.
+      if (await rehome().catch(() => false)) {
+        try {
+          return guard(await pool.connect());
+        } catch (again) {
+          throw new StorageUnavailableError({ cause: again });
+        }
+      }
       throw new StorageUnavailableError({ cause });
     }
   };
@@ -103,7 +153,10 @@ export async function openPostgresStorage(
         if (!broken) await client.query('ROLLBACK').catch(() => undefined);
         // A COMMIT lost with its connection may or may not have happened: the
         // caller hears STORAGE_UNAVAILABLE and retries (with an idempotency key, safely).
-        if (broken) throw new StorageUnavailableError({ cause: error });
+        if (broken) {
+          void rehome().catch(() => undefined);
+          throw new StorageUnavailableError({ cause: error });
+        }
         if (isRetryable(error) && attempt < ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, randomInt(5, 20 * attempt)));
           continue;
@@ -116,11 +169,14 @@ export async function openPostgresStorage(
   };
 
   /** One statement outside a transaction. */
-  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = [], on: pg.Pool = pool) => {
+  const query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = [], keys = false) => {
     try {
-      return await on.query<R>(text, values);
+      return await (keys ? keyPool : pool).query<R>(text, values);
     } catch (error) {
-      if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
+      if (isUnavailable(error)) {
+        void rehome().catch(() => undefined);
+        throw new StorageUnavailableError({ cause: error });
+      }
       throw error;
     }
   };
@@ -213,21 +269,21 @@ export async function openPostgresStorage(
 
   const keystore: KeyStoreBackend = {
     async get(key) {
-      const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key], keyPool);
+      const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key], true);
       return rows[0]?.value;
     },
     async put(key, value) {
       await query(
         'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value',
         [key, JSON.stringify(value)],
-        keyPool,
+        true,
       );
     },
     async *keys(range = {}) {
       const { rows } = await query<{ key: string }>(
         'SELECT key FROM keystore WHERE ($1::text IS NULL OR key >= $1) AND ($2::text IS NULL OR key < $2) ORDER BY key',
         [range.gte ?? null, range.lt ?? null],
-        keyPool,
+        true,
       );
       for (const row of rows) yield row.key;
     },
@@ -235,13 +291,12 @@ export async function openPostgresStorage(
       await query(
         'INSERT INTO keystore (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING',
         [key, JSON.stringify(value)],
-        keyPool,
+        true,
       );
       return keystore.get(key);
     },
   };
 
-  let closed = false;
   const storage: IssuerStorage = {
     engine: 'postgres',
 
