@@ -56,7 +56,13 @@ async function start(): Promise<void> {
     $('challenge').textContent = challenge;
     $('domain').textContent = domain;
     $('request').textContent = JSON.stringify(request);
-    drawRequestQr($<HTMLCanvasElement>('request-qr'), request);
+    try {
+      drawRequestQr($<HTMLCanvasElement>('request-qr'), request);
+      $('request-error').textContent = '';
+    } catch (error) {
+      // QR_TOO_LARGE: more than one QR can carry; the officer asks for fewer fields.
+      $('request-error').textContent = `${findVneidError(error)?.code ?? 'ERROR'}: ${(error as Error).message}`;
+    }
   };
   showData();
   showChallenge();
