@@ -56,7 +56,13 @@ async function start(): Promise<void> {
     $('challenge').textContent = challenge;
     $('domain').textContent = domain;
     $('request').textContent = JSON.stringify(request);
-    drawRequestQr($<HTMLCanvasElement>('request-qr'), request);
+    try {
+      drawRequestQr($<HTMLCanvasElement>('request-qr'), request);
+      $('request-error').textContent = '';
+    } catch (error) {
+      // QR_TOO_LARGE: more than one QR can carry; the officer asks for fewer fields.
+      $('request-error').textContent = `${findVneidError(error)?.code ?? 'ERROR'}: ${(error as Error).message}`;
+    }
   };
   showData();
   showChallenge();
@@ -133,8 +139,8 @@ async function start(): Promise<void> {
       if (payload instanceof Uint8Array && isQrFrame(payload)) {
         const step = await sequence.add(payload);
         if (step.state === 'partial') {
+          // The state turns `partial` only once the caller has read all it had (several files at once).
           showProgress(step);
-          body.dataset.state = 'partial';
           return false;
         }
         presentation = step.presentation;
@@ -185,7 +191,11 @@ async function start(): Promise<void> {
     video.hidden = false;
     const sequence = createPresentationSequence({ ignoreRepeats: true });
     try {
-      await scanCamera(video, scanning.signal, (payload) => handle(payload, sequence));
+      await scanCamera(video, scanning.signal, async (payload) => {
+        const done = await handle(payload, sequence);
+        if (!done) body.dataset.state = 'partial';
+        return done;
+      });
     } catch (error) {
       $('camera-error').textContent = (error as Error).message;
     } finally {
