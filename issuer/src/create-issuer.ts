@@ -6,6 +6,7 @@ import {
   jsonDigest,
   type KeyType,
   MIN_STATUS_LIST_LENGTH,
+  VneidError,
   W3C_CONTEXTS,
 } from '@vneid/core';
 import { type AddMinistryInput, addMinistry, type MinistryInfo, ministryInfo } from './add-ministry.js';
@@ -93,6 +94,14 @@ export interface CreateIssuerOptions {
    * store for inspection (`verifyAuditLog`), never to serve.
    */
   checkConsistency?: boolean;
+  /**
+   * The last audit head exported off the machine (`auditHead()`, e.g. the
+   * service's VNEID_AUDIT_ANCHOR_FILE). The store must reach it, or the
+   * start is refused with STORE_INCONSISTENT (`details.check`
+   * `audit-anchor`): a store restored from an old backup, or one that lost
+   * its tail. On PostgreSQL the head's seq is compared (the hash when equal).
+   */
+  auditAnchor?: AuditHead;
   /**
    * JSON-LD contexts beyond the bundled W3C set that general credentials
    * (ministries with `allowGeneralCredentials`) may use. Each is pinned by
@@ -294,6 +303,7 @@ export async function openIssuer(
         ...(openDb ? { openDb } : {}),
         now,
         checkConsistency: options.checkConsistency ?? true,
+        ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
       });
   let keyStore: KeyStore;
   let chainKey: Buffer;
@@ -305,6 +315,16 @@ export async function openIssuer(
     throw error;
   }
   storage.setAuditKey(chainKey);
+  if (options.databaseUrl && options.auditAnchor && (options.checkConsistency ?? true)) {
+    const head = await storage.loadAuditHead();
+    const anchor = options.auditAnchor;
+    if (anchor.seq > head.seq || (anchor.seq === head.seq && anchor.hash !== head.hash)) {
+      await storage.close();
+      throw new VneidError('STORE_INCONSISTENT', `the audit head (seq ${head.seq}) is behind the exported anchor`, {
+        details: { check: 'audit-anchor', headSeq: head.seq, exportedSeq: anchor.seq },
+      });
+    }
+  }
   const ctx: IssuerContext = {
     storage,
     keyStore,

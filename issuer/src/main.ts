@@ -12,6 +12,16 @@ import { createMonitoring } from './monitoring/monitoring.js';
 import { bindPort, type StartedServer } from './server.js';
 import { backupFileName } from './storage/leveldb/backup-file.js';
 
+// A setting naming a JSON file, read at start: an unreadable file stops the start naming the setting.
+function jsonFileOption<K extends string>(setting: string, file: unknown, key: K): Partial<Record<K, never>> {
+  if (typeof file !== 'string') return {};
+  try {
+    return { [key]: JSON.parse(readFileSync(file, 'utf8')) } as Partial<Record<K, never>>;
+  } catch (cause) {
+    throw new ConfigError(setting, `cannot read JSON from ${file}: ${(cause as Error).message}`);
+  }
+}
+
 /**
  * Runs the issuer service with the validated configuration of
  * docs/configuration.md (environment, or the JSON file `VNEID_ISSUER_CONFIG`):
@@ -24,7 +34,7 @@ import { backupFileName } from './storage/leveldb/backup-file.js';
  * @example
  * VNEID_ISSUER_PASSPHRASE=… node issuer/dist/main.js
  * @throws {ConfigError} naming the wrong setting.
- * @throws {VneidError} DATABASE_LOCKED, KEYSTORE_LOCKED
+ * @throws {VneidError} DATABASE_LOCKED, KEYSTORE_LOCKED, STORE_INCONSISTENT (a store that lost writes or does not reach VNEID_AUDIT_ANCHOR_FILE)
  */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<StartedServer> {
   const config = loadConfig(env);
@@ -85,6 +95,9 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
       passphrase,
       baseUrl,
       signingWorkers: config.VNEID_SIGNING_WORKERS as number,
+      maxBackdatingSeconds: config.VNEID_MAX_BACKDATING_SECONDS as number,
+      ...jsonFileOption('VNEID_GENERAL_CONTEXTS_FILE', config.VNEID_GENERAL_CONTEXTS_FILE, 'generalContexts'),
+      ...jsonFileOption('VNEID_AUDIT_ANCHOR_FILE', config.VNEID_AUDIT_ANCHOR_FILE, 'auditAnchor'),
       statusListValidity: config.VNEID_STATUS_LIST_VALIDITY_SECONDS as number,
       ...(config.VNEID_STATUS_LIST_REFRESH_SECONDS !== undefined
         ? { statusListRefresh: config.VNEID_STATUS_LIST_REFRESH_SECONDS as number }

@@ -5,6 +5,7 @@ import { fixtures } from '@vneid/schemas';
 import test from 'ava';
 import { Level } from 'level';
 import { createIssuer } from '../src/index.js';
+import { main } from '../src/main.js';
 import { freshIssuer, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 const open = (dataDir: string, checkConsistency?: boolean) =>
@@ -131,4 +132,43 @@ test('a deleted record, a dropped allocation or a missing tip entry each stop th
   const again = await open(dir);
   t.is((await again.listRecords()).length, 6);
   await again.close();
+});
+
+test('the start refuses a store that does not reach the audit head exported off the machine', async (t) => {
+  const { dir } = await storeWithFive();
+  t.teardown(() => removeDir(dir));
+  const issuer = await open(dir);
+  const head = issuer.auditHead();
+  const earlier = { seq: 3, hash: '' };
+  await issuer.close();
+  const withAnchor = (auditAnchor: { seq: number; hash: string }) =>
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080', auditAnchor });
+  refusal(t, await t.throwsAsync(withAnchor({ seq: head.seq + 1, hash: head.hash })), 'audit-anchor');
+  refusal(t, await t.throwsAsync(withAnchor({ seq: head.seq, hash: '0'.repeat(64) })), 'audit-anchor');
+  refusal(t, await t.throwsAsync(withAnchor({ ...earlier, hash: 'f'.repeat(64) })), 'audit-anchor');
+  const ok = await withAnchor(head);
+  t.is((await ok.listRecords()).length, 5);
+  await ok.close();
+});
+
+test('the shipped service reads VNEID_AUDIT_ANCHOR_FILE at start and refuses a store behind it', async (t) => {
+  const dir = await tempDir('vneid-main-');
+  t.teardown(() => removeDir(dir));
+  const env = { VNEID_ISSUER_DATA: dir, HOST: '127.0.0.1', PORT: '0', VNEID_SIGNING_WORKERS: '0' };
+  const first = await main({ ...env, VNEID_ISSUER_DEV_BOOTSTRAP: '1' });
+  await first.close();
+  // The head the store keeps beside itself stands in for one exported off the machine.
+  const exported = JSON.parse(await readFile(join(dir, 'audit-head.json'), 'utf8')) as { seq: number; hash: string };
+  t.true(exported.seq > 0);
+  const anchorFile = join(dir, 'anchor.json');
+  await writeFile(anchorFile, JSON.stringify({ seq: exported.seq + 10, hash: exported.hash }));
+  const refused = await t.throwsAsync(main({ ...env, VNEID_AUDIT_ANCHOR_FILE: anchorFile }));
+  t.is((refused as VneidError).code, 'STORE_INCONSISTENT');
+  await writeFile(anchorFile, JSON.stringify(exported));
+  const again = await main({ ...env, VNEID_AUDIT_ANCHOR_FILE: anchorFile });
+  t.is((await fetch(`${again.url}/health`)).status, 200);
+  await again.close();
+  await writeFile(anchorFile, '{not json');
+  const unreadable = await t.throwsAsync(main({ ...env, VNEID_AUDIT_ANCHOR_FILE: anchorFile }));
+  t.is((unreadable as { setting?: string }).setting, 'VNEID_AUDIT_ANCHOR_FILE');
 });

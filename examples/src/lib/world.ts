@@ -241,6 +241,9 @@ export async function createWorld(): Promise<World> {
       baseUrl: serviceUrl,
       now: () => clock.now(),
       statusListValidity: STATUS_LIST_VALIDITY_S,
+      // The scenarios date degrees a few days back so that the wallet offers the newest
+      // (the service's default bound on backdating is one day).
+      maxBackdatingSeconds: 7 * 86_400,
     });
     closers.push(() => issuer.close());
     const apiKeys = {} as Record<MinistryKey, string>;

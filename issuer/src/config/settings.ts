@@ -169,7 +169,22 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_AUDIT_ANCHOR_FILE',
-    description: 'File with the last audit head exported elsewhere; the audit check then also catches a cut tail.',
+    description:
+      'File with the last audit head exported elsewhere; the start refuses a store that does not reach it (STORE_INCONSISTENT), and the audit check also catches a cut tail.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_MAX_BACKDATING_SECONDS',
+    description:
+      'How far in the past a caller may set a credential’s validFrom; an earlier one is VALIDITY_PERIOD_INVALID (422).',
+    default: '86400',
+    parse: int('VNEID_MAX_BACKDATING_SECONDS', 0, 10 * 365 * 86400, 86400),
+  },
+  {
+    env: 'VNEID_GENERAL_CONTEXTS_FILE',
+    description:
+      'JSON file of extra JSON-LD contexts general credentials may use: [{ "url", "digest": "sha256-<base64>", "document" }]. Pinned by digest, served from memory, never fetched.',
     default: 'unset',
     parse: text(undefined),
   },

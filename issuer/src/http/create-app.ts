@@ -98,7 +98,10 @@ export function createApp(options: CreateAppOptions): Express {
       const routePath = typeof req.route?.path === 'string' ? req.route.path : undefined;
       const route =
         (res.locals.routeName as string | undefined) ?? (routePath ? ROUTE_NAMES[routePath] : undefined) ?? 'other';
-      const code = (res.locals.code as string | undefined) ?? undefined;
+      // A cross-ministry attempt answers UNKNOWN_CREDENTIAL; metrics and the access log (internal) keep what it was.
+      const crossMinistry =
+        (res.locals.securityEvent as { kind?: string } | undefined)?.kind === 'cross-ministry-refused';
+      const code = crossMinistry ? 'FORBIDDEN' : ((res.locals.code as string | undefined) ?? undefined);
       const presented = BEARER.exec(req.get('authorization') ?? '')?.[1];
       // The SHA-256 of the presented key: what the key store holds, so an operator can match it, and no secret.
       const keyHash =

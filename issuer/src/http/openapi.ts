@@ -31,6 +31,11 @@ export const openApiDocument = {
           status: { type: 'integer' },
           detail: { type: 'string' },
           code: { type: 'string', description: 'Stable VNeID error code, e.g. SCHEMA_VALIDATION_ERROR' },
+          pointer: {
+            type: 'string',
+            description: 'JSON pointer of the refused part of the request, when there is one',
+          },
+          field: { type: 'string', description: 'Name of the refused field, when there is one' },
           violations: {
             type: 'array',
             items: {
@@ -49,11 +54,16 @@ export const openApiDocument = {
             required: ['type', 'credentialSubject'],
             description:
               'type lists VerifiableCredential and one registered document type (or, for ministries allowed to, any VCDM 2.0/1.1 credential). ' +
-              'issuer, proof, credentialStatus, credentialSchema and id are set by the service and refused here (FORBIDDEN_FIELD).',
+              'For document types, issuer, proof, credentialStatus, credentialSchema and id are set by the service and refused here (FORBIDDEN_FIELD). ' +
+              'validFrom may lie at most VNEID_MAX_BACKDATING_SECONDS in the past and must precede validUntil (VALIDITY_PERIOD_INVALID).',
             properties: {
               '@context': { type: 'array', items: { type: 'string' } },
               type: { type: 'array', items: { type: 'string' } },
-              credentialSubject: { type: 'object', description: 'Claims; its id (a did:key) is the holder.' },
+              credentialSubject: {
+                type: 'object',
+                description:
+                  'Claims; its id (a did:key) is the holder. General credentials may send an array of subjects.',
+              },
               validFrom: { type: 'string', format: 'date-time' },
               validUntil: { type: 'string', format: 'date-time' },
             },
@@ -64,13 +74,25 @@ export const openApiDocument = {
               ministry: { type: 'string', description: "Must be the API key's ministry when given." },
               suite: {
                 type: 'string',
-                enum: ['ecdsa-sd-2023', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019'],
+                enum: ['ecdsa-sd-2023', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'eddsa-jcs-2022'],
                 default: 'ecdsa-sd-2023',
+              },
+              keyType: {
+                type: 'string',
+                enum: ['P-256', 'P-384', 'Ed25519'],
+                description: 'ecdsa-rdfc-2019 signs with P-256 (default) or P-384; another pairing is INVALID_KEY.',
+              },
+              credentialStatus: {
+                type: 'object',
+                properties: { type: { type: 'string', enum: ['BitstringStatusListEntry'] } },
+                description:
+                  'General credentials: the issuer allocates revocation and suspension entries, revocable through /credentials/status.',
               },
               mandatoryPointers: {
                 type: 'array',
                 items: { type: 'string' },
-                description: 'General credentials with ecdsa-sd-2023 only.',
+                description:
+                  'General credentials with ecdsa-sd-2023 only; a pointer that matches nothing is MANDATORY_POINTER_INVALID.',
               },
             },
           },

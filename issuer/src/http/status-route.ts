@@ -31,12 +31,13 @@ export function statusRoute(issuer: Issuer) {
     }
     res.locals.action = action;
     const record = await issuer.getRecord(credentialId);
+    // For metrics and the access log only (never in the answer).
+    res.locals.credentialType = record.type;
     if (record.ministry !== res.locals.ministry) {
       // The same answer as an unknown id: a key must not learn which ids another ministry issued.
       res.locals.securityEvent = { kind: 'cross-ministry-refused', data: { owner: record.ministry, action } };
       throw unknownCredential(credentialId);
     }
-    res.locals.credentialType = record.type;
     const change =
       action === 'revoke'
         ? await issuer.revoke(credentialId, reason)

@@ -4,7 +4,7 @@ import type { AuditHead } from '../contract.js';
 import type { IssuerDb } from './db.js';
 
 /** Which start check found the store inconsistent (`details.check` of STORE_INCONSISTENT). */
-export type ConsistencyCheck = 'audit-gap' | 'audit-tip' | 'exported-head' | 'allocations';
+export type ConsistencyCheck = 'audit-gap' | 'audit-tip' | 'exported-head' | 'audit-anchor' | 'allocations';
 
 function inconsistent(check: ConsistencyCheck, message: string, details: Record<string, unknown> = {}): VneidError {
   return new VneidError(
@@ -22,7 +22,8 @@ function inconsistent(check: ConsistencyCheck, message: string, details: Record<
  *
  * - a gap in the audit log: the entry count differs from the head's seq;
  * - a tip that is not the head: no entry at `head.seq`, a different hash, or an entry past it;
- * - a head behind the last exported one (`exported`, kept outside the folder): the tail was lost;
+ * - a head behind the last exported one (`exported`, kept beside the folder, and `anchor`,
+ *   the head the operator exported off the machine): the tail was lost;
  * - records and allocations that disagree: a record's status slot without its
  *   allocation, or an allocation no record uses (or in a list that does not exist).
  *
@@ -37,6 +38,7 @@ export async function checkLevelDbConsistency(
   listIds: ReadonlySet<string>,
   allocKey: (listId: string, index: number) => string,
   exported: AuditHead | undefined,
+  anchor?: AuditHead,
 ): Promise<void> {
   let count = 0;
   let lastKey: string | undefined;
@@ -56,20 +58,14 @@ export async function checkLevelDbConsistency(
       throw inconsistent('audit-tip', `the last audit entry is not the head (seq ${head.seq})`, { headSeq: head.seq });
     }
   }
-  if (exported) {
-    let matches = false;
-    if (Number.isInteger(exported.seq) && exported.seq >= 0 && exported.seq <= head.seq) {
-      if (exported.seq === 0) matches = true;
-      else if (exported.seq === head.seq) matches = exported.hash === head.hash;
-      else {
-        const entry = (await db.audit.get(String(exported.seq).padStart(16, '0'))) as AuditEntry | undefined;
-        matches = entry?.hash === exported.hash;
-      }
-    }
-    if (!matches) {
-      throw inconsistent('exported-head', `the audit head (seq ${head.seq}) is not at or past the last exported one`, {
+  for (const [check, pinned] of [
+    ['exported-head', exported],
+    ['audit-anchor', anchor],
+  ] as const) {
+    if (pinned && !(await reaches(db, head, pinned))) {
+      throw inconsistent(check, `the audit head (seq ${head.seq}) is not at or past the last exported one`, {
         headSeq: head.seq,
-        exportedSeq: Number.isInteger(exported.seq) ? exported.seq : null,
+        exportedSeq: Number.isInteger(pinned.seq) ? pinned.seq : null,
       });
     }
   }
@@ -97,4 +93,13 @@ export async function checkLevelDbConsistency(
       used,
     });
   }
+}
+
+// True when the chain ending at `head` holds `pinned` (same seq, same hash).
+async function reaches(db: IssuerDb, head: AuditHead, pinned: AuditHead): Promise<boolean> {
+  if (!Number.isInteger(pinned.seq) || pinned.seq < 0 || pinned.seq > head.seq) return false;
+  if (pinned.seq === 0) return true;
+  if (pinned.seq === head.seq) return pinned.hash === head.hash;
+  const entry = (await db.audit.get(String(pinned.seq).padStart(16, '0'))) as AuditEntry | undefined;
+  return entry?.hash === pinned.hash;
 }

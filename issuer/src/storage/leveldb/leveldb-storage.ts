@@ -72,6 +72,8 @@ export async function openLevelDbStorage(
     now?: () => Date;
     /** Refuse to open a store whose parts disagree (see consistency.ts); default true. */
     checkConsistency?: boolean;
+    /** The last audit head exported off the machine: the store must reach it. */
+    auditAnchor?: AuditHead;
   } = {},
 ): Promise<LevelDbStorage> {
   const db = await (options.openDb ?? openIssuerDb)(dataDir);
@@ -79,6 +81,7 @@ export async function openLevelDbStorage(
     return await buildStorage(db, options.now ?? (() => new Date()), {
       headFile: join(dataDir, HEAD_EXPORT_FILE),
       check: options.checkConsistency ?? true,
+      ...(options.auditAnchor ? { anchor: options.auditAnchor } : {}),
     });
   } catch (error) {
     await db.root.close();
@@ -89,7 +92,7 @@ export async function openLevelDbStorage(
 async function buildStorage(
   db: IssuerDb,
   now: () => Date,
-  start: { headFile: string; check: boolean },
+  start: { headFile: string; check: boolean; anchor?: AuditHead },
 ): Promise<LevelDbStorage> {
   const lock = createMutex();
   const ministries = new Map<string, MinistryRecord>();
@@ -138,6 +141,7 @@ async function buildStorage(
       new Set(lists.keys()),
       allocKey,
       await readHeadExport(start.headFile),
+      start.anchor,
     );
   }
   allocated.clear();
