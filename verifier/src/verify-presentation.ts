@@ -180,6 +180,7 @@ async function checkPresentation(
       challenge: proofObject.challenge,
       domain: proofObject.domain,
       documentLoader: ctx.view.documentLoader,
+      strictProof: ctx.profile.canonicalProof,
     });
     proofValid = outcome.verified;
     if (outcome.verified) report.valid(TARGET, 'proof');

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signCredential } from '@vneid/core';
 import test from 'ava';
 import { syncStatus } from '../src/index.js';
 import { bundleIssuer, createWorld, derive, issue, NOW, present, publishLists, type World } from './helpers/world.js';
@@ -184,5 +185,26 @@ test.serial(
     // The twin: a verified credential still exits 0 and a help request exits 0.
     t.is((await run([files.vc, ...common])).code, 0);
     t.is((await run(['--help'])).code, 0);
+  },
+);
+
+test.serial(
+  'vneid-verify --profile general accepts a proof set the default profile refuses; an unknown profile exits 3',
+  async (t) => {
+    const one = await issue(world, { type: 'CitizenIdentityCard', cryptosuite: 'eddsa-rdfc-2022' });
+    const { proof, ...unsigned } = one;
+    const two = await signCredential({
+      credential: unsigned,
+      key: world.ministry.key,
+      cryptosuite: 'ecdsa-rdfc-2019',
+      documentLoader: world.documentLoader,
+    });
+    const file = join(world.dir, 'proof-set.json');
+    await writeFile(file, JSON.stringify({ ...unsigned, proof: [proof, two.proof] }));
+    const citizen = await run([file, ...common, '--json']);
+    t.is(citizen.code, 1, citizen.stdout + citizen.stderr);
+    const general = await run([file, ...common, '--json', '--profile', 'general']);
+    t.is(general.code, 0, general.stdout + general.stderr);
+    t.is((await run([file, ...common, '--profile', 'lenient'])).code, 3);
   },
 );

@@ -6,6 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
+  decodeBase58,
   generateKeyPair,
   type JsonObject,
   type KeyPair,
@@ -331,4 +332,25 @@ test('citizen-document: an extra member inside the proof is refused; the general
   t.is(check(refused, 'proof')?.code, 'PROOF_VERIFICATION_ERROR');
   t.regex(refused.errors.map((e) => e.message).join(), /does not define/);
   t.true((await verify(extra, 'general')).verified);
+});
+
+test('citizen-document: a proofValue in another multibase encoding is refused; the general profile accepts it', async (t) => {
+  const vc = await issue(world, { type: 'CitizenIdentityCard', cryptosuite: 'eddsa-rdfc-2022' });
+  const proof = vc.proof as JsonObject;
+  const bytes = decodeBase58((proof.proofValue as string).slice(1)) as Uint8Array;
+  const other = { ...vc, proof: { ...proof, proofValue: `u${Buffer.from(bytes).toString('base64url')}` } };
+  t.is(check(await verify(other, 'citizen-document'), 'proof')?.code, 'PROOF_VERIFICATION_ERROR');
+  t.true((await verify(other, 'general')).verified, 'the library accepts the other encoding');
+});
+
+test('citizen-document: the presentation proof too must be in its one form (an extra @context in it is refused)', async (t) => {
+  const mine = await derive(world, await issue(world), ['fullName']);
+  for (const profile of ['citizen-document', 'general'] as const) {
+    const challenge = `profiles-${challenges++}`;
+    const vp = await present(world, [mine], { challenge, domain: DOMAIN });
+    const extra = { ...vp, proof: { ...(vp.proof as JsonObject), '@context': vp['@context'] } };
+    const report = await verifyVp(extra, challenge, profile);
+    if (profile === 'general') t.true(report.verified, JSON.stringify(report.errors));
+    else t.is(check(report, 'proof', 'presentation')?.code, 'PROOF_VERIFICATION_ERROR');
+  }
 });

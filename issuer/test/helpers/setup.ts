@@ -12,27 +12,14 @@ import {
   verifyCredentialProof,
 } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
+import { DEV_MINISTRIES } from '../../src/dev/bootstrap.js';
 import { type CreateIssuerOptions, createIssuer, type Issuer } from '../../src/index.js';
 
 export const PASSPHRASE = 'correct horse battery staple — test only';
 
-export const MINISTRIES = {
-  bca: {
-    slug: 'bo-cong-an',
-    name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
-    role: 'MinistryOfPublicSecurity',
-  },
-  bhxh: {
-    slug: 'bhxh',
-    name: { vi: 'Bảo hiểm xã hội Việt Nam', en: 'Vietnam Social Security' },
-    role: 'VietnamSocialSecurity',
-  },
-  dhqghn: {
-    slug: 'dhqghn',
-    name: { vi: 'Đại học Quốc gia Hà Nội', en: 'Vietnam National University, Hanoi' },
-    role: 'AccreditedUniversity',
-  },
-} as const;
+// The development ministries have one home, the service's dev bootstrap.
+const [bca, bhxh, dhqghn] = DEV_MINISTRIES;
+export const MINISTRIES = { bca, bhxh, dhqghn } as const;
 
 /** Which ministry issues each built-in type. */
 export const ISSUER_OF = {

@@ -293,6 +293,8 @@ export async function verifyPresentationProof(options: {
   challenge: string;
   domain: string;
   documentLoader: DocumentLoader;
+  /** As for {@link verifyCredentialProof}: the proof only in its suite's one form (default true). */
+  strictProof?: boolean;
   /** Try the fast path (default: unless the environment sets `VNEID_FAST_PATH=0`); `false` forces the library path. */
   fastPath?: boolean;
 }): Promise<ProofCheckResult> {
@@ -306,6 +308,8 @@ export async function verifyPresentationProof(options: {
   }
   const found = typedProof(presentation);
   if (!found.ok) return { verified: false, error: found.error };
+  const problem = strictProblem({ credential: presentation, documentLoader, strictProof: options.strictProof });
+  if (problem) return problem;
   const { proof } = found;
   const verificationMethod = typeof proof.verificationMethod === 'string' ? proof.verificationMethod : undefined;
   if (isFastRdfcSuite(proof.cryptosuite)) {

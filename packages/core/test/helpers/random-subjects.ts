@@ -13,8 +13,9 @@
  * backslashes, `<>`, strings that look like N-Quads syntax, U+2028/U+2029,
  * optional fields present and absent, key orders shuffled.
  */
-import { CREDENTIALS_V2_CONTEXT_URL, encodeBase58, type JsonObject } from '@vneid/core';
+
 import { type CredentialSubjectMap, credentialSchemaFor, getCredentialType, validateSubject } from '@vneid/schemas';
+import { CREDENTIALS_V2_CONTEXT_URL, encodeBase58, type JsonObject } from '../../src/index.js';
 
 /** A built-in document type. */
 export type BuiltinType = keyof CredentialSubjectMap;
