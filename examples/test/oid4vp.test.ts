@@ -195,7 +195,7 @@ test('OID4VP: the QR code carries the request link; replayed, expired and foreig
   // …and the real wallet still answers it.
   const shownOpen = await world.wallet.previewAuthorizationRequest(open.link);
   const answered = await world.wallet.respondAuthorizationRequest(shownOpen.id, shownOpen.consent);
-  t.true(answered.verifier.accepted);
+  t.deepEqual(answered.verifier, { accepted: true, status: 200 });
   t.is((await verifier.outcome(open.id)).status, 'verified');
 });
 
