@@ -1,3 +1,4 @@
+import { sign } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readQrImage } from '@vneid/core';
@@ -194,7 +195,7 @@ test('OID4VP: the QR code carries the request link; replayed, expired and foreig
   // …and the real wallet still answers it.
   const shownOpen = await world.wallet.previewAuthorizationRequest(open.link);
   const answered = await world.wallet.respondAuthorizationRequest(shownOpen.id, shownOpen.consent);
-  t.true(answered.verifier.accepted);
+  t.deepEqual(answered.verifier, { accepted: true, status: 200 });
   t.is((await verifier.outcome(open.id)).status, 'verified');
 });
 
@@ -248,8 +249,17 @@ test('OID4VP: the wallet refuses unregistered fields, foreign keys, other origin
   const [h, p, s] = jwt.split('.');
   const payload = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8'));
   const tampered = `${h}.${Buffer.from(JSON.stringify({ ...payload, response_uri: 'http://127.0.0.1:9/steal' })).toString('base64url')}.${s}`;
+  // Signed with the bank's real key, but naming a metadata URI the library would fetch by itself.
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const key = world.requestKeys.bank;
+  const signedWith = (extra: Record<string, unknown>) => {
+    const input = `${b64({ alg: 'ES256', typ: 'oauth-authz-req+jwt', jwk: key.publicJwk })}.${b64({ ...payload, ...extra })}`;
+    return `${input}.${sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  };
   const junk = await serve(t, (req, res) => {
     if (req.url === '/huge') res.end('a'.repeat(100_000));
+    else if (req.url === '/metadata-uri') res.end(signedWith({ client_metadata_uri: 'http://127.0.0.1:9/metadata' }));
+    else if (req.url === '/resigned') res.end(signedWith({ response_uri: `${junk}/responses/x` }));
     else if (req.url === '/tampered') res.end(tampered);
     else if (req.url === '/relayed') res.end(jwt);
     else res.end('not a request object');
@@ -259,6 +269,11 @@ test('OID4VP: the wallet refuses unregistered fields, foreign keys, other origin
   t.is(await codeOf(wallet.previewAuthorizationRequest(linkTo('/junk'))), 'AUTHORIZATION_REQUEST_INVALID');
   t.is(await codeOf(wallet.previewAuthorizationRequest(linkTo('/huge'))), 'INPUT_LIMIT_EXCEEDED');
   t.is(await codeOf(wallet.previewAuthorizationRequest(linkTo('/tampered'))), 'AUTHORIZATION_REQUEST_INVALID');
+  // (The same signing with nothing wrong is accepted: the refusal above is for the URI.)
+  const resigned = await wallet.previewAuthorizationRequest(linkTo('/resigned'));
+  t.is(resigned.verifier.domain, BANK);
+  await wallet.refuse(resigned.id);
+  t.is(await codeOf(wallet.previewAuthorizationRequest(linkTo('/metadata-uri'))), 'AUTHORIZATION_REQUEST_INVALID');
   // Genuine and signed, but fetched from another origin than its response_uri: a relay.
   t.is(await codeOf(wallet.previewAuthorizationRequest(linkTo('/relayed'))), 'AUTHORIZATION_REQUEST_INVALID');
   t.is(
@@ -275,9 +290,9 @@ test('OID4VP: the wallet refuses unregistered fields, foreign keys, other origin
   t.is(await codeOf(wallet.previewAuthorizationRequest('openid4vp://?nothing=here')), 'AUTHORIZATION_REQUEST_INVALID');
   t.is(await codeOf(wallet.previewAuthorizationRequest(42 as never)), 'AUTHORIZATION_REQUEST_INVALID');
 
-  // None of these shared anything: the only new receipt is the wallet's own refusal.
+  // None of these shared anything: the only new receipts are the two refusals.
   const after = await wallet.consents();
-  t.is(after.length, receiptsBefore + 1);
+  t.is(after.length, receiptsBefore + 2);
   t.false(after.some((r) => r.outcome === 'shared'));
   // The genuine request still works afterwards.
   const shown = await wallet.previewAuthorizationRequest(ok.link);

@@ -1,7 +1,12 @@
 import { VneidError } from '@vneid/core';
 
 /** Limits of the wallet's OpenID4VP fetches. */
-export const OID4VP_FETCH_LIMITS = { maxBytes: 64 * 1024, timeoutMs: 10_000 } as const;
+export const OID4VP_FETCH_LIMITS = {
+  maxBytes: 64 * 1024,
+  timeoutMs: 10_000,
+  /** The verifier checks the presentation before it answers a direct_post: give it longer. */
+  responseTimeoutMs: 30_000,
+} as const;
 
 /**
  * A `fetch` for the OpenID4VP library that reaches only `allowed` (method
@@ -26,7 +31,9 @@ export function limitedFetch(
     const response = await fetch(url, {
       ...init,
       redirect: 'error',
-      signal: AbortSignal.timeout(OID4VP_FETCH_LIMITS.timeoutMs),
+      signal: AbortSignal.timeout(
+        method === 'POST' ? OID4VP_FETCH_LIMITS.responseTimeoutMs : OID4VP_FETCH_LIMITS.timeoutMs,
+      ),
     });
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > OID4VP_FETCH_LIMITS.maxBytes) {

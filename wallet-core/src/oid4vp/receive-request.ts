@@ -93,6 +93,10 @@ function requestCallbacks(
     } catch {
       return fail(invalid('the request object signature does not verify'));
     }
+    // The library would fetch these with the global fetch, past our limits: refused before it resolves them.
+    if (payload.client_metadata_uri !== undefined || payload.presentation_definition_uri !== undefined) {
+      return fail(invalid('the request names a URI the wallet will not fetch'));
+    }
     if (payload.client_id !== clientId) {
       return fail(new VneidError('CLIENT_ID_MISMATCH', 'the request object names another client id'));
     }
