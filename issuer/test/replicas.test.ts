@@ -75,8 +75,12 @@ test('three replicas on one PostgreSQL, concurrent issuances (3,000 with VNEID_R
       }
       t.fail(`request ${i} never acknowledged`);
     };
+    const started = Date.now();
     const lanes = Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < TOTAL) await issueOne(next++);
+      while (next < TOTAL) {
+        await issueOne(next++);
+        if (acknowledged.size % 500 === 0) t.log(`${acknowledged.size} acknowledged at ${Date.now() - started} ms`);
+      }
     });
     const restarts: number[] = [];
     // Kills at fixed shares of the run (not fixed times), so every run size sees all of them.
@@ -88,7 +92,6 @@ test('three replicas on one PostgreSQL, concurrent issuances (3,000 with VNEID_R
         restarts.push(replicas[0].startMs);
       }
     })();
-    const started = Date.now();
     await Promise.all([...lanes, killer]);
     t.log(
       `${TOTAL} issuances in ${Date.now() - started} ms over 3 replicas; ${refused} attempts retried; first start ${replicas.map((r) => r.startMs)} ms, restarts ${restarts} ms`,
