@@ -20,7 +20,8 @@ export function startReplica(env: NodeJS.ProcessEnv): Promise<Replica> {
   });
   return new Promise((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`replica did not start: ${out}`)), 60_000);
+    // Loading the sources through tsx costs about 4 s of CPU; on a crowded machine, far longer.
+    const timer = setTimeout(() => reject(new Error(`replica did not start: ${out}`)), 180_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       if (out.length > 1_000_000) out = out.slice(-500_000);
