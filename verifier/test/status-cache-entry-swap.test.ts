@@ -1,7 +1,7 @@
 // The status cache on disk is treated as hostile (status-cache-tamper.test.ts): an edited
-// encodedList or signed copy is caught. But the entry stored under one URL's key is never
-// checked to BE that URL's list: copying the issuer's (genuine, signed, all-zero) standby
-// revocation list into the key of the current list un-revokes every credential in it.
+// encodedList or signed copy is caught. An entry must also BE the list of the key it is read
+// under: copying the issuer's (genuine, signed, all-zero) standby revocation list into the key
+// of the current list would otherwise un-revoke every credential in it.
 import { join } from 'node:path';
 import { createStatusList } from '@vneid/core';
 import test from 'ava';
@@ -18,7 +18,7 @@ import {
   statusIndex,
 } from './helpers/world.js';
 
-test('copying the standby list entry over the current list key on disk hides a revocation', async (t) => {
+test('a genuine entry of another list copied under a list key on disk is refused as tampered, not read as that list', async (t) => {
   const standby: StatusLists = {
     revocation: { url: `${LIST_BASE}/revocation/2`, list: createStatusList() },
     suspension: { url: `${LIST_BASE}/suspension/2`, list: createStatusList() },
@@ -59,9 +59,13 @@ test('copying the standby list entry over the current list key on disk hides a r
   const after = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
   const revocation = after.checks.find((c) => c.check === 'revocation');
   t.false(after.verified, `revoked credential verified; revocation check: ${JSON.stringify(revocation)}`);
+  t.is(revocation?.code, 'STATUS_VERIFICATION_ERROR');
+  // Its twin: entries read under their own keys are still believed.
+  t.is(after.checks.find((c) => c.check === 'suspension')?.result, 'valid');
+  t.deepEqual(await w.cache.get(standby.revocation.url), standbyEntry);
 });
 
-test('after the swap, a re-sync does not repair it: the genuine list is refused as a rollback of the swapped one', async (t) => {
+test('a re-sync replaces a swapped-in entry with the genuine list instead of refusing it as a rollback', async (t) => {
   const standby: StatusLists = {
     revocation: { url: `${LIST_BASE}/revocation/2`, list: createStatusList() },
     suspension: { url: `${LIST_BASE}/suspension/2`, list: createStatusList() },
@@ -71,7 +75,12 @@ test('after the swap, a re-sync does not repair it: the genuine list is refused 
       bundleIssuer(ministry, {
         name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
         credentialTypes: ['CitizenIdentityCard', 'DrivingLicence'],
-        statusLists: [`${LIST_BASE}/revocation/1`, `${LIST_BASE}/suspension/1`, standby.revocation.url, standby.suspension.url],
+        statusLists: [
+          `${LIST_BASE}/revocation/1`,
+          `${LIST_BASE}/suspension/1`,
+          standby.revocation.url,
+          standby.suspension.url,
+        ],
       }),
     ],
   });
@@ -96,4 +105,8 @@ test('after the swap, a re-sync does not repair it: the genuine list is refused 
     'CREDENTIAL_REVOKED',
     `resync results: ${JSON.stringify(resync.results.map((r) => [r.url, r.result, r.code]))}`,
   );
+  t.is(resync.results.find((r) => r.url === w.lists.revocation.url)?.result, 'updated');
+  // Its twin: the genuine entry, once held, is kept (not replaced again) by the next sync.
+  const older = await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: w.fetch, incremental: false });
+  t.is(older.results.find((r) => r.url === w.lists.revocation.url)?.result, 'unchanged');
 });
