@@ -32,6 +32,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORAGE_WRITE_FAILED: 503,
   STORAGE_UNAVAILABLE: 503,
   STORAGE_SCHEMA_TOO_NEW: 503,
+  // branch reviewfix
+  STATUS_LIST_CLOCK_SKEW: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -89,7 +91,10 @@ export function errorMiddleware(logger: Logger) {
     if (code === 'SCHEMA_VALIDATION_ERROR' && Array.isArray(ours?.details?.violations)) {
       extra.violations = ours.details.violations;
     }
-    if ((code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE') && typeof ours?.details?.retryAfter === 'number') {
+    if (
+      (code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE' || code === 'STATUS_LIST_CLOCK_SKEW') &&
+      typeof ours?.details?.retryAfter === 'number'
+    ) {
       res.setHeader('Retry-After', String(ours.details.retryAfter));
     }
     if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="vneid-issuer"');

@@ -144,6 +144,11 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const clockSkew = new Counter({
+    name: 'vneid_status_list_clock_skew_total',
+    help: 'Status list reads refused because the last copy is dated ahead of the clock (STATUS_LIST_CLOCK_SKEW).',
+    registers: [registry],
+  });
   new Gauge({
     name: 'vneid_signing_queue_depth',
     help: 'Signing jobs waiting for or inside a signing worker.',
@@ -229,6 +234,7 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
       const ministry = o.ministry ?? 'none';
       duration.observe({ type: o.route, outcome: `${Math.floor(o.status / 100)}xx` }, o.seconds);
       if (o.code && STORAGE_ERROR_CODES.has(o.code)) storageError(o.code);
+      if (o.code === 'STATUS_LIST_CLOCK_SKEW') clockSkew.inc();
       if (o.code && AUTH_FAILURE_CODES.has(o.code)) {
         authFailures.inc({ code: o.code });
         // An address bursts with keys that do not authenticate (guessing); a key also with

@@ -107,6 +107,8 @@ export const ERROR_CODES = [
   'RELYING_PARTY_NOT_REGISTERED',
   'FIELDS_NOT_REGISTERED',
   'ACCOUNTABILITY_LOG_TAMPERED',
+  // branch reviewfix: a status list cannot be published because the last copy is dated ahead of the clock
+  'STATUS_LIST_CLOCK_SKEW',
 ] as const;
 
 /** A stable machine-readable error code. */
