@@ -79,7 +79,7 @@ function positive(name: string, value: number | undefined, fallback: number, all
 /**
  * The issuer service's monitoring: counters fed by {@link Monitoring.observe}
  * from the HTTP layer, and gauges probed through the issuer's public methods
- * at scrape time (status-list fill from the issuance records, key windows
+ * at scrape time (status-list fill from the lists' allocation counters, key windows
  * from the ministries, the audit chain through `verifyAuditLog`). Labels are
  * only ministry, type, outcome and code: a label per credential, citizen or
  * API key would leak identifiers and grow without bound.
@@ -211,17 +211,15 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
   });
 
   const countFill = async (): Promise<Map<string, number>> => {
-    // The current list of a ministry and purpose is the highest-numbered one holding any allocation.
+    // The current list of a ministry and purpose is the highest-numbered one
+    // holding any allocation. Read from the lists' counters: loading every
+    // issuance record per scrape would not survive national scale.
     const counts = new Map<string, { seq: number; n: number }>();
-    for (const record of await issuer.listRecords()) {
-      if (!record.status) continue;
-      for (const [purpose, slot] of Object.entries(record.status)) {
-        const seq = Number(/-(\d+)$/.exec(slot.listId)?.[1] ?? 0);
-        const key = `${record.ministry}\u0000${purpose}`;
-        const c = counts.get(key);
-        if (!c || seq > c.seq) counts.set(key, { seq, n: 1 });
-        else if (seq === c.seq) c.n++;
-      }
+    for (const list of await issuer.statusListFill()) {
+      if (list.allocated === 0) continue;
+      const key = `${list.ministry}\u0000${list.purpose}`;
+      const c = counts.get(key);
+      if (!c || list.seq > c.seq) counts.set(key, { seq: list.seq, n: list.allocated });
     }
     return new Map([...counts].map(([k, c]) => [k, c.n / capacity]));
   };
