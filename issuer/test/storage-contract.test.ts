@@ -90,7 +90,10 @@ for (const engine of ['leveldb', 'postgres'] as const) {
         purpose,
       );
     }
-    t.true(fill.some((l) => l.allocated === 0), 'the standby lists hold no allocation');
+    t.true(
+      fill.some((l) => l.allocated === 0),
+      'the standby lists hold no allocation',
+    );
   });
 
   test(`${engine}: issuances are recorded once each with unique indexes, survive a reopen, and the audit log verifies`, async (t) => {
