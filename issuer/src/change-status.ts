@@ -1,4 +1,4 @@
-import { VneidError } from '@vneid/core';
+import { hasCode, VneidError } from '@vneid/core';
 import type { IssuerContext } from './lib/context.js';
 import { publishList } from './lib/status-lists.js';
 import type { CredentialState, IssuanceRecord } from './lib/types.js';
@@ -115,7 +115,15 @@ export async function changeStatuses(
   const listsOf = (r: IssuanceRecord) =>
     r.status ? [...new Set([r.status.revocation.listId, r.status.suspension.listId])] : [];
   if (ctx.publishOnChange) {
-    for (const listId of new Set(updated.flatMap(listsOf))) await publishList(ctx, listId);
+    for (const listId of new Set(updated.flatMap(listsOf))) {
+      try {
+        await publishList(ctx, listId);
+      } catch (error) {
+        // The change is committed and acknowledged; the list is published at
+        // the next read once the clocks agree (reads answer 503 and count it).
+        if (!hasCode(error, 'STATUS_LIST_CLOCK_SKEW')) throw error;
+      }
+    }
   }
   return updated.map((r) => ({ credentialId: r.id, state: r.state, updatedLists: listsOf(r) }));
 }

@@ -149,6 +149,10 @@ export interface Issuer {
   getSignedStatusList(listId: string): Promise<SignedList>;
   /** The ids of the status lists published so far, of one ministry or all, in id order. */
   statusListIds(ministry?: string): string[];
+  /** Each status list with the number of indexes allocated in it (from the list counters, not the records). */
+  statusListFill(): Promise<
+    Array<{ listId: string; ministry: string; purpose: string; seq: number; allocated: number }>
+  >;
   /** The ministry's DID document. @throws UNKNOWN_MINISTRY */
   didDocument(slug: string): DidDocument;
   trustBundleIssuers(): TrustBundleIssuer[];
@@ -393,6 +397,16 @@ export async function openIssuer(
     getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
     getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
     statusListIds: (ministry?: string) => statusListIds(ctx, ministry),
+    statusListFill: async () => {
+      const allocated = new Map((await storage.statusListAllocations()).map((a) => [a.listId, a.allocated]));
+      return storage.statusLists().map((m) => ({
+        listId: m.listId,
+        ministry: m.ministry,
+        purpose: m.purpose,
+        seq: m.seq,
+        allocated: allocated.get(m.listId) ?? 0,
+      }));
+    },
     didDocument: (slug) => didDocumentOf(requireMinistry(ctx, slug)),
     trustBundleIssuers: () => trustBundleIssuers(ctx),
     verifyAuditLog: (o?: { anchor?: AuditHead }) => verifyAuditLog(ctx, o),

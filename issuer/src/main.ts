@@ -119,7 +119,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     auditCheckIntervalSeconds: config.VNEID_AUDIT_CHECK_INTERVAL_SECONDS as number,
     ...(config.VNEID_AUDIT_ANCHOR_FILE ? { auditAnchorFile: config.VNEID_AUDIT_ANCHOR_FILE as string } : {}),
   });
-  const trustProxy = config.VNEID_TRUST_PROXY as string | undefined;
+  const trustProxy = config.VNEID_TRUST_PROXY as boolean | number | string | undefined;
   started.attach({
     issuer,
     apiKeys,
@@ -130,7 +130,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     },
     bodyLimit: config.VNEID_BODY_LIMIT_BYTES as number,
     ...(config.VNEID_METRICS_TOKEN ? { metricsToken: config.VNEID_METRICS_TOKEN as string } : {}),
-    ...(trustProxy ? { trustProxy: /^\d+$/.test(trustProxy) ? Number(trustProxy) : trustProxy } : {}),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
   });
   const lines = [`VNeID issuer listening on ${started.url} (${onPostgres ? 'PostgreSQL' : `data: ${dataDir}`})`, ''];
   for (const m of issuer.listMinistries()) {

@@ -326,8 +326,7 @@ test.serial('revoke, suspend and reinstate over HTTP show in the served status l
   t.true(s.bit);
   const etag = s.r.headers.get('etag')!;
   t.regex(etag, /^"[0-9a-f]{64}"$/);
-  const maxAge = Number(/max-age=(\d+)/.exec(s.r.headers.get('cache-control') ?? '')?.[1]);
-  t.true(maxAge > 0 && maxAge <= 86_400 / 2);
+  t.is(s.r.headers.get('cache-control'), 'no-cache', 'caches revalidate a list at every use (ETag makes it cheap)');
   t.is((await fetch(s.url, { headers: { 'if-none-match': etag } })).status, 304);
   await change('reinstate');
   const after = await served('suspension');

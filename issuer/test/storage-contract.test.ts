@@ -69,6 +69,33 @@ function code(t: ExecutionContext, error: unknown, expected: string) {
 }
 
 for (const engine of ['leveldb', 'postgres'] as const) {
+  test(`${engine}: statusListFill counts allocations from the list counters (one per issuance per purpose), zero in lists not used`, async (t) => {
+    const s = await store(engine);
+    const issuer = await s.open();
+    t.teardown(async () => {
+      await issuer.close();
+      await s.cleanup();
+    });
+    t.deepEqual(await issuer.statusListFill(), []);
+    await issuer.addMinistry(MINISTRIES.bca);
+    const before = await issuer.statusListFill();
+    t.true(before.length > 0 && before.every((l) => l.allocated === 0));
+    for (let i = 0; i < 3; i++) await issuer.issue(request());
+    const fill = await issuer.statusListFill();
+    for (const purpose of ['revocation', 'suspension']) {
+      const used = fill.filter((l) => l.ministry === 'bo-cong-an' && l.purpose === purpose && l.allocated > 0);
+      t.deepEqual(
+        used.map((l) => l.allocated),
+        [3],
+        purpose,
+      );
+    }
+    t.true(
+      fill.some((l) => l.allocated === 0),
+      'the standby lists hold no allocation',
+    );
+  });
+
   test(`${engine}: issuances are recorded once each with unique indexes, survive a reopen, and the audit log verifies`, async (t) => {
     const s = await store(engine);
     let issuer = await s.open();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson, VneidError } from '@vneid/core';
 
 /** One line of a verifier's accountability log: what it asked, why, the outcome — never a value. */
@@ -10,15 +10,23 @@ export interface AccountabilityEntry {
   purpose: string[];
   result: 'verified' | 'refused';
   codes: string[];
-  /** SHA-256 (hex) of the previous entry's canonical JSON; 64 zeros for the first. */
+  /** `hash` of the previous entry; 64 zeros for the first. */
   prev: string;
+  /** HMAC-SHA256 (hex, with the log's key) of this entry's canonical JSON without `hash`; SHA-256 when unkeyed. */
   hash: string;
 }
 
 const GENESIS = '0'.repeat(64);
 
-function hashOf(entry: Omit<AccountabilityEntry, 'hash'>): string {
-  return createHash('sha256').update(canonicalJson(entry)).digest('hex');
+function hashOf(entry: Omit<AccountabilityEntry, 'hash'>, key: Uint8Array | undefined): string {
+  const json = canonicalJson(entry);
+  return key ? createHmac('sha256', key).update(json).digest('hex') : createHash('sha256').update(json).digest('hex');
+}
+
+function checkKey(key: Uint8Array | undefined): void {
+  if (key !== undefined && (!(key instanceof Uint8Array) || key.length < 32)) {
+    throw new TypeError('key must be a Uint8Array of at least 32 bytes');
+  }
 }
 
 /**
@@ -26,11 +34,21 @@ function hashOf(entry: Omit<AccountabilityEntry, 'hash'>): string {
  * the previous one, so a changed, removed or reordered entry breaks the chain.
  * It records field names, purpose and outcome, never attribute values.
  *
+ * Give it a `key` (32+ random bytes the verifier keeps off the log's disk)
+ * and the chain is an HMAC chain: whoever holds only the log (a copy on a
+ * tablet, an export in transit) cannot rewrite an entry and rehash from
+ * there. Without a key the chain is plain SHA-256 and shows only accidental
+ * damage and edits not rehashed; a rewrite from the edit onward is then
+ * caught only against an anchor kept elsewhere. We kept the unkeyed form for
+ * devices with nowhere safe to keep a key, rather than pretend it protects.
+ *
  * @example
  * const log = createAccountabilityLog({ verifier: 'csgt.bocongan.gov.vn', now: () => new Date() })
  * log.record({ request, report }); verifyAccountabilityLog(log.entries())
  */
-export function createAccountabilityLog(options: { verifier: string; now?: () => Date }) {
+export function createAccountabilityLog(options: { verifier: string; now?: () => Date; key?: Uint8Array }) {
+  checkKey(options.key);
+  const key = options.key && Uint8Array.from(options.key);
   const now = options.now ?? (() => new Date());
   const entries: AccountabilityEntry[] = [];
   return {
@@ -50,7 +68,7 @@ export function createAccountabilityLog(options: { verifier: string; now?: () =>
         codes: [...new Set(what.codes ?? [])],
         prev: entries.length === 0 ? GENESIS : entries[entries.length - 1]!.hash,
       };
-      const entry = { ...body, hash: hashOf(body) };
+      const entry = { ...body, hash: hashOf(body, key) };
       entries.push(entry);
       return structuredClone(entry);
     },
@@ -61,24 +79,34 @@ export function createAccountabilityLog(options: { verifier: string; now?: () =>
 }
 
 /**
- * Checks a log's chain from the first entry (or from `anchor`, a head hash
- * kept elsewhere, so a cut tail shows too).
+ * Checks a log's chain from the first entry, with the log's `key` when it was
+ * created with one (without it only internal consistency is checked: see
+ * {@link createAccountabilityLog}). `anchor` is a head hash exported earlier
+ * and kept elsewhere: it must be the hash of one entry of the log (at its own
+ * seq, so a log that grew since still verifies), so a cut tail or a rewrite
+ * of anything up to the anchored entry shows.
  *
  * @throws {VneidError} ACCOUNTABILITY_LOG_TAMPERED (details.seq).
  */
-export function verifyAccountabilityLog(entries: AccountabilityEntry[], options: { anchor?: string } = {}): void {
+export function verifyAccountabilityLog(
+  entries: AccountabilityEntry[],
+  options: { anchor?: string; key?: Uint8Array } = {},
+): void {
+  checkKey(options.key);
   let prev = GENESIS;
+  let anchored = false;
   entries.forEach((entry, i) => {
     const { hash, ...body } = entry;
-    if (entry.seq !== i || entry.prev !== prev || hashOf(body) !== hash) {
+    if (entry.seq !== i || entry.prev !== prev || hashOf(body, options.key) !== hash) {
       throw new VneidError('ACCOUNTABILITY_LOG_TAMPERED', `accountability log broken at entry ${i}`, {
         details: { seq: i },
       });
     }
+    if (hash === options.anchor) anchored = true;
     prev = hash;
   });
-  if (options.anchor !== undefined && options.anchor !== prev) {
-    throw new VneidError('ACCOUNTABILITY_LOG_TAMPERED', 'the log does not end at the anchored head', {
+  if (options.anchor !== undefined && !anchored) {
+    throw new VneidError('ACCOUNTABILITY_LOG_TAMPERED', 'the anchored head is not an entry of the log', {
       details: { seq: entries.length },
     });
   }

@@ -20,11 +20,15 @@ export function createMemoryStatusCache(
   } = {},
 ): StatusCache {
   const lists = new Map<string, Readonly<CachedStatusList>>();
+  // Keyed by each entry's own url (never by where the backing store kept it),
+  // so an entry moved under another list's key in IndexedDB is not read as
+  // that list; `get` checks the same again for entries put later.
   for (const entry of options.entries ?? []) lists.set(entry.url, Object.freeze({ ...entry }));
   let bundle = options.bundle;
   return {
     async get(url) {
-      return lists.get(url);
+      const entry = lists.get(url);
+      return entry && entry.url === url ? entry : undefined;
     },
     async put(entry) {
       await options.onPut?.(entry);

@@ -1,5 +1,5 @@
 import { Level } from 'level';
-import type { ChallengeStore } from './challenge-store.js';
+import type { ChallengeStore, ConsumeContext } from './challenge-store.js';
 import { createUsedChallengeStore } from './challenge-store.js';
 
 /** A store of used challenges kept on disk, for verifiers that run one process per presentation (the CLI). */
@@ -40,16 +40,31 @@ export async function openChallengeLog(options: {
       expired.map((key) => ({ type: 'del' as const, key })),
       { sync: true },
     );
+  const consumeOnce = async (challenge: string, context: ConsumeContext) => {
+    const time = context.now ?? now().getTime();
+    const expiry = await db.get(challenge);
+    if (expiry !== undefined && expiry > time) return false;
+    // Synced before the presentation is reported verified: a crash cannot forget it.
+    await db.put(challenge, time + (context.ttlSeconds ?? ttlSeconds) * 1000, { sync: true });
+    return true;
+  };
+  // LevelDB has no compare-and-set: two consumes of one challenge in flight
+  // at once would both read "unused" before either writes. Consumes of the
+  // same challenge are therefore queued behind each other (the LevelDB lock
+  // makes this process the only writer), so exactly one of them wins.
+  const inFlight = new Map<string, Promise<unknown>>();
   return {
     issue: fallback.issue,
     async consume(challenge, context = {}) {
       if (typeof challenge !== 'string' || challenge.length === 0) return false;
-      const time = context.now ?? now().getTime();
-      const expiry = await db.get(challenge);
-      if (expiry !== undefined && expiry > time) return false;
-      // Synced before the presentation is reported verified: a crash cannot forget it.
-      await db.put(challenge, time + (context.ttlSeconds ?? ttlSeconds) * 1000, { sync: true });
-      return true;
+      const run = (inFlight.get(challenge) ?? Promise.resolve()).then(() => consumeOnce(challenge, context));
+      const tail = run.catch(() => undefined);
+      inFlight.set(challenge, tail);
+      try {
+        return await run;
+      } finally {
+        if (inFlight.get(challenge) === tail) inFlight.delete(challenge);
+      }
     },
     close: () => db.close(),
   };

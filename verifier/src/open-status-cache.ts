@@ -71,6 +71,10 @@ export async function openStatusCache(options: { path: string }): Promise<Status
       const known = lists.get(url);
       if (known) return known;
       const stored = (await db.get(LIST_PREFIX + url)) as CachedStatusList | undefined;
+      // An entry stored under another list's key was moved there by someone
+      // with the disk: hand it out as it is (the status check and the sync
+      // refuse it as tampered) but never remember it as either list.
+      if (stored && stored.url !== url) return Object.freeze({ ...stored });
       return stored && remember(stored);
     },
     async put(entry) {

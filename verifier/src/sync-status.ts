@@ -179,8 +179,10 @@ async function syncOne(run: Run, task: Task): Promise<void> {
   let issuerId = task.candidates[0]?.id ?? '';
   try {
     const stored = await options.cache.get(url);
-    // An entry edited on disk is no list at all: the fresh one replaces it.
-    const held = stored && !(await cachedListProblem(stored, run.view)) ? stored : undefined;
+    // An entry edited on disk, or another list's entry copied under this URL's
+    // key, is no list of this URL at all: the fresh one replaces it (and is
+    // not refused as a "rollback" of what was swapped in).
+    const held = stored && !(await cachedListProblem(stored, run.view, { url })) ? stored : undefined;
     const heldFrom = held ? (parseDateTime(held.validFrom) ?? 0) : 0;
     if (run.incremental && held && task.indexed !== undefined && task.indexed <= heldFrom) {
       // The index names the version we hold (or an older one, which would be refused anyway).

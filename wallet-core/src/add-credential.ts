@@ -56,7 +56,7 @@ export async function addCredential(state: WalletState, input: unknown): Promise
       details: { type: existing.type },
     });
   }
-  const issuerTrust = issuerTrustOf(state, vc.credential, vc.shape.issuer, vc.shape.type);
+  const issuerTrust = await issuerTrustOf(state, vc.credential, vc.shape.issuer, vc.shape.type);
   if (issuerTrust === 'untrusted' && state.untrustedIssuers === 'refuse') {
     throw new VneidError('ISSUER_NOT_TRUSTED', 'the issuer is not trusted for this document type', {
       details: { type: vc.shape.type },
@@ -78,15 +78,57 @@ export async function addCredential(state: WalletState, input: unknown): Promise
  * A valid signature says only that the key's holder signed: any did:key can
  * sign a "citizen identity card" to this wallet's holder. With a trust list,
  * the issuer must be in it, authorised for the type, and have signed with one
- * of its listed, uncompromised keys.
+ * of its listed, uncompromised keys — the listed key material itself (the id
+ * alone could name other material in the DID document the proof was checked
+ * against), inside the key's validity window at the proof's `created` (a
+ * retired key's holder still controls it, so `created` is honest; verifiers
+ * refuse the same credentials with KEY_NOT_VALID).
  */
-function issuerTrustOf(state: WalletState, credential: JsonObject, issuerId: string, type: string): IssuerTrust {
+async function issuerTrustOf(
+  state: WalletState,
+  credential: JsonObject,
+  issuerId: string,
+  type: string,
+): Promise<IssuerTrust> {
   if (!state.trustedIssuers) return 'unchecked';
   const entry = state.trustedIssuers.find((i) => i.id === issuerId);
   const proof = credential.proof as JsonObject | undefined;
-  const vm = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof.verificationMethod : undefined;
+  const single = proof && typeof proof === 'object' && !Array.isArray(proof) ? proof : undefined;
+  const vm = single?.verificationMethod;
   const key = entry?.verificationMethods.find((m) => m.id === vm);
-  return entry?.credentialTypes.includes(type) && key && key.compromisedSince === undefined ? 'trusted' : 'untrusted';
+  if (!entry?.credentialTypes.includes(type) || !key || key.compromisedSince !== undefined) return 'untrusted';
+  if (!inWindow(key, single?.created)) return 'untrusted';
+  const used = await keyMaterialOf(state, key.id);
+  return used === key.publicKeyMultibase ? 'trusted' : 'untrusted';
+}
+
+const dateOf = (value: unknown): number | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+};
+
+/** The key's validity window against the proof's `created`, as the verifier's keyWindowProblem checks it. */
+function inWindow(key: { validFrom?: string; validUntil?: string }, created: unknown): boolean {
+  const at = dateOf(created);
+  if (at === undefined) return false;
+  const from = dateOf(key.validFrom);
+  const until = dateOf(key.validUntil);
+  return !((from !== undefined && at < from) || (until !== undefined && at >= until));
+}
+
+/** The publicKeyMultibase the proof was verified with: the method as the wallet's loader resolves it. */
+async function keyMaterialOf(state: WalletState, methodId: string): Promise<string | undefined> {
+  try {
+    const { document } = (await documentLoaderFor(state)(methodId)) as { document: unknown };
+    const doc = (typeof document === 'string' ? JSON.parse(document) : document) as Record<string, unknown>;
+    if (doc?.id === methodId && typeof doc.publicKeyMultibase === 'string') return doc.publicKeyMultibase;
+    const methods = Array.isArray(doc?.verificationMethod) ? (doc.verificationMethod as Record<string, unknown>[]) : [];
+    const found = methods.find((m) => m?.id === methodId);
+    return typeof found?.publicKeyMultibase === 'string' ? found.publicKeyMultibase : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 
 /** A wrong configuration value: the start stops with the setting's name. */
@@ -46,6 +47,32 @@ const url = (env: string) => (raw: string | undefined) => {
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
   } catch {
     throw new ConfigError(env, `must be an absolute http(s) URL, got ${JSON.stringify(raw.slice(0, 80))}`);
+  }
+  return raw;
+};
+
+// express "trust proxy": a hop count, true/false, or addresses/subnets (and
+// proxy-addr's names). A typo would otherwise reach express, which either
+// throws deep in the start or trusts nothing and counts the proxy as the client.
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const trustProxy = (env: string) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return undefined;
+  if (/^\d{1,2}$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  const parts = raw.split(',').map((p) => p.trim());
+  const valid = parts.every((part) => {
+    if (PROXY_NAMES.has(part)) return true;
+    const [address, prefix, ...rest] = part.split('/');
+    const family = isIP(address ?? '');
+    if (family === 0 || rest.length > 0) return false;
+    if (prefix === undefined) return true;
+    return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  });
+  if (!valid) {
+    throw new ConfigError(
+      env,
+      `must be a hop count, true/false, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), got ${JSON.stringify(raw.slice(0, 80))}`,
+    );
   }
   return raw;
 };
@@ -191,9 +218,9 @@ export const SETTINGS = [
   {
     env: 'VNEID_TRUST_PROXY',
     description:
-      'express "trust proxy" (e.g. 1 for one TLS proxy in front), so logged and counted addresses are the clients’.',
+      'express "trust proxy": a hop count (e.g. 1 for one TLS proxy in front), true/false, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), so logged and counted addresses are the clients’. The /metrics loopback rule then applies to the forwarded client, not the proxy.',
     default: 'unset',
-    parse: text(undefined),
+    parse: trustProxy('VNEID_TRUST_PROXY'),
   },
 ] as const satisfies readonly Setting[];
 

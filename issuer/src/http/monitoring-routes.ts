@@ -29,7 +29,10 @@ function isLoopback(address: string | undefined): boolean {
  * GET /metrics (Prometheus text format). Counts per ministry reveal issuance
  * volumes, which the random status-list indexes otherwise hide: with a token
  * configured the scraper must present it as a Bearer token; without one only
- * loopback clients (a sidecar, or a proxy on the host) may scrape.
+ * loopback clients (a sidecar on the host) may scrape. "Client" is `req.ip`:
+ * with trust proxy set, every request arrives from the proxy on loopback, so
+ * the socket address would let every internet client through; req.ip is the
+ * forwarded client (and the socket address when no proxy is trusted).
  */
 export function metricsRoute(monitoring: Monitoring, token: string | undefined) {
   const expected = token ? Buffer.from(token, 'utf8') : undefined;
@@ -39,7 +42,7 @@ export function metricsRoute(monitoring: Monitoring, token: string | undefined) 
       if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) {
         throw new VneidError('UNAUTHENTICATED', 'the metrics token is not valid');
       }
-    } else if (!isLoopback(req.socket.remoteAddress)) {
+    } else if (!isLoopback(req.ip ?? req.socket.remoteAddress)) {
       throw new VneidError('FORBIDDEN', 'metrics are served to loopback clients unless a metrics token is configured');
     }
     const { contentType, body } = await monitoring.scrape();

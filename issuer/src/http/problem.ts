@@ -40,6 +40,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   PROOF_GENERATION_ERROR: 422,
   CREDENTIAL_ID_CONFLICT: 409,
   STORE_INCONSISTENT: 503,
+  // branch reviewfix
+  STATUS_LIST_CLOCK_SKEW: 503,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -123,7 +125,10 @@ export function errorMiddleware(logger: Logger, securityAudit?: SecurityAudit) {
         if (typeof value === 'string') extra[name] = value.slice(0, 200);
       }
     }
-    if ((code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE') && typeof ours?.details?.retryAfter === 'number') {
+    if (
+      (code === 'RATE_LIMITED' || code === 'STORAGE_UNAVAILABLE' || code === 'STATUS_LIST_CLOCK_SKEW') &&
+      typeof ours?.details?.retryAfter === 'number'
+    ) {
       res.setHeader('Retry-After', String(ours.details.retryAfter));
     }
     if (code === 'UNAUTHENTICATED') res.setHeader('WWW-Authenticate', 'Bearer realm="vneid-issuer"');

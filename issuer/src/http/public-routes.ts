@@ -23,12 +23,6 @@ function etagOf(listId: string, signed: SignedList): string {
   return etag;
 }
 
-function maxAgeOf(signed: SignedList, refreshSeconds: number, now: () => Date): number {
-  const signedAt = Date.parse(signed.signedAt);
-  const refreshAt = Math.min(signedAt + refreshSeconds * 1000, Date.parse(signed.validUntil));
-  return Math.max(0, Math.floor((refreshAt - now().getTime()) / 1000));
-}
-
 function notModified(req: Request, etag: string): boolean {
   const inm = req.get('if-none-match');
   return !!inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*');
@@ -36,18 +30,21 @@ function notModified(req: Request, etag: string): boolean {
 
 /**
  * GET /status-lists/:id — the signed list with a strong ETag (hash of its
- * canonical JSON) and a max-age that ends when the issuer would re-sign it,
- * so caches never hold a copy past its validUntil. `If-None-Match` with the
- * current tag answers 304 without a body: a verifier holding the list
- * neither downloads nor re-verifies it.
+ * canonical JSON) and `Cache-Control: no-cache`. A list changes at every
+ * revocation, not only when it is re-signed: a max-age (we had "until the
+ * re-signing", ~12 h) let a CDN, a proxy or the browser running the web
+ * verifier keep answering the pre-revocation list for hours. With no-cache
+ * every cache revalidates, and `If-None-Match` with the current tag answers
+ * 304 without a body, so revalidation costs a round trip, not a download or
+ * a re-verification.
  */
-export function statusListRoute(issuer: StatusListSource, now: () => Date) {
+export function statusListRoute(issuer: StatusListSource) {
   return async (req: Request, res: Response): Promise<void> => {
     const listId = String(req.params.id);
     const signed = await issuer.getSignedStatusList(listId);
     const etag = etagOf(listId, signed);
     res.setHeader('ETag', etag);
-    res.setHeader('Cache-Control', `public, max-age=${maxAgeOf(signed, issuer.statusListRefresh, now)}`);
+    res.setHeader('Cache-Control', 'no-cache');
     if (notModified(req, etag)) {
       res.status(304).end();
       return;
@@ -107,7 +104,7 @@ export function mountStatusListRoutes(
   // A list of a fresh ministry is under 1 kB, the library's default threshold; gzip pays from ~500 bytes.
   if (options.compress !== false) app.use('/status-lists', compression({ threshold: 512 }));
   app.get('/status-lists/', statusListIndexRoute(source));
-  app.get('/status-lists/:id', statusListRoute(source, options.now ?? (() => new Date())));
+  app.get('/status-lists/:id', statusListRoute(source));
 }
 
 /** GET /:ministry/did.json — the ministry's did:web document. */

@@ -9,6 +9,21 @@ export type { SignedList };
 // Concurrent publications of one list (several replicas, or a change racing a read) retry this often at most.
 const PUBLISH_ATTEMPTS = 8;
 
+/**
+ * How far ahead of this replica's clock the last published copy may be
+ * dated and still be followed (at +1 ms). New copies must be dated after the
+ * last one (verifiers refuse an older or same-dated list as a rollback), so
+ * one publication by a clock stepped a day ahead would otherwise date every
+ * later copy a day ahead, and verifiers (5 minutes of future tolerance)
+ * would refuse them all: revocations would silently stop propagating. Beyond
+ * this skew we refuse to publish (STATUS_LIST_CLOCK_SKEW, 503 with
+ * Retry-After, counted in vneid_status_list_clock_skew_total, alert
+ * VneidStatusListClockSkew) rather than publish a list no verifier accepts;
+ * the held copy stays served until it is stale, and verifiers then report
+ * status unknown (fail closed). 60 s covers ordinary drift between replicas.
+ */
+export const MAX_PUBLISH_SKEW_MS = 60_000;
+
 export async function requireList(ctx: IssuerContext, listId: unknown) {
   const meta = typeof listId === 'string' ? await ctx.storage.getStatusList(listId) : undefined;
   if (!meta) {
@@ -46,7 +61,16 @@ export async function publishList(ctx: IssuerContext, listId: string): Promise<S
     // one (rollback). Two changes in one second must therefore give two
     // distinct, increasing dates: milliseconds, at least 1 ms after the last.
     const after = before.signed ? Date.parse(before.signed.signedAt) + 1 : 0;
-    const validFrom = new Date(Math.max(ctx.now().getTime(), after));
+    const now = ctx.now().getTime();
+    if (after - 1 > now + MAX_PUBLISH_SKEW_MS) {
+      const aheadSeconds = Math.ceil((after - 1 - now) / 1000);
+      throw new VneidError(
+        'STATUS_LIST_CLOCK_SKEW',
+        `the last copy of status list ${listId.slice(0, 80)} is dated ${aheadSeconds} s ahead of this clock: a copy dated after it would be refused by verifiers; check the clocks of the replicas`,
+        { details: { listId: listId.slice(0, 80), signedAt: before.signed!.signedAt, aheadSeconds, retryAfter: 60 } },
+      );
+    }
+    const validFrom = new Date(Math.max(now, after));
     const validUntil = new Date(validFrom.getTime() + ctx.statusListValidity * 1000);
     const unsigned = await createStatusListCredential({
       id: statusListUrl(ctx, listId),

@@ -79,7 +79,7 @@ function positive(name: string, value: number | undefined, fallback: number, all
 /**
  * The issuer service's monitoring: counters fed by {@link Monitoring.observe}
  * from the HTTP layer, and gauges probed through the issuer's public methods
- * at scrape time (status-list fill from the issuance records, key windows
+ * at scrape time (status-list fill from the lists' allocation counters, key windows
  * from the ministries, the audit chain through `verifyAuditLog`). Labels are
  * only ministry, type, outcome and code: a label per credential, citizen or
  * API key would leak identifiers and grow without bound.
@@ -144,6 +144,11 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
     labelNames: ['code'] as const,
     registers: [registry],
   });
+  const clockSkew = new Counter({
+    name: 'vneid_status_list_clock_skew_total',
+    help: 'Status list reads refused because the last copy is dated ahead of the clock (STATUS_LIST_CLOCK_SKEW).',
+    registers: [registry],
+  });
   new Gauge({
     name: 'vneid_signing_queue_depth',
     help: 'Signing jobs waiting for or inside a signing worker.',
@@ -206,17 +211,15 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
   });
 
   const countFill = async (): Promise<Map<string, number>> => {
-    // The current list of a ministry and purpose is the highest-numbered one holding any allocation.
+    // The current list of a ministry and purpose is the highest-numbered one
+    // holding any allocation. Read from the lists' counters: loading every
+    // issuance record per scrape would not survive national scale.
     const counts = new Map<string, { seq: number; n: number }>();
-    for (const record of await issuer.listRecords()) {
-      if (!record.status) continue;
-      for (const [purpose, slot] of Object.entries(record.status)) {
-        const seq = Number(/-(\d+)$/.exec(slot.listId)?.[1] ?? 0);
-        const key = `${record.ministry}\u0000${purpose}`;
-        const c = counts.get(key);
-        if (!c || seq > c.seq) counts.set(key, { seq, n: 1 });
-        else if (seq === c.seq) c.n++;
-      }
+    for (const list of await issuer.statusListFill()) {
+      if (list.allocated === 0) continue;
+      const key = `${list.ministry}\u0000${list.purpose}`;
+      const c = counts.get(key);
+      if (!c || list.seq > c.seq) counts.set(key, { seq: list.seq, n: list.allocated });
     }
     return new Map([...counts].map(([k, c]) => [k, c.n / capacity]));
   };
@@ -229,6 +232,7 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
       const ministry = o.ministry ?? 'none';
       duration.observe({ type: o.route, outcome: `${Math.floor(o.status / 100)}xx` }, o.seconds);
       if (o.code && STORAGE_ERROR_CODES.has(o.code)) storageError(o.code);
+      if (o.code === 'STATUS_LIST_CLOCK_SKEW') clockSkew.inc();
       if (o.code && AUTH_FAILURE_CODES.has(o.code)) {
         authFailures.inc({ code: o.code });
         // An address bursts with keys that do not authenticate (guessing); a key also with

@@ -74,8 +74,12 @@ export interface AuditVerification {
  * Re-walks the chain from the first entry, streaming (constant memory
  * whatever the log's length): every seq present and consecutive, every
  * prevHash equal to the previous hash, every keyed hash recomputed, and the
- * last entry equal to the stored head. A cut tail with a rewound head is
- * only visible against a head kept elsewhere: pass it as `anchor`.
+ * head read at the start found on the chain at its own seq. The service keeps
+ * appending during the walk: entries after that head are checked the same
+ * way, and are accepted as appends only if the head read again at the end
+ * has reached them (an entry beyond the stored head is not an append). A cut
+ * tail with a rewound head is only visible against a head kept elsewhere:
+ * pass it as `anchor`.
  */
 export async function verifyAuditChain(
   storage: Pick<IssuerStorage, 'auditEntries' | 'loadAuditHead'>,
@@ -87,6 +91,7 @@ export async function verifyAuditChain(
   let expectedSeq = 1;
   let count = 0;
   let anchored: string | undefined;
+  let atHead: string | undefined = head.seq === 0 ? GENESIS_HASH : undefined;
   let broken: number | undefined;
   for await (const entry of storage.auditEntries()) {
     count += 1;
@@ -102,12 +107,21 @@ export async function verifyAuditChain(
       continue;
     }
     if (anchor && entry.seq === anchor.seq) anchored = entry.hash;
+    if (entry.seq === head.seq) atHead = entry.hash;
     prev = entry.hash;
     expectedSeq += 1;
   }
   if (broken !== undefined) return { valid: false, entries: count, brokenAt: broken };
-  if (head.seq !== expectedSeq - 1 || head.hash !== prev) {
+  const last = expectedSeq - 1;
+  if (last < head.seq || atHead !== head.hash) {
     return { valid: false, entries: count, brokenAt: Math.min(head.seq, expectedSeq) };
+  }
+  if (last > head.seq) {
+    // Entries past the first head: appends only if the head has moved over them since.
+    const now = await storage.loadAuditHead();
+    if (now.seq < last || (now.seq === last && now.hash !== prev)) {
+      return { valid: false, entries: count, brokenAt: Math.min(now.seq, head.seq) + 1 };
+    }
   }
   if (anchor && anchored !== anchor.hash) {
     return { valid: false, entries: count, brokenAt: Math.min(anchor.seq, count + 1) };

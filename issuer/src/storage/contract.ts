@@ -97,6 +97,12 @@ export interface IssuerStorage {
   // --- status lists ---------------------------------------------------------------------------
   /** Every status list (cached). */
   statusLists(): StatusListMeta[];
+  /**
+   * Indexes allocated so far in each list, read from the lists' own
+   * counters: monitoring's fill gauge, which must not load every issuance
+   * record (millions at national scale) on each scrape.
+   */
+  statusListAllocations(): Promise<Array<{ listId: string; allocated: number }>>;
   getStatusList(listId: string): Promise<StatusListMeta | undefined>;
   /** The last published copy of a list and whether changes came after it. */
   publishedList(listId: string): Promise<PublishedState>;

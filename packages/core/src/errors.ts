@@ -120,6 +120,8 @@ export const ERROR_CODES = [
   'BACKUP_CORRUPT',
   'BACKUP_TARGET_NOT_EMPTY',
   'BACKUP_UNSUPPORTED',
+  // branch reviewfix: a status list cannot be published because the last copy is dated ahead of the clock
+  'STATUS_LIST_CLOCK_SKEW',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -26,10 +26,19 @@ const verdicts = new WeakMap<object, Promise<string | undefined>>();
  * an all-zero `encodedList` into it and un-revoke every credential. So the
  * signed list is kept beside the copy, its proof re-verified against the
  * bundle the first time the entry is read, and the copy compared with it.
+ * An entry read under one URL must also BE that URL's list (`options.url`).
  * (A key held by the device would do as well, but a phone or a roadside
  * tablet has nowhere to keep it that the disk's reader cannot reach.)
  */
-export function cachedListProblem(held: Readonly<CachedStatusList>, view: TrustView): Promise<string | undefined> {
+export function cachedListProblem(
+  held: Readonly<CachedStatusList>,
+  view: TrustView,
+  options: { url: string },
+): Promise<string | undefined> {
+  // The signed copy proves which list an entry is, not which key it sits
+  // under: a genuine entry of another list (an issuer's all-zero standby
+  // list) copied under this URL's key would otherwise pass every check below.
+  if (held.url !== options.url) return Promise.resolve(`the cached entry is the list ${held.url}, not ${options.url}`);
   const known = verdicts.get(held);
   if (known) return known;
   const verdict = check(held, view);

@@ -87,6 +87,15 @@ async function checkEntry(
   const url = entry.statusListCredential;
   const held = await options.cache.get(url);
   if (!held) return { result: 'unknown', code: 'STATUS_UNKNOWN', detail: `status list ${url} is not in the cache` };
+  // Checked before anything else reads the entry: another list's genuine entry
+  // copied under this URL's key on disk is tampering, not a status.
+  if (held.url !== url) {
+    return {
+      result: 'invalid',
+      code: 'STATUS_VERIFICATION_ERROR',
+      detail: `status list ${url}: the cached entry is the list ${held.url}`,
+    };
+  }
   if (held.issuer !== options.issuerId || held.statusPurpose !== purpose) {
     return {
       result: 'invalid',
@@ -107,7 +116,7 @@ async function checkEntry(
   ) {
     return { result: 'unknown', code: 'STATUS_UNKNOWN', detail: `status list ${url} is no longer vouched for` };
   }
-  const tampered = await cachedListProblem(held, options.view);
+  const tampered = await cachedListProblem(held, options.view, { url });
   if (tampered)
     return { result: 'invalid', code: 'STATUS_VERIFICATION_ERROR', detail: `status list ${url}: ${tampered}` };
   let bit: boolean;

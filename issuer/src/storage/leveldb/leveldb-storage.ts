@@ -13,7 +13,7 @@ import type {
   SignedList,
   StoredIdempotent,
 } from '../contract.js';
-import { unknownCredential } from '../errors.js';
+import { StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
 import { checkLevelDbConsistency } from './consistency.js';
 import { commit, entries, type IssuerDb, type Op, openIssuerDb } from './db.js';
@@ -392,6 +392,11 @@ async function buildStorage(
     },
 
     statusLists: () => [...lists.values()].map((s) => s.meta),
+    async statusListAllocations() {
+      // The counters live in memory (rebuilt on open); a closed store still answers nothing, like any read.
+      if (closed || db.root.status !== 'open') throw new StorageUnavailableError();
+      return [...lists.values()].map((s) => ({ listId: s.meta.listId, allocated: s.allocated }));
+    },
     getStatusList: async (listId) => lists.get(listId)?.meta,
     async publishedList(listId): Promise<PublishedState> {
       const stored = (await db.signedLists.get(listId)) as (SignedList & { version?: number }) | undefined;

@@ -550,6 +550,12 @@ export async function openPostgresStorage(
     },
 
     statusLists: () => [...lists.values()],
+    async statusListAllocations() {
+      const { rows } = await query<{ list_id: string; allocated: number }>(
+        'SELECT list_id, allocated FROM status_lists',
+      );
+      return rows.map((r) => ({ listId: r.list_id, allocated: Number(r.allocated) }));
+    },
     async getStatusList(listId) {
       const cached = lists.get(listId);
       if (cached) return cached;
