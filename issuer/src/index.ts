@@ -7,10 +7,14 @@
  */
 export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
 export type { StatusAction, StatusChange } from './change-status.js';
-export type { CreateIssuerOptions, Issuer } from './create-issuer.js';
+export type { BatchStore, CreateIssuerOptions, Issuer } from './create-issuer.js';
 export { createIssuer } from './create-issuer.js';
+export { adminRouter, authenticateAdmin } from './http/admin-routes.js';
 export { generateApiKey, hashApiKey } from './http/auth.js';
-export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
+export { DEFAULT_BATCH_LIMITS, parseBatch } from './http/batch-routes.js';
+export type { AsyncBatchStatus, BatchItemOutcome, BatchRunner, BatchRunnerOptions } from './http/batch-runner.js';
+export { createBatchRunner } from './http/batch-runner.js';
+export type { ApiKeyEntry, BatchLimits, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
 export { createApp } from './http/create-app.js';
 export type { Oid4vciRateLimitOptions } from './http/oid4vci-routes.js';
 export { openApiDocument } from './http/openapi.js';
@@ -48,5 +52,12 @@ export { createMemoryOfferStore } from './oid4vci/offer-store.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
 export type { AuditVerification } from './storage/audit-chain.js';
-export type { AuditHead, IssuerStorage } from './storage/contract.js';
+export type {
+  ApiKeyRecord,
+  AuditHead,
+  BatchItemResult,
+  BatchRecord,
+  IssuerStorage,
+} from './storage/contract.js';
+export { apiKeyId } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

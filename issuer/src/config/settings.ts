@@ -50,6 +50,13 @@ const url = (env: string) => (raw: string | undefined) => {
   return raw;
 };
 
+const sha256Hex = (env: string) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new ConfigError(env, 'must be 64 hex digits (the SHA-256 of the token)');
+  return value;
+};
+
 /** Every setting, in the order of docs/configuration.md. */
 export const SETTINGS = [
   {
@@ -136,7 +143,8 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_STATUS_LIST_VALIDITY_SECONDS',
-    description: 'Validity of a signed status-list credential; it is re-signed after VNEID_STATUS_LIST_REFRESH_SECONDS.',
+    description:
+      'Validity of a signed status-list credential; it is re-signed after VNEID_STATUS_LIST_REFRESH_SECONDS.',
     default: '86400',
     parse: int('VNEID_STATUS_LIST_VALIDITY_SECONDS', 60, 31 * 86400, 86400),
   },
@@ -178,6 +186,31 @@ export const SETTINGS = [
       'express "trust proxy" (e.g. 1 for one TLS proxy in front), so logged and counted addresses are the clients’.',
     default: 'unset',
     parse: text(undefined),
+  },
+  {
+    env: 'VNEID_ADMIN_TOKEN_SHA256',
+    description:
+      'SHA-256 (64 hex digits) of the admin bearer token; serves the admin API under /admin/ (API keys, ministries, key rotation, records, audit check). Unset: no admin API. Never a ministry API key.',
+    default: 'unset',
+    parse: sha256Hex('VNEID_ADMIN_TOKEN_SHA256'),
+  },
+  {
+    env: 'VNEID_ADMIN_TOKEN_SHA256_FILE',
+    description: 'File holding that SHA-256 instead (e.g. a mounted secret); the variable wins.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_BATCH_MAX_ITEMS',
+    description: 'Items in one POST /credentials/batches submission; more is refused with 413 INPUT_LIMIT_EXCEEDED.',
+    default: '1000',
+    parse: int('VNEID_BATCH_MAX_ITEMS', 1, 100_000, 1000),
+  },
+  {
+    env: 'VNEID_BATCH_BODY_LIMIT_BYTES',
+    description: 'Bytes of one batch submission (each item also stays within VNEID_BODY_LIMIT_BYTES).',
+    default: '16777216',
+    parse: int('VNEID_BATCH_BODY_LIMIT_BYTES', 1024, 256 * 1024 * 1024, 16 * 1024 * 1024),
   },
 ] as const satisfies readonly Setting[];
 

@@ -32,6 +32,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORAGE_WRITE_FAILED: 503,
   STORAGE_UNAVAILABLE: 503,
   STORAGE_SCHEMA_TOO_NEW: 503,
+  // branch adminapi
+  API_KEY_REVOKED: 409,
+  BATCH_NOT_FOUND: 404,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -62,9 +65,14 @@ export function problemBody(code: ErrorCode, status: number, detail: string, ext
   };
 }
 
-function statusOf(error: VneidError): number {
-  // Only the byte limit is "too large"; depth, array and key limits are malformed requests.
-  if (error.code === 'INPUT_LIMIT_EXCEEDED' && error.details?.limit === 'maxBytes') return 413;
+/** The HTTP status the service answers an error with (500 for anything it does not map). */
+export function statusOf(error: VneidError): number {
+  // Only the byte and batch-size limits are "too large"; depth, array and key limits are malformed requests.
+  if (
+    error.code === 'INPUT_LIMIT_EXCEEDED' &&
+    (error.details?.limit === 'maxBytes' || error.details?.limit === 'maxItems')
+  )
+    return 413;
   return STATUS[error.code] ?? 500;
 }
 

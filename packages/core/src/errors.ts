@@ -107,6 +107,9 @@ export const ERROR_CODES = [
   'RELYING_PARTY_NOT_REGISTERED',
   'FIELDS_NOT_REGISTERED',
   'ACCOUNTABILITY_LOG_TAMPERED',
+  // branch adminapi: the admin API and asynchronous batches
+  'API_KEY_REVOKED',
+  'BATCH_NOT_FOUND',
 ] as const;
 
 /** A stable machine-readable error code. */
