@@ -1,12 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type KeyType, MalformedValueError, VneidError } from '@vneid/core';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { Issuer } from '../create-issuer.js';
 import { type ApiKeyRecord, apiKeyId } from '../storage/contract.js';
 import type { AuditHead } from '../verify-audit-log.js';
 import { generateApiKey, hashApiKey } from './auth.js';
 
-/** Options of {@link adminRouter}. */
+/** Options of {@link mountAdminRoutes}. */
 export interface AdminRouterOptions {
   /** SHA-256 (64 hex digits) of the admin bearer token. */
   tokenSha256: string;
@@ -82,9 +82,13 @@ export function authenticateAdmin(issuer: Issuer, tokenSha256: string, now: () =
  * rotation, issuance record lookup and the audit chain check. Every change
  * is in the audit chain; API key changes count from the next request.
  */
-export function adminRouter(issuer: Issuer, options: AdminRouterOptions): Router {
-  const router = express.Router();
-  router.use(authenticateAdmin(issuer, options.tokenSha256, options.now, options.auditRefusalsPerMinute));
+export function mountAdminRoutes(app: Express, issuer: Issuer, options: AdminRouterOptions): void {
+  // Routes on the app itself (not a sub-router), so the OpenAPI test sees every one of them.
+  const router = {
+    get: (path: string, ...handlers: Handler[]) => app.get(`/admin${path}`, ...handlers),
+    post: (path: string, ...handlers: Handler[]) => app.post(`/admin${path}`, ...handlers),
+  };
+  app.use('/admin', authenticateAdmin(issuer, options.tokenSha256, options.now, options.auditRefusalsPerMinute));
   const action = (name: string) => (_req: Request, res: Response, next: NextFunction) => {
     res.locals.action = name;
     next();
@@ -182,8 +186,10 @@ export function adminRouter(issuer: Issuer, options: AdminRouterOptions): Router
     const result = await issuer.verifyAuditLog(anchor ? { anchor: anchor as unknown as AuditHead } : {});
     res.json(result);
   });
-  router.use(() => {
+  app.use('/admin', () => {
     throw new VneidError('NOT_FOUND', 'no such admin resource');
   });
-  return router;
 }
+
+// Any express handler (async or not, with route params).
+type Handler = (req: Request, res: Response, next: NextFunction) => unknown;

@@ -6,7 +6,7 @@ import {
   parseJsonSafely,
   VneidError,
 } from '@vneid/core';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
 import type { BatchRunner } from './batch-runner.js';
 import { readCapped } from './body.js';
 
@@ -92,18 +92,18 @@ export function parseBatch(text: string, json: boolean, limits: BatchLimits): Js
  * `auth` and `limit` are the ministry API key check and the rate limit (a
  * submission counts as one request).
  */
-export function batchRouter(
+export function mountBatchRoutes(
+  app: Express,
   runner: BatchRunner,
   guards: Array<(req: Request, res: Response, next: NextFunction) => unknown>,
   limits: BatchLimits = DEFAULT_BATCH_LIMITS,
-): Router {
-  const router = express.Router();
+): void {
   const named = (name: string) => (_req: Request, res: Response, next: NextFunction) => {
     res.locals.routeName = 'batch';
     res.locals.action = name;
     next();
   };
-  router.post('/', named('batch.submit'), ...guards, async (req: Request, res: Response) => {
+  app.post('/credentials/batches', named('batch.submit'), ...guards, async (req: Request, res: Response) => {
     const json = Boolean(req.is('application/json'));
     if (!json && !req.is(JSONL)) {
       throw new VneidError('UNSUPPORTED_MEDIA_TYPE', 'a batch is application/json (an array) or application/jsonl');
@@ -137,12 +137,16 @@ export function batchRouter(
     res.setHeader('Location', `/credentials/batches/${progress.id}`);
     res.status(202).json(progress);
   });
-  router.get('/:id', named('batch.progress'), ...guards, async (req: Request, res: Response) => {
+  app.get('/credentials/batches/:id', named('batch.progress'), ...guards, async (req: Request, res: Response) => {
     res.json(await runner.progress(String(req.params.id), res.locals.ministry as string));
   });
-  router.get('/:id/results', named('batch.results'), ...guards, async (req: Request, res: Response) => {
-    const { progress, results } = await runner.results(String(req.params.id), res.locals.ministry as string);
-    res.json({ ...progress, results });
-  });
-  return router;
+  app.get(
+    '/credentials/batches/:id/results',
+    named('batch.results'),
+    ...guards,
+    async (req: Request, res: Response) => {
+      const { progress, results } = await runner.results(String(req.params.id), res.locals.ministry as string);
+      res.json({ ...progress, results });
+    },
+  );
 }

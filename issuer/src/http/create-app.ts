@@ -5,9 +5,9 @@ import { type Logger, pino } from 'pino';
 import type { Issuer } from '../create-issuer.js';
 import { createMonitoring, type Monitoring } from '../monitoring/monitoring.js';
 import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
-import { adminRouter } from './admin-routes.js';
+import { mountAdminRoutes } from './admin-routes.js';
 import { type ApiKeyEntry, authenticate } from './auth.js';
-import { type BatchLimits, batchRouter, DEFAULT_BATCH_LIMITS } from './batch-routes.js';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, mountBatchRoutes } from './batch-routes.js';
 import { type BatchRunner, createBatchRunner } from './batch-runner.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
@@ -161,12 +161,9 @@ export function createApp(options: CreateAppOptions): Express {
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));
   app.post('/credentials/status', auth, limit, body, statusRoute(issuer));
   const batchRunner = options.batchRunner ?? createBatchRunner(issuer, { now, logger });
-  app.use(
-    '/credentials/batches',
-    batchRouter(batchRunner, [auth, limit], { ...DEFAULT_BATCH_LIMITS, ...options.batchLimits }),
-  );
+  mountBatchRoutes(app, batchRunner, [auth, limit], { ...DEFAULT_BATCH_LIMITS, ...options.batchLimits });
   if (options.adminTokenSha256 !== undefined) {
-    app.use('/admin', adminRouter(issuer, { tokenSha256: options.adminTokenSha256, jsonBody: body, now }));
+    mountAdminRoutes(app, issuer, { tokenSha256: options.adminTokenSha256, jsonBody: body, now });
   }
   mountStatusListRoutes(app, issuer, { now, compress: options.compress });
   app.get('/health', healthRoute());
