@@ -15,12 +15,14 @@ export { createTrustBundle } from './create-trust-bundle.js';
 export { VERIFIER_LIMITS } from './lib/limits.js';
 export type { CommonVerifyOptions } from './lib/options.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { ChallengeLog } from './open-challenge-log.js';
 export { openChallengeLog } from './open-challenge-log.js';
-export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';
+export type { StatusDataAge } from './status-data-age.js';
+export { formatAge, statusDataAge } from './status-data-age.js';
 export type { FetchLike, StatusSyncReport, StatusSyncResult, StatusSyncStats } from './sync-status.js';
 export { syncStatus } from './sync-status.js';
 export type {
