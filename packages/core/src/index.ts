@@ -70,9 +70,8 @@ export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely 
 export type { JsonObject, SignCredentialOptions } from './sign-credential.js';
 export { deriveCredential, signCredential, signCredentialWithLibrary } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';
-export type { StatusPurpose } from './status-list.js';
+export type { BitstringStatusList, StatusPurpose } from './status-list.js';
 export {
-  BitstringStatusList,
   createStatusList,
   decodeStatusList,
   encodeStatusList,
