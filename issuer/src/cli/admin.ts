@@ -13,15 +13,19 @@ function keyType(value: string): string {
  * `--token`, or VNEID_ADMIN_TOKEN). Every answer is printed as JSON; a
  * refusal exits 2 with its code, like the other commands.
  */
-export function addAdminCommands(program: Command, io: CliIo): void {
+export function addAdminCommands(program: Command, io: CliIo, state: { exitCode: number }): void {
   const admin = program
     .command('admin')
     .description('administer a running service over its admin API (--url, --token or $VNEID_ADMIN_TOKEN)')
     .option('--token <token>', 'the admin token (default: $VNEID_ADMIN_TOKEN); never a ministry API key');
-  const call = async (cmd: Command, method: 'GET' | 'POST', path: string, body?: unknown) => {
+  const send = async (cmd: Command, method: 'GET' | 'POST', path: string, body?: unknown) => {
     const target = adminFrom(cmd.optsWithGlobals<{ url?: string; token?: string }>(), io.env);
     const answer = await requestJson(target.url, target.token, method, `/admin${path}`, body);
     io.out(`${JSON.stringify(answer, null, 2)}\n`);
+    return answer;
+  };
+  const call = async (cmd: Command, method: 'GET' | 'POST', path: string, body?: unknown): Promise<void> => {
+    await send(cmd, method, path, body);
   };
 
   const keys = admin.command('api-keys').description("ministries' API keys");
@@ -71,5 +75,9 @@ export function addAdminCommands(program: Command, io: CliIo): void {
   admin
     .command('audit-check')
     .description('re-verify the audit chain in the service')
-    .action((_o: unknown, cmd: Command) => call(cmd, 'POST', '/audit/check', {}));
+    .action(async (_o: unknown, cmd: Command) => {
+      const answer = await send(cmd, 'POST', '/audit/check', {});
+      // A broken chain is a finding, not a failed command: exit 2 like a refusal, so scripts and cron notice.
+      if (answer.valid !== true) state.exitCode = 2;
+    });
 }

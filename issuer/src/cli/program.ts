@@ -125,7 +125,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       json(io, { ministry: o.ministry, apiKey });
     });
 
-  addAdminCommands(program, io);
+  addAdminCommands(program, io, state);
 
   program
     .command('issue')

@@ -80,7 +80,7 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_ISSUER_DATA',
-    description: 'Folder of the LevelDB store and api-keys.json.',
+    description: 'Folder of the LevelDB store (API keys included; an older api-keys.json is imported at start).',
     default: './data',
     parse: text('./data'),
   },
@@ -100,7 +100,7 @@ export const SETTINGS = [
   {
     env: 'VNEID_ISSUER_DEV_BOOTSTRAP',
     description:
-      'Create a missing store with the development ministries and print their API keys (api-keys.json). Without it a missing store stops the start.',
+      'Create a missing store with the development ministries and print their API keys (their SHA-256 kept in the store). Without it a missing store stops the start.',
     default: 'false',
     parse: flag('VNEID_ISSUER_DEV_BOOTSTRAP'),
   },
