@@ -80,6 +80,7 @@ test('a batch is accepted with 202, its progress can be polled, and its results 
         issuer: 'did:web:evil',
       },
     },
+    item(fixtures.DrivingLicence, { idempotencyKey: 'batch:someone-else:0' }),
   ];
   const res = await fetch(`${s.url}/credentials/batches`, {
     method: 'POST',
@@ -88,11 +89,11 @@ test('a batch is accepted with 202, its progress can be polled, and its results 
   });
   t.is(res.status, 202);
   const accepted = (await res.json()) as { id: string; total: number; state: string };
-  t.is(accepted.total, 4);
+  t.is(accepted.total, 5);
   t.is(res.headers.get('location'), `/credentials/batches/${accepted.id}`);
 
   const done = await waitFinished(s, accepted.id);
-  t.like(done, { total: 4, completed: 4, issued: 2, refused: 2, state: 'finished' });
+  t.like(done, { total: 5, completed: 5, issued: 2, refused: 3, state: 'finished' });
   const results = (await (
     await fetch(`${s.url}/credentials/batches/${accepted.id}/results`, {
       headers: { authorization: `Bearer ${s.key}` },
@@ -105,6 +106,7 @@ test('a batch is accepted with 202, its progress can be polled, and its results 
       [1, 'refused'],
       [2, 'issued'],
       [3, 'refused'],
+      [4, 'refused'],
     ],
   );
   const vc = results.results[0]?.verifiableCredential as { id: string; issuer: unknown };
@@ -116,6 +118,7 @@ test('a batch is accepted with 202, its progress can be polled, and its results 
     ),
   );
   t.is(results.results[3]?.problem.code, 'FORBIDDEN_FIELD');
+  t.like(results.results[4]?.problem, { code: 'MALFORMED_VALUE_ERROR', pointer: '/idempotencyKey' });
 
   // The same item idempotency key in a later batch returns the same credential, not a second one.
   const again = await fetch(`${s.url}/credentials/batches`, {

@@ -74,13 +74,19 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
 
-  const keyOf = (batch: BatchRecord, index: number, item: JsonObject): string =>
-    typeof item.idempotencyKey === 'string' ? item.idempotencyKey : `batch:${batch.id}:${index}`;
-
   const processItem = async (batch: BatchRecord, index: number, item: JsonObject): Promise<void> => {
-    const idempotencyKey = keyOf(batch, index, item);
+    const idempotencyKey = typeof item.idempotencyKey === 'string' ? item.idempotencyKey : `batch:${batch.id}:${index}`;
     let result: BatchItemResult;
     try {
+      // The `batch:` keys are the runner's own: a caller's key there could collide with another batch's item.
+      if (
+        item.idempotencyKey !== undefined &&
+        (typeof item.idempotencyKey !== 'string' || item.idempotencyKey.startsWith('batch:'))
+      ) {
+        throw new MalformedValueError('idempotencyKey must be a string not starting with "batch:"', {
+          details: { pointer: '/idempotencyKey' },
+        });
+      }
       const { idempotencyKey: _own, ...body } = item;
       const plan = planIssue(issuer, batch.ministry, body, idempotencyKey);
       if (plan.kind === 'general') {
