@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fixtures } from '@vneid/schemas';
 import { startTestPostgres, type TestPostgres } from '@vneid/test-support';
 import test from 'ava';
+import pg from 'pg';
 import { pino } from 'pino';
 import { runCli } from '../src/cli/program.js';
 import {
@@ -26,6 +27,7 @@ test.after.always(async () => {
 
 interface Admin {
   issuer: Issuer;
+  databaseUrl?: string;
   url: string;
   token: string;
   logs: string[];
@@ -38,8 +40,9 @@ async function startAdmin(
   engine: 'leveldb' | 'postgres',
 ): Promise<Admin> {
   const dir = await tempDir('vneid-admin-');
+  const databaseUrl = engine === 'postgres' ? await (server as TestPostgres).createDatabase() : undefined;
   const issuer = await createIssuer({
-    ...(engine === 'postgres' ? { databaseUrl: await (server as TestPostgres).createDatabase() } : { dataDir: dir }),
+    ...(databaseUrl ? { databaseUrl } : { dataDir: dir }),
     passphrase: PASSPHRASE,
     baseUrl: 'http://127.0.0.1:8080',
   });
@@ -61,6 +64,7 @@ async function startAdmin(
   });
   return {
     issuer,
+    ...(databaseUrl ? { databaseUrl } : {}),
     url: started.url,
     token,
     logs,
@@ -272,4 +276,36 @@ test('vneid-issuer admin … --url --token creates, lists and revokes keys of th
   const missing = io();
   t.is(await runCli(['--url', a.url, 'admin', 'api-keys', 'list'], missing.io), 1);
   t.regex(missing.out.stderr, /--token/);
+});
+
+test('postgres: a tampered audit chain is reported by the admin audit check, and `admin audit-check` exits 2', async (t) => {
+  const a = await startAdmin(t, 'postgres');
+  const ok = { stdout: '', stderr: '' };
+  const io = (o: typeof ok) => ({
+    out: (s: string) => {
+      o.stdout += s;
+    },
+    err: (s: string) => {
+      o.stderr += s;
+    },
+    env: { ...process.env, VNEID_ADMIN_TOKEN: a.token },
+    errIsTTY: false,
+  });
+  t.is(await runCli(['--url', a.url, 'admin', 'audit-check'], io(ok)), 0, ok.stderr);
+  const client = new pg.Client({ connectionString: a.databaseUrl });
+  await client.connect();
+  try {
+    // An insider edits one entry's data in the database.
+    await client.query(
+      `UPDATE audit_log SET entry = jsonb_set(entry::jsonb, '{data,slug}', '"bhxh-fake"')::json WHERE seq = 2`,
+    );
+  } finally {
+    await client.end();
+  }
+  const res = await a.call('POST', '/admin/audit/check', a.token, {});
+  t.is(res.status, 200);
+  t.like(await res.json(), { valid: false, brokenAt: 2 });
+  const broken = { stdout: '', stderr: '' };
+  t.is(await runCli(['--url', a.url, 'admin', 'audit-check'], io(broken)), 2);
+  t.false((JSON.parse(broken.stdout) as { valid: boolean }).valid);
 });
