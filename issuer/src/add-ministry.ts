@@ -44,7 +44,7 @@ export interface MinistryInfo {
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const ROLE = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 // Slugs share the URL space with the service's own routes.
-const RESERVED = new Set(['credentials', 'status-lists', 'health', 'openapi.json', 'well-known']);
+const RESERVED = new Set(['credentials', 'status-lists', 'health', 'openapi.json', 'well-known', 'admin']);
 
 /** Authorised types are derived, never stored: a type registered later is picked up by role. */
 export function authorizedTypes(role: string): string[] {

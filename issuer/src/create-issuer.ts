@@ -179,11 +179,33 @@ export interface Issuer {
   readonly storageEngine: 'leveldb' | 'postgres';
   /** API keys kept in the storage (shared by every replica). */
   apiKeys(): Promise<ApiKeyRecord[]>;
+  /** Adds an API key; one already stored (even revoked) is left as it is. */
   addApiKey(entry: ApiKeyRecord): Promise<void>;
+  /** The stored key with this SHA-256, read now (revoked ones included: check `revokedAt`). */
+  findApiKey(sha256: string): Promise<ApiKeyRecord | undefined>;
+  /** Revokes the key with this id (first 16 hex digits of its SHA-256), audited; undefined when there is none. */
+  revokeApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Appends an administrative event (no personal data) to the audit chain. */
+  audit(event: string, data: Record<string, unknown>): Promise<void>;
+  /** Durable state of asynchronous issuance batches (see the HTTP batch endpoint). */
+  readonly batches: BatchStore;
   /** Runs `fn` while no other replica runs a section of the same name (first-start bootstrap). */
   exclusive<T>(name: string, fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** The storage operations of asynchronous batches, plus the idempotency lookup that holds each issued credential. */
+export type BatchStore = Pick<
+  IssuerStorage,
+  | 'createBatch'
+  | 'getBatch'
+  | 'pendingBatchItems'
+  | 'putBatchResult'
+  | 'batchResults'
+  | 'finishBatch'
+  | 'unfinishedBatches'
+  | 'findIdempotent'
+>;
 
 function checkOptions(o: CreateIssuerOptions): URL {
   if (!o || typeof o !== 'object') throw new TypeError('options are required');
@@ -423,6 +445,24 @@ export async function openIssuer(
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),
     addApiKey: writing((entry: ApiKeyRecord) => storage.addApiKey(entry)),
+    findApiKey: guard((sha256: string) => storage.findApiKey(sha256)),
+    revokeApiKey: writing(async (id: string) => {
+      const revoked = await storage.revokeApiKey(id, now().toISOString());
+      if (revoked)
+        await storage.appendAudit({ event: 'api-key.revoke', data: { keyId: id, ministry: revoked.ministry } });
+      return revoked;
+    }),
+    audit: writing((event: string, data: Record<string, unknown>) => storage.appendAudit({ event, data })),
+    batches: {
+      createBatch: writing((batch, items) => storage.createBatch(batch, items)),
+      getBatch: guard((id) => storage.getBatch(id)),
+      pendingBatchItems: guard((id) => storage.pendingBatchItems(id)),
+      putBatchResult: writing((id, result) => storage.putBatchResult(id, result)),
+      batchResults: guard((id) => storage.batchResults(id)),
+      finishBatch: writing((id, at) => storage.finishBatch(id, at)),
+      unfinishedBatches: guard(() => storage.unfinishedBatches()),
+      findIdempotent: guard((ministry, key) => storage.findIdempotent(ministry, key)),
+    },
     exclusive: (name, fn) => storage.exclusive(name, fn),
     async close() {
       if (ctx.closed) return;

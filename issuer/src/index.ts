@@ -9,12 +9,16 @@ export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
 export type { BackupInfo, BackupSummary } from './backup.js';
 export { inspectBackup, restoreBackup } from './backup.js';
 export type { StatusAction, StatusChange } from './change-status.js';
-export type { CreateIssuerOptions, Issuer } from './create-issuer.js';
+export type { BatchStore, CreateIssuerOptions, Issuer } from './create-issuer.js';
 export { createIssuer } from './create-issuer.js';
 export type { DrillCheck, DrillOptions, DrillReport, RecoveryPoint } from './drill.js';
 export { runDrill } from './drill.js';
+export { authenticateAdmin, mountAdminRoutes } from './http/admin-routes.js';
 export { generateApiKey, hashApiKey } from './http/auth.js';
-export type { ApiKeyEntry, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
+export { DEFAULT_BATCH_LIMITS, mountBatchRoutes, parseBatch } from './http/batch-routes.js';
+export type { AsyncBatchStatus, BatchItemOutcome, BatchRunner, BatchRunnerOptions } from './http/batch-runner.js';
+export { createBatchRunner } from './http/batch-runner.js';
+export type { ApiKeyEntry, BatchLimits, CreateAppOptions, RateLimitOptions } from './http/create-app.js';
 export { createApp } from './http/create-app.js';
 export type { Oid4vciRateLimitOptions } from './http/oid4vci-routes.js';
 export { openApiDocument } from './http/openapi.js';
@@ -54,5 +58,12 @@ export { startServer } from './server.js';
 export type { StatusListIndex } from './status-list-index.js';
 export { statusListIndex } from './status-list-index.js';
 export type { AuditVerification } from './storage/audit-chain.js';
-export type { AuditHead, IssuerStorage } from './storage/contract.js';
+export type {
+  ApiKeyRecord,
+  AuditHead,
+  BatchItemResult,
+  BatchRecord,
+  IssuerStorage,
+} from './storage/contract.js';
+export { apiKeyId } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

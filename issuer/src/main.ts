@@ -6,8 +6,9 @@ import { fixtures } from '@vneid/schemas';
 import { loadConfig } from './config/load-config.js';
 import { ConfigError } from './config/settings.js';
 import { createIssuer, type Issuer } from './create-issuer.js';
-import { API_KEYS_FILE, bootstrapDev, DEV_MARKER, DEV_MINISTRIES, DEV_PASSPHRASE } from './dev/bootstrap.js';
-import { type ApiKeyEntry, generateApiKey, hashApiKey } from './http/auth.js';
+import { bootstrapDev, DEV_MARKER, DEV_MINISTRIES, DEV_PASSPHRASE, importApiKeysFile } from './dev/bootstrap.js';
+import { generateApiKey, hashApiKey } from './http/auth.js';
+import { createBatchRunner } from './http/batch-runner.js';
 import { createMonitoring } from './monitoring/monitoring.js';
 import { bindPort, type StartedServer } from './server.js';
 import { backupFileName } from './storage/leveldb/backup-file.js';
@@ -110,10 +111,18 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     await started.close();
     throw error;
   }
-  // On PostgreSQL the API keys (their SHA-256) are in the database, shared by every replica.
-  const apiKeys = onPostgres
-    ? await issuer.apiKeys()
-    : (JSON.parse(readFileSync(resolve(dataDir, API_KEYS_FILE), 'utf8')) as ApiKeyEntry[]);
+  // API keys live in the store (LevelDB or PostgreSQL) and are looked up on every request, so keys created or
+  // revoked through the admin API count at once. An older data directory's api-keys.json is moved in once.
+  if (!onPostgres) {
+    try {
+      await importApiKeysFile(issuer, dataDir);
+    } catch (error) {
+      await issuer.close();
+      await started.close();
+      throw new ConfigError('VNEID_ISSUER_DATA', (error as Error).message);
+    }
+  }
+  const batchRunner = createBatchRunner(issuer);
   const monitoring = createMonitoring(issuer, {
     keyLifetimeDays: config.VNEID_KEY_LIFETIME_DAYS as number,
     auditCheckIntervalSeconds: config.VNEID_AUDIT_CHECK_INTERVAL_SECONDS as number,
@@ -122,8 +131,14 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
   const trustProxy = config.VNEID_TRUST_PROXY as boolean | number | string | undefined;
   started.attach({
     issuer,
-    apiKeys,
     monitoring,
+    batchRunner,
+    batchLimits: {
+      maxItems: config.VNEID_BATCH_MAX_ITEMS as number,
+      maxBytes: config.VNEID_BATCH_BODY_LIMIT_BYTES as number,
+      maxItemBytes: config.VNEID_BODY_LIMIT_BYTES as number,
+    },
+    ...(config.VNEID_ADMIN_TOKEN_SHA256 ? { adminTokenSha256: config.VNEID_ADMIN_TOKEN_SHA256 as string } : {}),
     rateLimit: {
       capacity: config.VNEID_RATE_LIMIT_BURST as number,
       refillPerSecond: config.VNEID_RATE_LIMIT_PER_SECOND as number,
@@ -132,6 +147,8 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     ...(config.VNEID_METRICS_TOKEN ? { metricsToken: config.VNEID_METRICS_TOKEN as string } : {}),
     ...(trustProxy !== undefined ? { trustProxy } : {}),
   });
+  // Batches a previous run accepted and did not finish go on now.
+  await batchRunner.resume();
   const lines = [`VNeID issuer listening on ${started.url} (${onPostgres ? 'PostgreSQL' : `data: ${dataDir}`})`, ''];
   for (const m of issuer.listMinistries()) {
     lines.push(`  ${m.name.vi} (${m.slug}): ${m.did}`);
@@ -170,6 +187,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
     async close() {
       if (onBackupSignal) process.off('SIGUSR2', onBackupSignal);
       await started.close();
+      await batchRunner.close();
       await issuer.close();
     },
   };

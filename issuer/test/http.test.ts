@@ -339,7 +339,7 @@ test.serial('revoke, suspend and reinstate over HTTP show in the served status l
 });
 
 test.serial('the OpenAPI document lists exactly the routes express registers', async (t) => {
-  const app = createApp({ issuer: svc.issuer, apiKeys: [] }) as unknown as {
+  const app = createApp({ issuer: svc.issuer, apiKeys: [], adminTokenSha256: '0'.repeat(64) }) as unknown as {
     router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
   };
   const registered = app.router.stack

@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fixtures } from '@vneid/schemas';
 import test from 'ava';
 import { renderConfigurationReference } from '../src/config/settings.js';
+import { DEV_PASSPHRASE } from '../src/dev/bootstrap.js';
+import { createIssuer, generateApiKey, hashApiKey } from '../src/index.js';
 import { main } from '../src/main.js';
 import { removeDir, tempDir } from './helpers/setup.js';
 
@@ -79,13 +82,64 @@ test('with the flag, the first start bootstraps on the bound port: DIDs carry it
   t.teardown(() => removeDir(dir));
   const started = await main(base(dir, { VNEID_ISSUER_DEV_BOOTSTRAP: '1' }));
   try {
-    t.true(existsSync(join(dir, 'api-keys.json')));
+    // The printed keys' hashes are in the store (no api-keys.json any more).
+    t.false(existsSync(join(dir, 'api-keys.json')));
     const did = (await (await fetch(`${started.url}/bo-cong-an/did.json`)).json()) as { id: string };
     t.is(did.id, `did:web:127.0.0.1%3A${started.port}:bo-cong-an`);
     t.is((await fetch(`${started.url}/ready`)).status, 200);
   } finally {
     await started.close();
   }
+});
+
+test('the shipped service imports an older api-keys.json into its store once, and its admin API creates and revokes keys while it runs: a revoked key gets 401 on the next request', async (t) => {
+  const dir = await tempDir('vneid-main-');
+  t.teardown(() => removeDir(dir));
+  const first = await main(base(dir, { VNEID_ISSUER_DEV_BOOTSTRAP: '1' }));
+  await first.close();
+  const oldKey = generateApiKey();
+  await writeFile(join(dir, 'api-keys.json'), JSON.stringify([{ ministry: 'bo-cong-an', sha256: hashApiKey(oldKey) }]));
+  const token = generateApiKey();
+  const started = await main(base(dir, { VNEID_ADMIN_TOKEN_SHA256: hashApiKey(token) }));
+  try {
+    t.false(existsSync(join(dir, 'api-keys.json')));
+    t.true(existsSync(join(dir, 'api-keys.json.imported')));
+    const body = JSON.stringify({
+      credential: { type: ['VerifiableCredential', 'DrivingLicence'], credentialSubject: fixtures.DrivingLicence },
+      options: { suite: 'eddsa-rdfc-2022' },
+    });
+    const issue = (key: string) =>
+      fetch(`${started.url}/credentials/issue`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body,
+      });
+    t.is((await issue(oldKey)).status, 201);
+    const admin = (method: string, path: string, bearer: string, json?: unknown) =>
+      fetch(`${started.url}/admin${path}`, {
+        method,
+        headers: { authorization: `Bearer ${bearer}`, ...(json ? { 'content-type': 'application/json' } : {}) },
+        ...(json ? { body: JSON.stringify(json) } : {}),
+      });
+    t.is((await admin('GET', '/api-keys', oldKey)).status, 401, 'a ministry key is no admin token');
+    const created = (await (await admin('POST', '/api-keys', token, { ministry: 'bo-cong-an' })).json()) as {
+      apiKey: string;
+      id: string;
+    };
+    t.is((await issue(created.apiKey)).status, 201);
+    t.is((await admin('POST', `/api-keys/${created.id}/revoke`, token)).status, 200);
+    t.is((await issue(created.apiKey)).status, 401);
+    t.is((await admin('POST', `/api-keys/${hashApiKey(oldKey).slice(0, 16)}/revoke`, token)).status, 200);
+    t.is((await issue(oldKey)).status, 401);
+  } finally {
+    await started.close();
+  }
+  // A revoked key stays revoked after a restart (the renamed file is never read again).
+  const issuer = await createIssuer({ dataDir: dir, passphrase: DEV_PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  t.teardown(() => issuer.close());
+  const stored = await issuer.findApiKey(hashApiKey(oldKey));
+  t.truthy(stored?.revokedAt);
+  t.is((await issuer.apiKeys()).length, 5);
 });
 
 test('with TLS files configured the shipped service serves HTTPS', async (t) => {

@@ -164,6 +164,61 @@ for (const engine of ['leveldb', 'postgres'] as const) {
     await issuer.close();
     await s.cleanup();
   });
+
+  test(`${engine}: batches keep their items until finished, the first result of an item wins, and API keys are revoked without being revived by a re-add`, async (t) => {
+    const s = await store(engine);
+    const issuer = await s.open();
+    await issuer.addMinistry(MINISTRIES.bca);
+    const id = '6f1d2c3b-0000-4000-8000-000000000001';
+    const items = [{ credential: { n: 0 } }, { credential: { n: 1 } }, { credential: { n: 2 } }];
+    await issuer.batches.createBatch(
+      { id, ministry: 'bo-cong-an', total: 3, createdAt: '2026-12-05T00:00:00.000Z' },
+      items,
+    );
+    t.deepEqual(
+      (await issuer.batches.pendingBatchItems(id)).map((p) => [p.index, p.item]),
+      items.map((item, i) => [i, item]),
+    );
+    const refused = {
+      index: 1,
+      status: 'refused' as const,
+      problem: { code: 'SCHEMA_VALIDATION_ERROR', detail: 'x', violations: [{ pointer: '/a' }] },
+    };
+    await issuer.batches.putBatchResult(id, refused);
+    await issuer.batches.putBatchResult(id, {
+      index: 1,
+      status: 'issued',
+      credentialId: 'urn:uuid:late',
+      idempotencyKey: 'k',
+    });
+    t.deepEqual(await issuer.batches.batchResults(id), [refused], 'the first result stays');
+    t.deepEqual(
+      (await issuer.batches.pendingBatchItems(id)).map((p) => p.index),
+      [0, 2],
+    );
+    t.deepEqual(
+      (await issuer.batches.unfinishedBatches()).map((b) => b.id),
+      [id],
+    );
+    await issuer.batches.finishBatch(id, '2026-12-05T00:01:00.000Z');
+    t.deepEqual(await issuer.batches.pendingBatchItems(id), [], 'item requests are dropped');
+    t.is((await issuer.batches.getBatch(id))?.finishedAt, '2026-12-05T00:01:00.000Z');
+    t.deepEqual(await issuer.batches.unfinishedBatches(), []);
+    t.is(await issuer.batches.getBatch('6f1d2c3b-0000-4000-8000-000000000002'), undefined);
+
+    const sha256 = 'ab'.repeat(32);
+    await issuer.addApiKey({ ministry: 'bo-cong-an', sha256 });
+    t.is((await issuer.findApiKey(sha256))?.ministry, 'bo-cong-an');
+    t.truthy((await issuer.findApiKey(sha256))?.createdAt);
+    const revoked = await issuer.revokeApiKey(sha256.slice(0, 16));
+    t.truthy(revoked?.revokedAt);
+    await issuer.addApiKey({ ministry: 'bo-cong-an', sha256 });
+    t.is((await issuer.findApiKey(sha256))?.revokedAt, revoked?.revokedAt, 'a re-add does not revive it');
+    t.is(await issuer.revokeApiKey('0'.repeat(16)), undefined);
+    t.is(await issuer.findApiKey('cd'.repeat(32)), undefined);
+    await issuer.close();
+    await s.cleanup();
+  });
 }
 
 test('postgres: two replicas on one database issue concurrently without sharing an index; a revocation acknowledged by one is in the list the other serves', async (t) => {

@@ -6,6 +6,7 @@ import type { VerificationProfile } from './lib/profiles.js';
 import { loadTrustBundle } from './load-trust-bundle.js';
 import { openChallengeLog } from './open-challenge-log.js';
 import { openStatusCache, type StatusCache } from './open-status-cache.js';
+import { formatAge, type StatusDataAge, statusDataAge } from './status-data-age.js';
 import { syncStatus } from './sync-status.js';
 import type { LoadedTrustBundle, VerificationReport } from './types.js';
 import { verifyCredential } from './verify-credential.js';
@@ -96,6 +97,22 @@ function printReport(report: VerificationReport): void {
   for (const w of report.warnings) console.log(pc.yellow(`! ${w.code}: ${w.message}`));
 }
 
+function printStatusAge(age: StatusDataAge): void {
+  if (age.oldestFetchedAt === null || age.ageSeconds === null) {
+    if (age.missing.length > 0) {
+      console.log(pc.yellow('! Chưa có dữ liệu trạng thái / no status data yet: run vneid-verify sync'));
+    }
+    return;
+  }
+  const line =
+    `Dữ liệu trạng thái tải về cách đây / status data downloaded ${formatAge(age.ageSeconds)} ago ` +
+    `(${age.oldestFetchedAt}; list signed / danh sách ký ${age.oldestValidFrom})`;
+  console.log(age.ageSeconds > 86_400 ? pc.yellow(`! ${line}`) : pc.dim(line));
+  if (age.missing.length > 0) {
+    console.log(pc.yellow(`! ${age.missing.length} status list(s) never synced / danh sách chưa đồng bộ`));
+  }
+}
+
 const program = new Command()
   .name('vneid-verify')
   .description('Verify VNeID credentials and presentations offline / Xác thực giấy tờ VNeID ngoại tuyến')
@@ -177,8 +194,12 @@ required(
       } else {
         report = await verifyCredential(document, common);
       }
-      if (opts.json) console.log(JSON.stringify(report, null, 2));
-      else printReport(report);
+      const statusData = await statusDataAge(document, cache, now);
+      if (opts.json) console.log(JSON.stringify({ ...report, statusData }, null, 2));
+      else {
+        printReport(report);
+        printStatusAge(statusData);
+      }
       process.exitCode = EXIT[report.status];
     } finally {
       await cache.close();

@@ -33,6 +33,8 @@ export { openChallengeLog } from './open-challenge-log.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export { openStatusCache } from './open-status-cache.js';
 export { signTrustBundle } from './sign-trust-bundle.js';
+export type { StatusDataAge } from './status-data-age.js';
+export { formatAge, statusDataAge } from './status-data-age.js';
 export type { FetchLike, StatusSyncReport, StatusSyncResult, StatusSyncStats } from './sync-status.js';
 export { syncStatus } from './sync-status.js';
 export type {

@@ -71,7 +71,25 @@ test.serial('vneid-verify prints a bilingual report and exits 0 for a verified c
   t.regex(stdout, /VERIFIED \/ ĐÃ XÁC THỰC/);
   t.regex(stdout, /Chữ ký số toàn vẹn\./);
   t.regex(stdout, /Họ, chữ đệm và tên \/ Full name: Nguyễn Thị Minh Khai/);
+  t.regex(stdout, /status data downloaded \d+ s ago \(2026-06-01T08:00:00\.000Z; list signed/);
 });
+
+test.serial(
+  'vneid-verify shows how old its status data is: --json carries the oldest list fetchedAt, validFrom and age',
+  async (t) => {
+    const later = [files.vc, ...common.slice(0, -2), '--now', '2026-06-01T10:30:00Z', '--json'];
+    const { code, stdout } = await run(later);
+    t.is(code, 0, stdout);
+    const { statusData } = JSON.parse(stdout);
+    t.is(statusData.oldestFetchedAt, NOW.toISOString());
+    t.is(statusData.ageSeconds, 9000);
+    t.true(statusData.lists.length >= 2, 'revocation and suspension lists');
+    t.deepEqual(statusData.missing, []);
+    t.truthy(Date.parse(statusData.oldestValidFrom));
+    const text = await run(later.slice(0, -1));
+    t.regex(text.stdout, /status data downloaded 2 h 30 min ago/);
+  },
+);
 
 test.serial('vneid-verify --json exits 1 with PROOF_VERIFICATION_ERROR for a tampered credential', async (t) => {
   const { code, stdout } = await run([files.tampered, ...common, '--json']);

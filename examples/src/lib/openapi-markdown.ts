@@ -124,13 +124,15 @@ export function renderOpenApi(document: object): string {
     '|---|---|---|---|---|',
     ...operations.map(
       ({ method, path, op }) =>
-        `| ${method} | [\`${path}\`](#${anchorOf(method, path)}) | ${cell(op.summary)} | ${Array.isArray(op.security) && op.security.length > 0 ? 'API key' : 'public'} | ${Object.keys(obj(op.responses)).join(', ')} |`,
+        `| ${method} | [\`${path}\`](#${anchorOf(method, path)}) | ${cell(op.summary)} | ${authOf(op) === 'admin' ? 'admin token' : authOf(op) === 'key' ? 'API key' : 'public'} | ${Object.keys(obj(op.responses)).join(', ')} |`,
     ),
     '',
   ];
   for (const { method, path, op } of operations) {
     out.push(`### ${method} ${path}`, '', `${String(op.summary ?? '')}.`, '');
-    if (Array.isArray(op.security) && op.security.length > 0) {
+    if (authOf(op) === 'admin') {
+      out.push('Authentication: `Authorization: Bearer <admin token>` (never a ministry API key).', '');
+    } else if (authOf(op) === 'key') {
       out.push('Authentication: `Authorization: Bearer <ministry API key>`.', '');
     }
     const parameters = Array.isArray(op.parameters) ? (op.parameters as Json[]) : [];
@@ -187,4 +189,10 @@ export function renderOpenApi(document: object): string {
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trimEnd()}\n`;
+}
+
+// Which credential an operation takes: the admin token, a ministry API key, or none.
+function authOf(op: Record<string, unknown>): 'admin' | 'key' | 'none' {
+  if (!Array.isArray(op.security) || op.security.length === 0) return 'none';
+  return op.security.some((s) => s !== null && typeof s === 'object' && 'adminToken' in s) ? 'admin' : 'key';
 }

@@ -1,13 +1,13 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type CryptosuiteName, findVneidError, isCryptosuiteName, type KeyType } from '@vneid/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { inspectBackup, restoreBackup } from '../backup.js';
-import { API_KEYS_FILE } from '../dev/bootstrap.js';
 import { runDrill } from '../drill.js';
 import { generateApiKey, hashApiKey } from '../http/auth.js';
-import type { AuditHead } from '../storage/contract.js';
+import { type AuditHead, apiKeyId } from '../storage/contract.js';
 import { backupFileName, latestBackup } from '../storage/leveldb/backup-file.js';
+import { addAdminCommands } from './admin.js';
 import { issueBatchFromCsv } from './batch.js';
 import type { CliIo } from './output.js';
 import { readJsonFile } from './read-json.js';
@@ -126,26 +126,20 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
 
   program
     .command('api-key')
-    .description('create an API key for a ministry: printed once, its SHA-256 appended to <data>/api-keys.json')
+    .description('create an API key for a ministry in the local store: printed once, only its SHA-256 is kept')
     .requiredOption('--ministry <slug>', 'the ministry')
     .action(async (o: { ministry: string }, cmd: Command) => {
-      const g = globals(cmd);
-      await local(cmd, async (issuer) => issuer.getMinistry(o.ministry));
-      const dataDir = resolve(g.data ?? io.env.VNEID_ISSUER_DATA ?? './data');
-      const file = join(dataDir, API_KEYS_FILE);
-      // The file the service reads its key hashes from; a missing one starts empty.
-      let entries: unknown[] = [];
-      try {
-        entries = JSON.parse(await readFile(file, 'utf8')) as unknown[];
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`${file} is not readable JSON`);
-      }
-      if (!Array.isArray(entries)) throw new UsageError(`${file} must hold a JSON array`);
       const apiKey = generateApiKey();
-      entries.push({ ministry: o.ministry, sha256: hashApiKey(apiKey) });
-      await writeFile(file, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+      await local(cmd, async (issuer) => {
+        issuer.getMinistry(o.ministry);
+        const sha256 = hashApiKey(apiKey);
+        await issuer.addApiKey({ ministry: o.ministry, sha256 });
+        await issuer.audit('api-key.create', { keyId: apiKeyId(sha256), ministry: o.ministry });
+      });
       json(io, { ministry: o.ministry, apiKey });
     });
+
+  addAdminCommands(program, io, state);
 
   program
     .command('issue')

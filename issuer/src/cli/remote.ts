@@ -12,12 +12,30 @@ export interface Remote {
  * the JSON answer; an RFC 9457 problem becomes a VneidError with its code.
  */
 export async function postJson(remote: Remote, path: string, body: unknown): Promise<Record<string, unknown>> {
+  return requestJson(remote.url, remote.apiKey, 'POST', path, body);
+}
+
+/**
+ * One JSON request to the service with a bearer credential (an API key, or
+ * the admin token); an RFC 9457 problem becomes a VneidError with its code.
+ */
+export async function requestJson(
+  base: string,
+  bearer: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
   let response: Response;
+  const remote = { url: base };
   try {
-    response = await fetch(new URL(path, remote.url), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${remote.apiKey}` },
-      body: JSON.stringify(body),
+    response = await fetch(new URL(path, base), {
+      method,
+      headers: {
+        authorization: `Bearer ${bearer}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       redirect: 'error',
       signal: AbortSignal.timeout(30_000),
     });
@@ -47,4 +65,16 @@ export function remoteFrom(opts: { url?: string; apiKey?: string }, env: NodeJS.
   if (!apiKey) throw new UsageError('--url needs --api-key or VNEID_ISSUER_API_KEY');
   if (!URL.canParse(opts.url)) throw new UsageError('--url must be an absolute URL');
   return { url: opts.url, apiKey };
+}
+
+/** The admin API's address and token from flags and environment (`--token` or VNEID_ADMIN_TOKEN). */
+export function adminFrom(
+  opts: { url?: string; token?: string },
+  env: NodeJS.ProcessEnv,
+): { url: string; token: string } {
+  if (opts.url === undefined) throw new UsageError('admin commands need --url <service>');
+  if (!URL.canParse(opts.url)) throw new UsageError('--url must be an absolute URL');
+  const token = opts.token ?? env.VNEID_ADMIN_TOKEN;
+  if (!token) throw new UsageError('admin commands need --token or VNEID_ADMIN_TOKEN');
+  return { url: opts.url, token };
 }

@@ -40,5 +40,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
       'TLS needs both a certificate and a key file',
     );
   }
+  const adminFile = out.VNEID_ADMIN_TOKEN_SHA256_FILE as string | undefined;
+  if (out.VNEID_ADMIN_TOKEN_SHA256 === undefined && adminFile) {
+    let raw: string;
+    try {
+      raw = readFileSync(adminFile, 'utf8');
+    } catch (cause) {
+      throw new ConfigError('VNEID_ADMIN_TOKEN_SHA256_FILE', `cannot read ${adminFile}: ${(cause as Error).message}`);
+    }
+    const value = raw.trim().toLowerCase();
+    if (!/^[0-9a-f]{64}$/.test(value)) {
+      throw new ConfigError('VNEID_ADMIN_TOKEN_SHA256_FILE', 'must hold 64 hex digits (the SHA-256 of the token)');
+    }
+    out.VNEID_ADMIN_TOKEN_SHA256 = value;
+  }
   return out as ServiceConfig;
 }

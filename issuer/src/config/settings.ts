@@ -77,6 +77,13 @@ const trustProxy = (env: string) => (raw: string | undefined) => {
   return raw;
 };
 
+const sha256Hex = (env: string) => (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return undefined;
+  const value = raw.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(value)) throw new ConfigError(env, 'must be 64 hex digits (the SHA-256 of the token)');
+  return value;
+};
+
 /** Every setting, in the order of docs/configuration.md. */
 export const SETTINGS = [
   {
@@ -100,7 +107,7 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_ISSUER_DATA',
-    description: 'Folder of the LevelDB store and api-keys.json.',
+    description: 'Folder of the LevelDB store (API keys included; an older api-keys.json is imported at start).',
     default: './data',
     parse: text('./data'),
   },
@@ -120,7 +127,7 @@ export const SETTINGS = [
   {
     env: 'VNEID_ISSUER_DEV_BOOTSTRAP',
     description:
-      'Create a missing store with the development ministries and print their API keys (api-keys.json). Without it a missing store stops the start.',
+      'Create a missing store with the development ministries and print their API keys (their SHA-256 kept in the store). Without it a missing store stops the start.',
     default: 'false',
     parse: flag('VNEID_ISSUER_DEV_BOOTSTRAP'),
   },
@@ -221,6 +228,31 @@ export const SETTINGS = [
       'express "trust proxy": a hop count (e.g. 1 for one TLS proxy in front), true/false, or comma-separated addresses/subnets (or loopback, linklocal, uniquelocal), so logged and counted addresses are the clients’. The /metrics loopback rule then applies to the forwarded client, not the proxy.',
     default: 'unset',
     parse: trustProxy('VNEID_TRUST_PROXY'),
+  },
+  {
+    env: 'VNEID_ADMIN_TOKEN_SHA256',
+    description:
+      'SHA-256 (64 hex digits) of the admin bearer token; serves the admin API under /admin/ (API keys, ministries, key rotation, records, audit check). Unset: no admin API. Never a ministry API key.',
+    default: 'unset',
+    parse: sha256Hex('VNEID_ADMIN_TOKEN_SHA256'),
+  },
+  {
+    env: 'VNEID_ADMIN_TOKEN_SHA256_FILE',
+    description: 'File holding that SHA-256 instead (e.g. a mounted secret); the variable wins.',
+    default: 'unset',
+    parse: text(undefined),
+  },
+  {
+    env: 'VNEID_BATCH_MAX_ITEMS',
+    description: 'Items in one POST /credentials/batches submission; more is refused with 413 INPUT_LIMIT_EXCEEDED.',
+    default: '1000',
+    parse: int('VNEID_BATCH_MAX_ITEMS', 1, 100_000, 1000),
+  },
+  {
+    env: 'VNEID_BATCH_BODY_LIMIT_BYTES',
+    description: 'Bytes of one batch submission (each item also stays within VNEID_BODY_LIMIT_BYTES).',
+    default: '16777216',
+    parse: int('VNEID_BATCH_BODY_LIMIT_BYTES', 1024, 256 * 1024 * 1024, 16 * 1024 * 1024),
   },
 ] as const satisfies readonly Setting[];
 

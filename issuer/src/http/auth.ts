@@ -32,15 +32,21 @@ export function hashApiKey(key: string): string {
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,256})$/;
 
+/** Looks a presented key's SHA-256 (hex) up in the live store; revoked keys come back with `revokedAt`. */
+export type ApiKeyLookup = (sha256: string) => Promise<(ApiKeyEntry & { revokedAt?: string }) | undefined>;
+
 /**
- * Resolves `Authorization: Bearer <key>` to a ministry. Every stored hash is
- * compared in constant time and the loop never exits early, so timing tells
- * nothing about which (or whether a) key is close.
+ * Resolves `Authorization: Bearer <key>` to a ministry. The fixed `entries`
+ * (given to createApp by a library user or a test) are compared in constant
+ * time without exiting early; then `lookup` asks the store as it is now, so a
+ * key created or revoked while the service runs counts from the next request
+ * (a lookup by the SHA-256 of a 256-bit random key leaks nothing usable
+ * through its timing).
  */
-export function authenticate(entries: readonly ApiKeyEntry[]) {
+export function authenticate(entries: readonly ApiKeyEntry[], lookup?: ApiKeyLookup) {
   const stored = entries.map((e) => ({ ministry: e.ministry, hash: Buffer.from(e.sha256, 'hex') }));
   for (const s of stored) if (s.hash.length !== 32) throw new TypeError('apiKeys[].sha256 must be 64 hex digits');
-  return (req: Request, res: Response, next: NextFunction): void => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) throw new VneidError('UNAUTHENTICATED', 'a Bearer API key is required');
     const presented = createHash('sha256')
@@ -49,6 +55,13 @@ export function authenticate(entries: readonly ApiKeyEntry[]) {
     let ministry: string | undefined;
     for (const s of stored) {
       if (timingSafeEqual(presented, s.hash) && ministry === undefined) ministry = s.ministry;
+    }
+    if (ministry === undefined && lookup) {
+      const found = await lookup(presented.toString('hex'));
+      const hash = found ? Buffer.from(found.sha256, 'hex') : undefined;
+      if (found && hash?.length === 32 && timingSafeEqual(presented, hash) && found.revokedAt === undefined) {
+        ministry = found.ministry;
+      }
     }
     if (ministry === undefined) throw new VneidError('UNAUTHENTICATED', 'the API key is not valid');
     res.locals.ministry = ministry;

@@ -45,7 +45,7 @@ export function jsonBody(limit: number = DEFAULT_BODY_LIMIT) {
 
 // Stops listening (without destroying the socket, so the 413 can still be
 // sent) as soon as the cap is passed; undefined means "too large".
-function readCapped(req: Request, limit: number): Promise<Buffer | undefined> {
+export function readCapped(req: Request, limit: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

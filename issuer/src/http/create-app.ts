@@ -5,7 +5,10 @@ import { type Logger, pino } from 'pino';
 import type { Issuer } from '../create-issuer.js';
 import { createMonitoring, type Monitoring } from '../monitoring/monitoring.js';
 import type { Oid4vciService } from '../oid4vci/create-oid4vci-service.js';
+import { mountAdminRoutes } from './admin-routes.js';
 import { type ApiKeyEntry, authenticate } from './auth.js';
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, mountBatchRoutes } from './batch-routes.js';
+import { type BatchRunner, createBatchRunner } from './batch-runner.js';
 import { DEFAULT_BODY_LIMIT, jsonBody } from './body.js';
 import { issueRoute } from './issue-route.js';
 import { healthRoute, metricsRoute, readyRoute } from './monitoring-routes.js';
@@ -18,13 +21,23 @@ import { createSecurityAudit, type SecurityAuditOptions } from './security-audit
 import { statusRoute } from './status-route.js';
 import { verifyPage } from './verify-page.js';
 
-export type { ApiKeyEntry, RateLimitOptions };
+export type { ApiKeyEntry, BatchLimits, RateLimitOptions };
 
 /** Dependencies of {@link createApp}. */
 export interface CreateAppOptions {
   issuer: Issuer;
-  /** API keys (hashed) and the ministry each acts for. */
-  apiKeys: readonly ApiKeyEntry[];
+  /**
+   * Fixed API keys (hashed) and the ministry each acts for, beside those in
+   * the issuer's store (which are looked up on every request, so keys
+   * created or revoked through the admin API count at once). Default none.
+   */
+  apiKeys?: readonly ApiKeyEntry[];
+  /** SHA-256 (64 hex digits) of the admin bearer token: serves the admin API under /admin/. Without it /admin/ is 404. */
+  adminTokenSha256?: string;
+  /** Runs asynchronous batches; default one made here (a service passes its own to resume and close it). */
+  batchRunner?: BatchRunner;
+  /** Caps of a batch submission; default {@link DEFAULT_BATCH_LIMITS}. */
+  batchLimits?: Partial<BatchLimits>;
   /** pino logger; default: info level to stdout. */
   logger?: Logger;
   /** Per-key token bucket; default 60 requests per minute. */
@@ -63,7 +76,7 @@ const ROUTE_NAMES: Record<string, string> = {
   '/openapi.json': 'openapi',
 };
 /** Routes whose every request goes to the access log: issuing and administration. */
-const ACCESS_LOGGED = new Set(['issue', 'status', 'admin']);
+const ACCESS_LOGGED = new Set(['issue', 'status', 'admin', 'batch']);
 const BEARER = /^Bearer (.{1,256})$/;
 
 /**
@@ -147,12 +160,17 @@ export function createApp(options: CreateAppOptions): Express {
     next();
   });
 
-  const auth = authenticate(options.apiKeys);
+  const auth = authenticate(options.apiKeys ?? [], (sha256) => issuer.findApiKey(sha256));
   const limit = rateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const body = jsonBody(options.bodyLimit ?? DEFAULT_BODY_LIMIT);
 
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));
   app.post('/credentials/status', auth, limit, body, statusRoute(issuer));
+  const batchRunner = options.batchRunner ?? createBatchRunner(issuer, { now, logger });
+  mountBatchRoutes(app, batchRunner, [auth, limit], { ...DEFAULT_BATCH_LIMITS, ...options.batchLimits });
+  if (options.adminTokenSha256 !== undefined) {
+    mountAdminRoutes(app, issuer, { tokenSha256: options.adminTokenSha256, jsonBody: body, now });
+  }
   mountStatusListRoutes(app, issuer, { now, compress: options.compress });
   app.get('/health', healthRoute());
   app.get('/ready', readyRoute(issuer, monitoring));

@@ -20,7 +20,14 @@ export const openApiDocument = {
       'Errors are RFC 9457 problem documents with a stable `code`.',
   },
   components: {
-    securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One API key per ministry.' } },
+    securitySchemes: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'One API key per ministry.' },
+      adminToken: {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The admin token (its SHA-256 is VNEID_ADMIN_TOKEN_SHA256); never a ministry API key.',
+      },
+    },
     schemas: {
       Problem: {
         type: 'object',
@@ -43,6 +50,30 @@ export const openApiDocument = {
               properties: { pointer: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' } },
             },
           },
+        },
+      },
+      BatchStatus: {
+        type: 'object',
+        required: ['id', 'total', 'completed', 'issued', 'refused', 'state', 'createdAt', 'finishedAt'],
+        properties: {
+          id: { type: 'string', format: 'uuid' },
+          total: { type: 'integer' },
+          completed: { type: 'integer', description: 'Items with a result (issued + refused).' },
+          issued: { type: 'integer' },
+          refused: { type: 'integer' },
+          state: { type: 'string', enum: ['pending', 'finished'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          finishedAt: { type: ['string', 'null'], format: 'date-time' },
+        },
+      },
+      ApiKey: {
+        type: 'object',
+        description: 'An API key as listed: never the key or its hash.',
+        properties: {
+          id: { type: 'string', description: 'First 16 hex digits of the SHA-256, as in the access log.' },
+          ministry: { type: 'string' },
+          createdAt: { type: ['string', 'null'], format: 'date-time' },
+          revokedAt: { type: ['string', 'null'], format: 'date-time' },
         },
       },
       IssueRequest: {
@@ -166,6 +197,153 @@ export const openApiDocument = {
           '415': problem,
           '429': problem,
         },
+      },
+    },
+    '/credentials/batches': {
+      post: {
+        summary:
+          'Submit an asynchronous batch: a JSON array or JSON lines of issue requests (each as for /credentials/issue, plus an optional idempotencyKey), checked like single requests item by item',
+        security: [{ apiKey: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/IssueRequest' } } },
+            'application/jsonl': { schema: { $ref: '#/components/schemas/IssueRequest' } },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'Accepted and stored (Location: the batch)',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchStatus' } } },
+          },
+          '400': problem,
+          '401': problem,
+          '413': problem,
+          '415': problem,
+          '429': problem,
+        },
+      },
+    },
+    '/credentials/batches/{id}': {
+      get: {
+        summary: "A batch's progress",
+        security: [{ apiKey: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': {
+            description: 'Progress',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/BatchStatus' } } },
+          },
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/credentials/batches/{id}/results': {
+      get: {
+        summary:
+          "A batch's results so far: per item { index, status: issued, verifiableCredential } or { index, status: refused, problem: { code, detail, violations? } }",
+        security: [{ apiKey: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'BatchStatus with results', content: { 'application/json': {} } },
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/admin/api-keys': {
+      get: {
+        summary: 'List API keys (ids, ministries, creation and revocation times; never keys or hashes)',
+        security: [{ adminToken: [] }],
+        responses: {
+          '200': {
+            description: '{ apiKeys }',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { apiKeys: { type: 'array', items: { $ref: '#/components/schemas/ApiKey' } } },
+                },
+              },
+            },
+          },
+          '401': problem,
+        },
+      },
+      post: {
+        summary: 'Create an API key for { ministry }: the key is in this answer only',
+        security: [{ adminToken: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { type: 'object', required: ['ministry'], properties: { ministry: { type: 'string' } } },
+            },
+          },
+        },
+        responses: {
+          '201': { description: '{ id, ministry, createdAt, apiKey }' },
+          '400': problem,
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/admin/api-keys/{id}/revoke': {
+      post: {
+        summary: 'Revoke an API key: refused (401) from the next request',
+        security: [{ adminToken: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'The revoked key (ApiKey)' },
+          '400': problem,
+          '401': problem,
+          '404': problem,
+        },
+      },
+    },
+    '/admin/api-keys/{id}/rotate': {
+      post: {
+        summary: 'A new key for the same ministry; the old one is revoked once the new one is stored',
+        security: [{ adminToken: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: {
+          '201': { description: '{ id, ministry, createdAt, apiKey, replaces }' },
+          '401': problem,
+          '404': problem,
+          '409': problem,
+        },
+      },
+    },
+    '/admin/ministries': {
+      post: {
+        summary: 'Add a ministry { slug, name: { vi, en }, role, allowGeneralCredentials? }',
+        security: [{ adminToken: [] }],
+        responses: { '201': { description: 'The ministry' }, '400': problem, '401': problem, '409': problem },
+      },
+    },
+    '/admin/ministries/{slug}/keys/rotate': {
+      post: {
+        summary: "Rotate a ministry's signing key { keyType: P-256 | Ed25519 }",
+        security: [{ adminToken: [] }],
+        parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '201': { description: 'The new key' }, '400': problem, '401': problem, '404': problem },
+      },
+    },
+    '/admin/credentials/{id}': {
+      get: {
+        summary: 'The issuance record of a credential (no personal data)',
+        security: [{ adminToken: [] }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'The record' }, '401': problem, '404': problem },
+      },
+    },
+    '/admin/audit/check': {
+      post: {
+        summary: 'Re-verify the audit chain, optionally against an exported { anchor: { seq, hash } }',
+        security: [{ adminToken: [] }],
+        responses: { '200': { description: '{ valid, entries, brokenAt? }' }, '400': problem, '401': problem },
       },
     },
     '/status-lists/': {

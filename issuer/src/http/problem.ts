@@ -42,6 +42,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   STORE_INCONSISTENT: 503,
   // branch reviewfix
   STATUS_LIST_CLOCK_SKEW: 503,
+  // branch adminapi
+  API_KEY_REVOKED: 409,
+  BATCH_NOT_FOUND: 404,
 };
 
 const TITLES: Partial<Record<number, string>> = {
@@ -91,9 +94,14 @@ async function recordSecurityRefusal(audit: SecurityAudit, req: Request, res: Re
   });
 }
 
-function statusOf(error: VneidError): number {
-  // Only the byte limit is "too large"; depth, array and key limits are malformed requests.
-  if (error.code === 'INPUT_LIMIT_EXCEEDED' && error.details?.limit === 'maxBytes') return 413;
+/** The HTTP status the service answers an error with (500 for anything it does not map). */
+export function statusOf(error: VneidError): number {
+  // Only the byte and batch-size limits are "too large"; depth, array and key limits are malformed requests.
+  if (
+    error.code === 'INPUT_LIMIT_EXCEEDED' &&
+    (error.details?.limit === 'maxBytes' || error.details?.limit === 'maxItems')
+  )
+    return 413;
   return STATUS[error.code] ?? 500;
 }
 

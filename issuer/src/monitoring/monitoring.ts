@@ -240,7 +240,7 @@ export function createMonitoring(issuer: Issuer, options: MonitoringOptions = {}
         if (o.address && o.code === 'UNAUTHENTICATED') bursts.record('address', o.address);
         if (o.keyHash && o.code !== 'RATE_LIMITED') bursts.record('key', o.keyHash);
       }
-      if (o.route !== 'issue' && o.route !== 'status' && o.route !== 'admin') return;
+      if (o.route !== 'issue' && o.route !== 'status' && o.route !== 'admin' && o.route !== 'batch') return;
       if (o.status >= 400) {
         refusals.inc({ ministry, type, code: o.code ?? 'INTERNAL_ERROR' });
         return;

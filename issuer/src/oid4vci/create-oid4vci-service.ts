@@ -19,6 +19,13 @@ import { buildOid4vciMetadata, type Oid4vciEndpoints, type Oid4vciMetadata, oid4
 import { createMemoryOfferStore, type OfferRecord, type OfferStore } from './offer-store.js';
 import { refuse } from './oid4vci-error.js';
 
+// @openid4vc/utils 0.4.6 declares `URL.createObjectURL(obj: Blob | MediaSource)`, naming a DOM
+// type; a Node consumer (no DOM lib) checking our published declarations without skipLibCheck
+// fails on it. An empty global interface gives the name a meaning there and merges with the DOM's own.
+declare global {
+  interface MediaSource {}
+}
+
 /** Options of {@link createOid4vciService}. */
 export interface Oid4vciServiceOptions {
   issuer: Issuer;

@@ -129,8 +129,29 @@ export interface IssuerStorage {
   auditEntries(): AsyncIterable<AuditEntry>;
 
   // --- API keys -------------------------------------------------------------------------------
+  /** Every API key, revoked ones included (their `revokedAt` set), oldest first. */
   apiKeys(): Promise<ApiKeyRecord[]>;
+  /** Adds a key; a key whose SHA-256 is already stored is left as it is (a revoked key stays revoked). */
   addApiKey(entry: ApiKeyRecord): Promise<void>;
+  /** The key stored under this SHA-256 (hex), read now: what authentication decides on. */
+  findApiKey(sha256: string): Promise<ApiKeyRecord | undefined>;
+  /** Marks the key with this id ({@link apiKeyId}) revoked at `at`; undefined when there is none. Idempotent. */
+  revokeApiKey(id: string, at: string): Promise<ApiKeyRecord | undefined>;
+
+  // --- asynchronous issuance batches ----------------------------------------------------------
+  /** Stores a batch and its item requests in one durable unit. */
+  createBatch(batch: BatchRecord, items: JsonObject[]): Promise<void>;
+  getBatch(id: string): Promise<BatchRecord | undefined>;
+  /** The item requests not yet answered, in index order (empty once the batch is finished). */
+  pendingBatchItems(id: string): Promise<Array<{ index: number; item: JsonObject }>>;
+  /** Records one item's result durably; a second result for the same item is ignored (first wins). */
+  putBatchResult(id: string, result: BatchItemResult): Promise<void>;
+  /** The results so far, in index order. */
+  batchResults(id: string): Promise<BatchItemResult[]>;
+  /** Marks a batch finished and drops its item requests (they carry personal data; the results stay). */
+  finishBatch(id: string, at: string): Promise<void>;
+  /** Batches not finished yet (to resume after a restart). */
+  unfinishedBatches(): Promise<BatchRecord[]>;
 
   /** Re-reads the caches from the database now (PostgreSQL; a no-op for LevelDB). */
   refresh(): Promise<void>;
@@ -195,6 +216,38 @@ export interface PublishedState {
 export interface ApiKeyRecord {
   ministry: string;
   sha256: string;
+  /** When it was added (absent on keys stored before this was recorded). */
+  createdAt?: string;
+  /** Set once the key is revoked: it no longer authenticates. */
+  revokedAt?: string;
 }
+
+/**
+ * The public id of an API key: the first 16 hex digits of its SHA-256, as
+ * the access log shows them. Names a key to list or revoke it without
+ * revealing anything usable.
+ */
+export function apiKeyId(sha256: string): string {
+  return sha256.slice(0, 16);
+}
+
+/** An asynchronous issuance batch as stored. */
+export interface BatchRecord {
+  id: string;
+  ministry: string;
+  total: number;
+  createdAt: string;
+  /** Set when every item has its result. */
+  finishedAt?: string;
+}
+
+/** One batch item's outcome: the credential's id (the credential itself sits under the item's idempotency key) or the problem. */
+export type BatchItemResult =
+  | { index: number; status: 'issued'; credentialId: string; idempotencyKey: string }
+  | {
+      index: number;
+      status: 'refused';
+      problem: { code: string; detail: string; violations?: unknown[]; pointer?: string };
+    };
 
 export type { StatusPurpose };

@@ -122,6 +122,9 @@ export const ERROR_CODES = [
   'BACKUP_UNSUPPORTED',
   // branch reviewfix: a status list cannot be published because the last copy is dated ahead of the clock
   'STATUS_LIST_CLOCK_SKEW',
+  // branch adminapi: the admin API and asynchronous batches
+  'API_KEY_REVOKED',
+  'BATCH_NOT_FOUND',
 ] as const;
 
 /** A stable machine-readable error code. */

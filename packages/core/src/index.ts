@@ -74,9 +74,8 @@ export { assertSafeJson, DEFAULT_JSON_LIMITS, findDuplicateKey, parseJsonSafely 
 export type { DeriveCredentialOptions, JsonObject, SignCredentialOptions } from './sign-credential.js';
 export { deriveCredential, signCredential } from './sign-credential.js';
 export { signPresentation } from './sign-presentation.js';
-export type { StatusPurpose } from './status-list.js';
+export type { BitstringStatusList, StatusPurpose } from './status-list.js';
 export {
-  BitstringStatusList,
   createStatusList,
   decodeStatusList,
   encodeStatusList,

@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { BitstringStatusList } from '@digitalbazaar/vc-bitstring-status-list';
+import { BitstringStatusList as LibraryStatusList } from '@digitalbazaar/vc-bitstring-status-list';
 import { MalformedValueError, StatusListLengthError } from './errors.js';
 
 /**
@@ -11,6 +11,18 @@ export const MIN_STATUS_LIST_LENGTH = 131_072;
 
 /** Inflated-size cap for a decoded list: 16 Mi entries (2 MiB); a gzip bomb stops here. */
 export const MAX_STATUS_LIST_BYTES = 2 * 1024 * 1024;
+
+/**
+ * A bitstring of statuses (the library's list object). Declared here rather
+ * than re-exported: the library ships no type declarations, so a published
+ * declaration naming its class would not type-check in a consumer project.
+ */
+export interface BitstringStatusList {
+  readonly length: number;
+  setStatus(index: number, status: boolean): void;
+  getStatus(index: number): boolean;
+  encode(): Promise<string>;
+}
 
 /** The status purposes we publish; each has its own list. */
 export type StatusPurpose = 'revocation' | 'suspension';
@@ -31,7 +43,7 @@ export function createStatusList(length: number = MIN_STATUS_LIST_LENGTH): Bitst
       `status list length must be a multiple of 8 in [${MIN_STATUS_LIST_LENGTH}, ${MAX_STATUS_LIST_BYTES * 8}]`,
     );
   }
-  return new BitstringStatusList({ length });
+  return new LibraryStatusList({ length });
 }
 
 /** Multibase base64url (no padding) of the gzipped bits, as `encodedList` carries them. */
@@ -74,7 +86,7 @@ export function decodeStatusList(
       details: { length: bits.length * 8, minLength },
     });
   }
-  return new BitstringStatusList({ buffer: new Uint8Array(bits) });
+  return new LibraryStatusList({ buffer: new Uint8Array(bits) });
 }
 
 const CANONICAL_INDEX = /^(0|[1-9][0-9]{0,9})$/;
@@ -98,5 +110,3 @@ export function parseStatusListIndex(value: unknown, length: number): number {
   }
   return index;
 }
-
-export { BitstringStatusList };

@@ -37,6 +37,12 @@ export interface IssuerDb {
   idempotency: Sub;
   /** sha256 → ApiKeyRecord. */
   apiKeys: Sub;
+  /** batch id → BatchRecord. */
+  batches: Sub;
+  /** `<batch id>!<zero-padded index>` → the item's request, until the batch is finished. */
+  batchItems: Sub;
+  /** `<batch id>!<zero-padded index>` → BatchItemResult. */
+  batchResults: Sub;
   /** The single writer of synced batches (group commit); {@link commit} goes through it. */
   writer: GroupCommit<Op>;
 }
@@ -83,6 +89,9 @@ export async function openIssuerDb(dataDir: string): Promise<IssuerDb> {
     keystore: sub('keystore'),
     idempotency: sub('idempotency'),
     apiKeys: sub('api-keys'),
+    batches: sub('batches'),
+    batchItems: sub('batch-items'),
+    batchResults: sub('batch-results'),
   };
 }
 

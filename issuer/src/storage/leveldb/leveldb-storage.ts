@@ -1,17 +1,20 @@
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
-import { type StatusPurpose, VneidError } from '@vneid/core';
+import { type JsonObject, type StatusPurpose, VneidError } from '@vneid/core';
 import type { KeyStoreBackend } from '../../key-store.js';
 import type { AuditEntry, IssuanceRecord, MinistryRecord, StatusListMeta, StatusSlot } from '../../lib/types.js';
 import { chainEntry, GENESIS_HASH } from '../audit-chain.js';
-import type {
-  ApiKeyRecord,
-  AuditAppend,
-  AuditHead,
-  IssuerStorage,
-  PublishedState,
-  SignedList,
-  StoredIdempotent,
+import {
+  type ApiKeyRecord,
+  type AuditAppend,
+  type AuditHead,
+  apiKeyId,
+  type BatchItemResult,
+  type BatchRecord,
+  type IssuerStorage,
+  type PublishedState,
+  type SignedList,
+  type StoredIdempotent,
 } from '../contract.js';
 import { StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
@@ -95,6 +98,9 @@ async function buildStorage(
   start: { headFile: string; check: boolean; anchor?: AuditHead },
 ): Promise<LevelDbStorage> {
   const lock = createMutex();
+  // API key and batch result writes are read-then-write: each under its own section, apart from issuance.
+  const apiKeyLock = createMutex();
+  const batchLock = createMutex();
   const ministries = new Map<string, MinistryRecord>();
   const lists = new Map<string, ListState>();
   const currentList = new Map<string, string>();
@@ -447,7 +453,63 @@ async function buildStorage(
       return (await entries<ApiKeyRecord>(db.apiKeys)).map(([, v]) => v);
     },
     async addApiKey(entry) {
-      await db.apiKeys.put(entry.sha256, entry, { sync: true });
+      // Never overwrite: re-adding a revoked key (an old api-keys.json imported again) must not revive it.
+      await apiKeyLock(async () => {
+        if ((await db.apiKeys.get(entry.sha256)) !== undefined) return;
+        const value = { createdAt: now().toISOString(), ...entry };
+        await commit(db, [{ type: 'put', sublevel: db.apiKeys, key: entry.sha256, value }]);
+      });
+    },
+    async findApiKey(sha256) {
+      return (await db.apiKeys.get(sha256)) as ApiKeyRecord | undefined;
+    },
+    async revokeApiKey(id, at) {
+      return apiKeyLock(async () => {
+        const found = (await entries<ApiKeyRecord>(db.apiKeys)).find(([k]) => apiKeyId(k) === id)?.[1];
+        if (!found) return undefined;
+        if (found.revokedAt) return found;
+        const revoked = { ...found, revokedAt: at };
+        await commit(db, [{ type: 'put', sublevel: db.apiKeys, key: found.sha256, value: revoked }]);
+        return revoked;
+      });
+    },
+
+    async createBatch(batch, items) {
+      const ops: Op[] = [{ type: 'put', sublevel: db.batches, key: batch.id, value: batch }];
+      for (const [i, item] of items.entries()) {
+        ops.push({ type: 'put', sublevel: db.batchItems, key: itemKey(batch.id, i), value: item });
+      }
+      await commit(db, ops);
+    },
+    getBatch: async (id) => (await db.batches.get(id)) as BatchRecord | undefined,
+    async pendingBatchItems(id) {
+      const range = { gte: `${id}!`, lt: `${id}!\uffff` };
+      const done = new Set((await entries(db.batchResults, range)).map(([k]) => k));
+      return (await entries<JsonObject>(db.batchItems, range))
+        .filter(([k]) => !done.has(k))
+        .map(([k, item]) => ({ index: Number(k.slice(id.length + 1)), item }));
+    },
+    async putBatchResult(id, result) {
+      await batchLock(async () => {
+        const key = itemKey(id, result.index);
+        if ((await db.batchResults.get(key)) !== undefined) return;
+        await commit(db, [{ type: 'put', sublevel: db.batchResults, key, value: result }]);
+      });
+    },
+    async batchResults(id) {
+      return (await entries<BatchItemResult>(db.batchResults, { gte: `${id}!`, lt: `${id}!\uffff` })).map(([, v]) => v);
+    },
+    async finishBatch(id, at) {
+      const batch = (await db.batches.get(id)) as BatchRecord | undefined;
+      if (!batch || batch.finishedAt) return;
+      const ops: Op[] = [{ type: 'put', sublevel: db.batches, key: id, value: { ...batch, finishedAt: at } }];
+      for (const [k] of await entries(db.batchItems, { gte: `${id}!`, lt: `${id}!\uffff` })) {
+        ops.push({ type: 'del', sublevel: db.batchItems, key: k });
+      }
+      await commit(db, ops);
+    },
+    async unfinishedBatches() {
+      return (await entries<BatchRecord>(db.batches)).map(([, v]) => v).filter((b) => !b.finishedAt);
     },
 
     refresh: async () => undefined,
@@ -462,6 +524,10 @@ async function buildStorage(
     },
   };
   return storage;
+}
+
+function itemKey(batchId: string, index: number): string {
+  return `${batchId}!${String(index).padStart(6, '0')}`;
 }
 
 function slotKey(slots: { revocation: StatusSlot; suspension: StatusSlot }): string {

@@ -64,6 +64,32 @@ CREATE TABLE api_keys (
 );
 `,
   },
+  {
+    version: 2,
+    sql: `
+ALTER TABLE api_keys ADD COLUMN revoked_at timestamptz;
+CREATE TABLE batches (
+  id text PRIMARY KEY,
+  ministry text NOT NULL REFERENCES ministries (slug),
+  total integer NOT NULL CHECK (total >= 0),
+  created_at text NOT NULL,
+  finished_at text
+);
+-- The requests, until the batch is finished (they carry personal data).
+CREATE TABLE batch_items (
+  batch_id text NOT NULL REFERENCES batches (id),
+  idx integer NOT NULL CHECK (idx >= 0),
+  item json NOT NULL,
+  PRIMARY KEY (batch_id, idx)
+);
+CREATE TABLE batch_results (
+  batch_id text NOT NULL REFERENCES batches (id),
+  idx integer NOT NULL CHECK (idx >= 0),
+  result json NOT NULL,
+  PRIMARY KEY (batch_id, idx)
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));

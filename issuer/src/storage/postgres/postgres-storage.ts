@@ -8,6 +8,8 @@ import type {
   ApiKeyRecord,
   AuditAppend,
   AuditHead,
+  BatchItemResult,
+  BatchRecord,
   IssuerStorage,
   PublishedState,
   SignedList,
@@ -625,14 +627,94 @@ export async function openPostgresStorage(
     },
 
     async apiKeys() {
-      const { rows } = await query<ApiKeyRecord>('SELECT ministry, sha256 FROM api_keys ORDER BY created_at, sha256');
-      return rows.map((r) => ({ ministry: r.ministry, sha256: r.sha256 }));
+      const { rows } = await query<{ ministry: string; sha256: string; created_at: Date; revoked_at: Date | null }>(
+        'SELECT ministry, sha256, created_at, revoked_at FROM api_keys ORDER BY created_at, sha256',
+      );
+      return rows.map(apiKeyRecord);
     },
     async addApiKey(entry) {
-      await query('INSERT INTO api_keys (sha256, ministry) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      await query('INSERT INTO api_keys (sha256, ministry, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
         entry.sha256,
         entry.ministry,
+        entry.createdAt ?? now().toISOString(),
       ]);
+    },
+    async findApiKey(sha256) {
+      const { rows } = await query<{ ministry: string; sha256: string; created_at: Date; revoked_at: Date | null }>(
+        'SELECT ministry, sha256, created_at, revoked_at FROM api_keys WHERE sha256 = $1',
+        [sha256],
+      );
+      return rows[0] ? apiKeyRecord(rows[0]) : undefined;
+    },
+    async revokeApiKey(id, at) {
+      if (!/^[0-9a-f]{16}$/.test(id)) return undefined;
+      // The first revocation's time stays; the id is a prefix of the primary key (an index range scan).
+      await query('UPDATE api_keys SET revoked_at = $2 WHERE left(sha256, 16) = $1 AND revoked_at IS NULL', [id, at]);
+      const { rows } = await query<{ ministry: string; sha256: string; created_at: Date; revoked_at: Date | null }>(
+        'SELECT ministry, sha256, created_at, revoked_at FROM api_keys WHERE left(sha256, 16) = $1',
+        [id],
+      );
+      return rows[0] ? apiKeyRecord(rows[0]) : undefined;
+    },
+
+    async createBatch(batch, items) {
+      await tx(async (c) => {
+        await c.query('INSERT INTO batches (id, ministry, total, created_at) VALUES ($1, $2, $3, $4)', [
+          batch.id,
+          batch.ministry,
+          batch.total,
+          batch.createdAt,
+        ]);
+        if (items.length > 0) {
+          await c.query(
+            'INSERT INTO batch_items (batch_id, idx, item) SELECT $1, i - 1, (x::text)::json FROM json_array_elements($2::json) WITH ORDINALITY AS t(x, i)',
+            [batch.id, JSON.stringify(items)],
+          );
+        }
+      });
+    },
+    async getBatch(id) {
+      const { rows } = await query<Record<string, any>>(
+        'SELECT id, ministry, total, created_at, finished_at FROM batches WHERE id = $1',
+        [id],
+      );
+      const r = rows[0];
+      return r ? batchRecord(r) : undefined;
+    },
+    async pendingBatchItems(id) {
+      const { rows } = await query<{ idx: number; item: JsonObjectRow }>(
+        `SELECT i.idx, i.item FROM batch_items i
+         WHERE i.batch_id = $1 AND NOT EXISTS (SELECT 1 FROM batch_results r WHERE r.batch_id = i.batch_id AND r.idx = i.idx)
+         ORDER BY i.idx`,
+        [id],
+      );
+      return rows.map((r) => ({ index: r.idx, item: r.item }));
+    },
+    async putBatchResult(id, result) {
+      await query('INSERT INTO batch_results (batch_id, idx, result) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+        id,
+        result.index,
+        JSON.stringify(result),
+      ]);
+    },
+    async batchResults(id) {
+      const { rows } = await query<{ result: BatchItemResult }>(
+        'SELECT result FROM batch_results WHERE batch_id = $1 ORDER BY idx',
+        [id],
+      );
+      return rows.map((r) => r.result);
+    },
+    async finishBatch(id, at) {
+      await tx(async (c) => {
+        await c.query('UPDATE batches SET finished_at = $2 WHERE id = $1 AND finished_at IS NULL', [id, at]);
+        await c.query('DELETE FROM batch_items WHERE batch_id = $1', [id]);
+      });
+    },
+    async unfinishedBatches() {
+      const { rows } = await query<Record<string, any>>(
+        'SELECT id, ministry, total, created_at, finished_at FROM batches WHERE finished_at IS NULL ORDER BY created_at',
+      );
+      return rows.map(batchRecord);
     },
 
     refresh,
@@ -648,6 +730,30 @@ export async function openPostgresStorage(
 }
 
 type JsonObjectRow = StoredIdempotent['credential'];
+
+function apiKeyRecord(r: {
+  ministry: string;
+  sha256: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}): ApiKeyRecord {
+  return {
+    ministry: r.ministry,
+    sha256: r.sha256,
+    createdAt: new Date(r.created_at).toISOString(),
+    ...(r.revoked_at ? { revokedAt: new Date(r.revoked_at).toISOString() } : {}),
+  };
+}
+
+function batchRecord(r: Record<string, any>): BatchRecord {
+  return {
+    id: r.id,
+    ministry: r.ministry,
+    total: r.total,
+    createdAt: r.created_at,
+    ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
+  };
+}
 
 /** Carries the stored entry out of a rolled-back transaction. */
 class IdempotencyTaken extends Error {
