@@ -15,7 +15,7 @@ import {
   type KeyPair,
   type PresentationRequest,
 } from '@vneid/core';
-import { createIssuer, type Issuer } from '@vneid/issuer';
+import { createIssuer, type Issuer, statusListIndex } from '@vneid/issuer';
 import { fixtures, registeredContexts } from '@vneid/schemas';
 import {
   createTrustBundle,
@@ -107,6 +107,8 @@ export async function buildWorld(): Promise<World> {
   const bundle = await loadTrustBundle(signedBundle, { anchorKey: anchor.publicKeyMultibase, now });
   const statusLists = new Map<string, JsonObject>();
   const fetchFromIssuer: FetchLike = async (url) => {
+    // The lists' prefix serves the index the verifier reads first, as GET /status-lists/ does.
+    if (url.endsWith('/')) return new Response(JSON.stringify(await statusListIndex(issuer)), { status: 200 });
     const list = await issuer.getStatusListCredential(url.split('/').pop()!);
     statusLists.set(url, list);
     return new Response(JSON.stringify(list), { status: 200 });
