@@ -11,6 +11,8 @@ export { inspectBackup, restoreBackup } from './backup.js';
 export type { StatusAction, StatusChange } from './change-status.js';
 export type { BatchStore, CreateIssuerOptions, Issuer } from './create-issuer.js';
 export { createIssuer } from './create-issuer.js';
+/** The development ministries that `--dev-bootstrap` creates (slug, bilingual names, role). */
+export { DEV_MINISTRIES } from './dev/bootstrap.js';
 export type { DrillCheck, DrillOptions, DrillReport, RecoveryPoint } from './drill.js';
 export { runDrill } from './drill.js';
 export { authenticateAdmin, mountAdminRoutes } from './http/admin-routes.js';

@@ -21,6 +21,7 @@ import {
   createApp,
   createIssuer,
   createOid4vciService,
+  DEV_MINISTRIES,
   generateApiKey,
   hashApiKey,
   type Issuer,
@@ -51,23 +52,18 @@ import express from 'express';
 import { type Clock, createClock } from './clock.js';
 import { ONLINE_RELYING_PARTIES, type OnlineRelyingParty } from './online-relying-parties.js';
 
+function devMinistry<S extends (typeof DEV_MINISTRIES)[number]['slug']>(slug: S) {
+  const found = DEV_MINISTRIES.find((m) => m.slug === slug);
+  if (!found) throw new Error(`no development ministry ${slug}`);
+  return found as Extract<(typeof DEV_MINISTRIES)[number], { slug: S }>;
+}
+
 /** The issuing authorities of the scenarios: slug, names, role. */
 export const MINISTRIES = {
-  police: {
-    slug: 'bo-cong-an',
-    name: { vi: 'Bộ Công an', en: 'Ministry of Public Security' },
-    role: 'MinistryOfPublicSecurity',
-  },
-  socialSecurity: {
-    slug: 'bhxh',
-    name: { vi: 'Bảo hiểm xã hội Việt Nam', en: 'Vietnam Social Security' },
-    role: 'VietnamSocialSecurity',
-  },
-  university: {
-    slug: 'dhqghn',
-    name: { vi: 'Đại học Quốc gia Hà Nội', en: 'Vietnam National University, Hanoi' },
-    role: 'AccreditedUniversity',
-  },
+  // The issuer's development ministries: one fact, one place.
+  police: devMinistry('bo-cong-an'),
+  socialSecurity: devMinistry('bhxh'),
+  university: devMinistry('dhqghn'),
   // Runs on the issuing platform as a university, but the trust authority has
   // withdrawn its accreditation: the bundle lists it for no document type.
   withdrawn: {
