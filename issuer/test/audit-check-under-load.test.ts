@@ -63,9 +63,13 @@ async function tamperedIssuer(edit: (audit: any, meta: any) => Promise<void>) {
     db.sublevel<string, any>('meta', { valueEncoding: 'json' }),
   );
   await db.close();
-  const issuer = await createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080' });
+  // Opened for inspection: a store whose audit tip and head disagree is refused for serving (STORE_INCONSISTENT).
+  const open = (checkConsistency: boolean) =>
+    createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: 'http://127.0.0.1:8080', checkConsistency });
+  const issuer = await open(false);
   return {
     issuer,
+    open,
     cleanup: async () => {
       await issuer.close();
       await removeDir(dir);
@@ -97,4 +101,17 @@ test('an entry past the stored head that no append explains is reported, not tak
   t.teardown(cleanup);
   const result = await issuer.verifyAuditLog();
   t.false(result.valid);
+});
+
+test('an entry past the stored head stops a start for serving: the store is inconsistent (audit-gap)', async (t) => {
+  const { issuer, open, cleanup } = await tamperedIssuer(async (audit, meta) => {
+    const head = await meta.get('audit-head');
+    const previous = await audit.get(String(head.seq - 1).padStart(16, '0'));
+    await meta.put('audit-head', { seq: head.seq - 1, hash: previous.hash });
+  });
+  t.teardown(cleanup);
+  await issuer.close();
+  const error = await t.throwsAsync(open(true));
+  t.is((error as { code?: string }).code, 'STORE_INCONSISTENT');
+  t.is((error as { details?: { check?: string } }).details?.check, 'audit-gap');
 });

@@ -17,7 +17,11 @@ import { limitedFetch } from './limited-fetch.js';
 
 /** A resolved request waiting for the citizen's answer (in memory, like its preview). */
 export interface PendingAuthorizationRequest {
-  payload: Openid4vpAuthorizationRequest;
+  /**
+   * The request object's claims as `@openid4vc/openid4vp` parsed them. Typed here, not with the library's
+   * type, so that our published declarations do not load its .d.ts (which does not check without skipLibCheck).
+   */
+  payload: Readonly<Record<string, unknown>> & { response_uri?: string; state?: string };
   request: PresentationRequest;
   queryIds: string[];
   requestUri: string;
@@ -217,7 +221,7 @@ async function post(pending: PendingAuthorizationRequest, body: Record<string, u
   let response: Response;
   try {
     ({ response } = await client.submitOpenid4vpAuthorizationResponse({
-      authorizationRequestPayload: pending.payload,
+      authorizationRequestPayload: pending.payload as unknown as Openid4vpAuthorizationRequest,
       authorizationResponsePayload: { ...body, state: pending.payload.state } as never,
     }));
   } catch (cause) {
