@@ -90,6 +90,20 @@ CREATE TABLE batch_results (
 );
 `,
   },
+  {
+    version: 3,
+    sql: `
+-- Per-API-key token buckets shared by every replica (one row per key that has made a
+-- request; keys are authenticated before they are limited, so rows are bounded by the keys).
+CREATE TABLE rate_limits (
+  key text PRIMARY KEY,
+  tokens double precision NOT NULL,
+  at_ms bigint NOT NULL,
+  -- the decision of the last step, for the upsert's RETURNING
+  allowed boolean NOT NULL
+);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
