@@ -27,7 +27,7 @@ import { createSigningPool } from './lib/worker-pool.js';
 import { rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
 import { auditChainKey } from './storage/audit-chain.js';
-import type { ApiKeyRecord, IssuerStorage } from './storage/contract.js';
+import type { ApiKeyRecord, IssuerStorage, RateLimitDecision, RateLimitRequest } from './storage/contract.js';
 import type { IssuerDb } from './storage/leveldb/db.js';
 import { StorageWriteError } from './storage/leveldb/group-commit.js';
 import { type LevelDbStorage, openLevelDbStorage } from './storage/leveldb/leveldb-storage.js';
@@ -185,6 +185,12 @@ export interface Issuer {
   findApiKey(sha256: string): Promise<ApiKeyRecord | undefined>;
   /** Revokes the key with this id (first 16 hex digits of its SHA-256), audited; undefined when there is none. */
   revokeApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * One token-bucket step for `key`, in the storage: shared by every replica
+   * on PostgreSQL, in this process on LevelDB (see {@link IssuerStorage.consumeRateLimit}).
+   * @throws STORAGE_UNAVAILABLE when the database cannot be reached.
+   */
+  consumeRateLimit(key: string, request: RateLimitRequest): Promise<RateLimitDecision>;
   /** Appends an administrative event (no personal data) to the audit chain. */
   audit(event: string, data: Record<string, unknown>): Promise<void>;
   /** Durable state of asynchronous issuance batches (see the HTTP batch endpoint). */
@@ -452,6 +458,7 @@ export async function openIssuer(
         await storage.appendAudit({ event: 'api-key.revoke', data: { keyId: id, ministry: revoked.ministry } });
       return revoked;
     }),
+    consumeRateLimit: guard((key: string, request: RateLimitRequest) => storage.consumeRateLimit(key, request)),
     audit: writing((event: string, data: Record<string, unknown>) => storage.appendAudit({ event, data })),
     batches: {
       createBatch: writing((batch, items) => storage.createBatch(batch, items)),

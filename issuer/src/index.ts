@@ -66,6 +66,8 @@ export type {
   BatchItemResult,
   BatchRecord,
   IssuerStorage,
+  RateLimitDecision,
+  RateLimitRequest,
 } from './storage/contract.js';
 export { apiKeyId } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

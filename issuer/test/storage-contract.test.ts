@@ -219,7 +219,74 @@ for (const engine of ['leveldb', 'postgres'] as const) {
     await issuer.close();
     await s.cleanup();
   });
+
+  test(`${engine}: a rate-limit bucket allows its burst, then refuses with the wait until the next token, and refills with time`, async (t) => {
+    const s = await store(engine);
+    const issuer = await s.open();
+    t.teardown(async () => {
+      await issuer.close();
+      await s.cleanup();
+    });
+    const t0 = Date.parse('2026-12-05T12:00:00Z');
+    const step = (key: string, now: number, tokens?: number) =>
+      issuer.consumeRateLimit(key, { burst: 3, perSecond: 0.5, now, ...(tokens === undefined ? {} : { tokens }) });
+    const burst = [];
+    for (let i = 0; i < 3; i++) burst.push(await step('key-a', t0));
+    t.deepEqual(
+      burst.map((d) => [d.allowed, d.remaining]),
+      [
+        [true, 2],
+        [true, 1],
+        [true, 0],
+      ],
+    );
+    // Refused: no token taken, 1 / 0.5 = 2 s until the next one.
+    t.deepEqual(await step('key-a', t0), { allowed: false, remaining: 0, retryAfterSeconds: 2 });
+    t.deepEqual(await step('key-a', t0 + 1000), { allowed: false, remaining: 0, retryAfterSeconds: 1 });
+    // Negative twin: another key has its own full bucket.
+    t.deepEqual(await step('key-b', t0), { allowed: true, remaining: 2, retryAfterSeconds: 0 });
+    // 2 s later one token is back (refused steps took none), and only one.
+    t.deepEqual(await step('key-a', t0 + 2000), { allowed: true, remaining: 0, retryAfterSeconds: 0 });
+    t.false((await step('key-a', t0 + 2000)).allowed);
+    // A clock that went back (another replica's, lagging) refills nothing.
+    t.false((await step('key-a', t0 - 60_000)).allowed);
+    // A long pause refills to the burst, never beyond it.
+    t.is((await step('key-a', t0 + 3_600_000)).remaining, 2);
+    // Giving tokens back (express-rate-limit's decrement and resetKey) is capped at the burst too.
+    t.deepEqual(await step('key-b', t0, -3), { allowed: true, remaining: 3, retryAfterSeconds: 0 });
+    t.is((await step('key-b', t0)).remaining, 2);
+    // Caller misuse is a TypeError / RangeError, never a decision.
+    await t.throwsAsync(issuer.consumeRateLimit('', { burst: 3, perSecond: 1, now: t0 }), { instanceOf: TypeError });
+    await t.throwsAsync(issuer.consumeRateLimit('k', { burst: 0, perSecond: 1, now: t0 }), { instanceOf: RangeError });
+    await t.throwsAsync(issuer.consumeRateLimit('k', { burst: 3, perSecond: 0, now: t0 }), { instanceOf: RangeError });
+    await t.throwsAsync(issuer.consumeRateLimit('k', { burst: 3, perSecond: 1, now: Number.NaN }), {
+      instanceOf: RangeError,
+    });
+  });
 }
+
+test('postgres: a rate-limit bucket is one for every replica: concurrent steps from two replicas allow exactly the burst', async (t) => {
+  const s = await store('postgres');
+  const [a, b] = await Promise.all([s.open(), s.open()]);
+  t.teardown(() => Promise.all([a.close(), b.close()]));
+  const now = Date.parse('2026-12-05T12:00:00Z');
+  const limit = { burst: 10, perSecond: 0.001, now };
+  const decisions = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).consumeRateLimit('shared', limit)),
+  );
+  t.is(decisions.filter((d) => d.allowed).length, 10, 'the burst summed over both replicas, not 10 each');
+  t.deepEqual(
+    decisions
+      .filter((d) => d.allowed)
+      .map((d) => d.remaining)
+      .sort((x, y) => x - y),
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    'no two steps saw the same bucket',
+  );
+  // Negative twin: a key seen only by the other replica is full there.
+  t.true((await b.consumeRateLimit('other', limit)).allowed);
+  t.is((await a.consumeRateLimit('other', limit)).remaining, 8);
+});
 
 test('postgres: two replicas on one database issue concurrently without sharing an index; a revocation acknowledged by one is in the list the other serves', async (t) => {
   const s = await store('postgres');
@@ -273,7 +340,10 @@ test('postgres: with the server down calls fail with STORAGE_UNAVAILABLE, and wo
     await own.stop();
     code(t, await t.throwsAsync(issuer.issue(request('k2'))), 'STORAGE_UNAVAILABLE');
     code(t, await t.throwsAsync(issuer.revoke(first.id as string)), 'STORAGE_UNAVAILABLE');
+    const limit = { burst: 5, perSecond: 1, now: Date.now() };
+    code(t, await t.throwsAsync(issuer.consumeRateLimit('k', limit)), 'STORAGE_UNAVAILABLE');
     await own.start();
+    t.true((await issuer.consumeRateLimit('k', limit)).allowed);
     const second = await issuer.issue(request('k2'));
     t.not(second.id, first.id);
     t.is((await issuer.revoke(first.id as string)).state, 'revoked');

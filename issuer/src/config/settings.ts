@@ -151,13 +151,13 @@ export const SETTINGS = [
   },
   {
     env: 'VNEID_RATE_LIMIT_BURST',
-    description: 'Requests an API key may make at once (token bucket size).',
+    description: 'Requests an API key may make at once (token bucket size), across all replicas on PostgreSQL.',
     default: '60',
     parse: int('VNEID_RATE_LIMIT_BURST', 1, 1_000_000, 60),
   },
   {
     env: 'VNEID_RATE_LIMIT_PER_SECOND',
-    description: 'Requests per second an API key regains.',
+    description: 'Requests per second an API key regains, across all replicas on PostgreSQL.',
     default: '1',
     parse: num('VNEID_RATE_LIMIT_PER_SECOND', 1),
   },

@@ -161,7 +161,7 @@ export function createApp(options: CreateAppOptions): Express {
   });
 
   const auth = authenticate(options.apiKeys ?? [], (sha256) => issuer.findApiKey(sha256));
-  const limit = rateLimit(options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limit = rateLimit(issuer, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const body = jsonBody(options.bodyLimit ?? DEFAULT_BODY_LIMIT);
 
   app.post('/credentials/issue', auth, limit, body, issueRoute(issuer));

@@ -138,6 +138,16 @@ export interface IssuerStorage {
   /** Marks the key with this id ({@link apiKeyId}) revoked at `at`; undefined when there is none. Idempotent. */
   revokeApiKey(id: string, at: string): Promise<ApiKeyRecord | undefined>;
 
+  // --- rate limits shared by every replica -----------------------------------------------------
+  /**
+   * One token-bucket step for `key` (an API key's SHA-256): refill since the
+   * last step, cap at `burst`, take `tokens` (default 1) if there are that
+   * many. Atomic across replicas: N replicas together allow a key `burst`
+   * requests at once and `perSecond` after, not N times that. `now` is the
+   * caller's clock (ms); time going backwards refills nothing.
+   */
+  consumeRateLimit(key: string, request: RateLimitRequest): Promise<RateLimitDecision>;
+
   // --- asynchronous issuance batches ----------------------------------------------------------
   /** Stores a batch and its item requests in one durable unit. */
   createBatch(batch: BatchRecord, items: JsonObject[]): Promise<void>;
@@ -160,6 +170,28 @@ export interface IssuerStorage {
 }
 
 export type StorageEngineName = 'leveldb' | 'postgres';
+
+/** One step of a token bucket ({@link IssuerStorage.consumeRateLimit}). */
+export interface RateLimitRequest {
+  /** Tokens in a full bucket (a positive integer). */
+  burst: number;
+  /** Tokens added per second (positive). */
+  perSecond: number;
+  /** The caller's clock, in milliseconds since the epoch. */
+  now: number;
+  /** Tokens to take; default 1. Negative gives them back (capped at `burst`): `-burst` refills the bucket. */
+  tokens?: number;
+}
+
+/** The outcome of one token-bucket step. */
+export interface RateLimitDecision {
+  /** Whether the tokens were taken. */
+  allowed: boolean;
+  /** Whole tokens left after the step. */
+  remaining: number;
+  /** When refused: seconds until enough tokens are back (at least 1); 0 when allowed. */
+  retryAfterSeconds: number;
+}
 
 /** One audit entry to append: the engine gives it its seq, time, prevHash and keyed hash. */
 export interface AuditAppend {

@@ -18,6 +18,7 @@ import {
 } from '../contract.js';
 import { StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
+import { checkRateLimitRequest, type TokenBucket, takeTokens } from '../token-bucket.js';
 import { checkLevelDbConsistency } from './consistency.js';
 import { commit, entries, type IssuerDb, type Op, openIssuerDb } from './db.js';
 import { StorageWriteError } from './group-commit.js';
@@ -119,6 +120,10 @@ async function buildStorage(
   };
   let tip = durableHead;
   let closed = false;
+  // Rate-limit buckets: in memory, as before there was a contract method for them. One
+  // process holds the folder, so nothing is shared, and a restart refilling every bucket
+  // costs at most one burst per key. Bounded by the API keys: only authenticated keys are limited.
+  const buckets = new Map<string, TokenBucket>();
 
   for (const [slug, m] of await entries<MinistryRecord>(db.ministries)) ministries.set(slug, m);
   for (const [, meta] of await entries<StatusListMeta>(db.lists)) {
@@ -472,6 +477,14 @@ async function buildStorage(
         await commit(db, [{ type: 'put', sublevel: db.apiKeys, key: found.sha256, value: revoked }]);
         return revoked;
       });
+    },
+
+    async consumeRateLimit(key, request) {
+      checkRateLimitRequest(key, request);
+      if (closed) throw new StorageUnavailableError();
+      const { bucket, decision } = takeTokens(buckets.get(key), request);
+      buckets.set(key, bucket);
+      return decision;
     },
 
     async createBatch(batch, items) {

@@ -17,6 +17,7 @@ import type {
 } from '../contract.js';
 import { StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
+import { checkRateLimitRequest, decisionOf } from '../token-bucket.js';
 import { findServer, parseDatabaseUrl } from './hosts.js';
 import { migrate } from './migrations.js';
 import { isRetryable, isUnavailable } from './pg-errors.js';
@@ -657,6 +658,23 @@ export async function openPostgresStorage(
       return rows[0] ? apiKeyRecord(rows[0]) : undefined;
     },
 
+    async consumeRateLimit(key, request) {
+      checkRateLimitRequest(key, request);
+      // One statement: the upsert locks the key's row, so concurrent steps from any
+      // replica apply one after the other to the latest bucket (no lost update,
+      // whatever the isolation level). It mirrors takeTokens() in token-bucket.ts.
+      const { rows } = await query<{ tokens: number; allowed: boolean }>(CONSUME_RATE_LIMIT, [
+        key,
+        request.burst,
+        request.perSecond,
+        request.tokens ?? 1,
+        request.now,
+      ]);
+      const row = rows[0];
+      if (!row) throw new StorageUnavailableError();
+      return decisionOf(row.allowed, Number(row.tokens), request);
+    },
+
     async createBatch(batch, items) {
       await tx(async (c) => {
         await c.query('INSERT INTO batches (id, ministry, total, created_at) VALUES ($1, $2, $3, $4)', [
@@ -730,6 +748,20 @@ export async function openPostgresStorage(
 }
 
 type JsonObjectRow = StoredIdempotent['credential'];
+
+// $1 key, $2 burst, $3 tokens per second, $4 tokens to take, $5 now (ms). A new bucket starts
+// full; an existing one refills for the time since it was counted (none if the clock went
+// back), capped at the burst. The step's decision is kept in the row for RETURNING to report.
+const REFILLED = 'least($2::float8, b.tokens + (greatest(0, $5::bigint - b.at_ms)::float8 / 1000) * $3::float8)';
+const CONSUME_RATE_LIMIT = `
+INSERT INTO rate_limits AS b (key, tokens, at_ms, allowed)
+VALUES ($1, CASE WHEN $2::float8 >= $4::float8 THEN least($2::float8, $2::float8 - $4::float8) ELSE $2::float8 END,
+        $5::bigint, $2::float8 >= $4::float8)
+ON CONFLICT (key) DO UPDATE SET
+  tokens = CASE WHEN ${REFILLED} >= $4::float8 THEN least($2::float8, ${REFILLED} - $4::float8) ELSE ${REFILLED} END,
+  at_ms = greatest(b.at_ms, $5::bigint),
+  allowed = ${REFILLED} >= $4::float8
+RETURNING tokens, allowed`;
 
 function apiKeyRecord(r: {
   ministry: string;
