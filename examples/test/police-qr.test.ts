@@ -7,11 +7,11 @@ import {
   readQrImage,
 } from '@vneid/core';
 import { fixtures } from '@vneid/schemas';
+import { forbidNetwork, networkAttempts } from '@vneid/test-support/no-network';
 import { createAccountabilityLog, verifyAccountabilityLog } from '@vneid/verifier';
 import test from 'ava';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
-import { forbidNetwork, networkAttempts } from '../../packages/core/test/helpers/no-network.js';
 import { endOfDayInVietnam, requestFor } from '../src/lib/steps.js';
 import { worldFor } from './helpers/world.js';
 

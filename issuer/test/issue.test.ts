@@ -1,4 +1,4 @@
-import { forbidNetwork } from '../../packages/core/test/helpers/no-network.js';
+import { forbidNetwork } from '@vneid/test-support/no-network';
 
 forbidNetwork();
 

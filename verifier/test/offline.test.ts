@@ -1,4 +1,4 @@
-import { forbidNetwork, networkAttempts } from '../../packages/core/test/helpers/no-network.js';
+import { forbidNetwork, networkAttempts } from '@vneid/test-support/no-network';
 
 forbidNetwork();
 

@@ -1,7 +1,7 @@
 // The fast path (compiled canonicalization templates, cached node:crypto
 // keys, own rdfc proof code) against the library path it replaces: same
 // bytes, same verdicts. The large generated property test lives in
-// fast-path-property.test.ts; these are the corner cases.
+// schemas/test/fast-path-property.test.ts; these are the corner cases.
 import * as vc from '@digitalbazaar/vc';
 import test from 'ava';
 import jsigs from 'jsonld-signatures';

@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import * as vc from '@digitalbazaar/vc';
 import { p256 } from '@noble/curves/nist.js';
+import { forbidNetwork } from '@vneid/test-support/no-network';
 import test from 'ava';
 import { encode } from 'cborg';
 import { ephemeralPublicKey, signP256, verifyP256 } from '../src/fast/p256.js';
@@ -33,7 +34,6 @@ import {
 } from '../src/index.js';
 import { signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '../src/testing.js';
 import { base58btc, mutateEveryByte } from './helpers/mutate.js';
-import { forbidNetwork } from './helpers/no-network.js';
 import { readVectorJson, VECTOR_CONTEXTS } from './helpers/vectors.js';
 
 forbidNetwork();

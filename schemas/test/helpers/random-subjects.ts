@@ -14,8 +14,8 @@
  * optional fields present and absent, key orders shuffled.
  */
 
-import { type CredentialSubjectMap, credentialSchemaFor, getCredentialType, validateSubject } from '@vneid/schemas';
-import { CREDENTIALS_V2_CONTEXT_URL, encodeBase58, type JsonObject } from '../../src/index.js';
+import { CREDENTIALS_V2_CONTEXT_URL, encodeBase58, type JsonObject } from '@vneid/core';
+import { type CredentialSubjectMap, credentialSchemaFor, getCredentialType, validateSubject } from '../../src/index.js';
 
 /** A built-in document type. */
 export type BuiltinType = keyof CredentialSubjectMap;

@@ -13,8 +13,6 @@ import { cryptosuite as ecdsaRdfc2019 } from '@digitalbazaar/ecdsa-rdfc-2019-cry
 import { createVerifyCryptosuite } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as vc from '@digitalbazaar/vc';
-import { registeredContexts } from '@vneid/schemas';
-import test, { type ExecutionContext } from 'ava';
 import {
   CREDENTIALS_V2_CONTEXT_URL,
   canonize,
@@ -33,9 +31,11 @@ import {
   signCredential,
   VneidError,
   verifyCredentialProof,
-} from '../src/index.js';
-import { canonizeWithLibrary, signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '../src/testing.js';
-import { forbidNetwork, networkAttempts } from './helpers/no-network.js';
+} from '@vneid/core';
+import { canonizeWithLibrary, signCredentialWithLibrary, verifyCredentialProofWithLibrary } from '@vneid/core/testing';
+import { forbidNetwork, networkAttempts } from '@vneid/test-support/no-network';
+import test, { type ExecutionContext } from 'ava';
+import { registeredContexts } from '../src/index.js';
 import {
   BUILTIN_TYPES,
   type BuiltinType,
