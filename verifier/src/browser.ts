@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 
+export type { BuildPresentationRequestOptions } from './build-presentation-request.js';
+export { buildPresentationRequest } from './build-presentation-request.js';
 export type { ChallengeStore } from './challenge-store.js';
 export { createChallengeStore } from './challenge-store.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
