@@ -217,6 +217,17 @@ test.serial(
   },
 );
 
+test.serial('the citizen declines in the wallet: the page stops waiting and shows PRESENTATION_REFUSED', async (t) => {
+  await startRequest(page);
+  const shown = await wallet.previewAuthorizationRequest(await scanQr(page));
+  const { receipt, verifier } = await wallet.declineAuthorizationRequest(shown.id);
+  t.is(receipt.outcome, 'refused-by-citizen');
+  t.true(verifier.accepted, 'the relay received the refusal');
+  const seen = await verdict(page, 'oid4vp-declined');
+  t.is(seen.verdict, 'invalid');
+  t.is(seen.codes, 'PRESENTATION_REFUSED');
+});
+
 test.serial('an answer with another nonce is refused on the page with CHALLENGE_MISMATCH', async (t) => {
   const object = await requestObject(await startRequest(page));
   const vp = await presentation('another-nonce-0123456789abcdef', CLIENT_ID);
