@@ -26,6 +26,8 @@ export type { Oid4vciRateLimitOptions } from './http/oid4vci-routes.js';
 export { openApiDocument } from './http/openapi.js';
 export type { StatusListSource } from './http/public-routes.js';
 export { statusListRouter } from './http/public-routes.js';
+export type { VerifyRelayOptions } from './http/verify-relay.js';
+export { mountVerifyRelay } from './http/verify-relay.js';
 export type { BatchProgress, BatchResult, IssueBatchOptions } from './issue-batch.js';
 export { WORKER_BATCH_THRESHOLD } from './issue-batch.js';
 export type { GeneralIssueRequest } from './issue-general.js';

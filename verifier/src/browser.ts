@@ -7,10 +7,24 @@
  * @packageDocumentation
  */
 
+export type { BuildPresentationRequestOptions } from './build-presentation-request.js';
+export { buildPresentationRequest } from './build-presentation-request.js';
 export type { ChallengeStore } from './challenge-store.js';
 export { createChallengeStore } from './challenge-store.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
+export type { RequestJwtSigner, SignedAuthorizationRequestOptions } from './oid4vp/authorization-request.js';
+export { createSignedAuthorizationRequest } from './oid4vp/authorization-request.js';
+export type {
+  AuthorizationRequestBinding,
+  AuthorizationResponseVerdict,
+  VerifyAuthorizationResponseOptions,
+} from './oid4vp/authorization-response.js';
+export {
+  parseAuthorizationResponseForm,
+  presentationFromResponse,
+  verifyAuthorizationResponse,
+} from './oid4vp/authorization-response.js';
 export type { CachedStatusList, StatusCache } from './open-status-cache.js';
 export type { FetchLike, StatusSyncReport, StatusSyncResult } from './sync-status.js';
 export { syncStatus } from './sync-status.js';

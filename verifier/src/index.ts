@@ -17,6 +17,18 @@ export type { CommonVerifyOptions } from './lib/options.js';
 export type { ProfileRules, VerificationProfile } from './lib/profiles.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
+export type { RequestJwtSigner, SignedAuthorizationRequestOptions } from './oid4vp/authorization-request.js';
+export { createSignedAuthorizationRequest } from './oid4vp/authorization-request.js';
+export type {
+  AuthorizationRequestBinding,
+  AuthorizationResponseVerdict,
+  VerifyAuthorizationResponseOptions,
+} from './oid4vp/authorization-response.js';
+export {
+  parseAuthorizationResponseForm,
+  presentationFromResponse,
+  verifyAuthorizationResponse,
+} from './oid4vp/authorization-response.js';
 export type {
   AuthorizationRequestOutcome,
   CreatedAuthorizationRequest,

@@ -20,6 +20,7 @@ import { DEFAULT_RATE_LIMIT, type RateLimitOptions, rateLimit } from './rate-lim
 import { createSecurityAudit, type SecurityAuditOptions } from './security-audit.js';
 import { statusRoute } from './status-route.js';
 import { verifyPage } from './verify-page.js';
+import { mountVerifyRelay } from './verify-relay.js';
 
 export type { ApiKeyEntry, BatchLimits, RateLimitOptions };
 
@@ -185,6 +186,7 @@ export function createApp(options: CreateAppOptions): Express {
     app.post('/oid4vci/offers', auth, limit, body, oid4vciOfferRoute(service));
     app.use(oid4vciProtocolRouter(service, { jsonBody: body, ...(oid4vciLimit ? { rateLimit: oid4vciLimit } : {}) }));
   }
+  if (options.verifyRelay !== false) mountVerifyRelay(app, options.verifyRelay ?? {});
   app.use('/verify', verifyPage(options));
 
   app.use(() => {

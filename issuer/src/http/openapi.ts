@@ -10,6 +10,8 @@ const problem = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+const relayId = { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{32}$' } };
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -394,6 +396,92 @@ export const openApiDocument = {
     },
     '/openapi.json': {
       get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+    },
+    '/verify/oid4vp/sessions': {
+      post: {
+        summary:
+          'Web verifier relay: open a session for an OpenID4VP request the page makes (no body). The relay only ' +
+          'stores, for ttl seconds, the request the page signed and the answer the wallet posts; the page verifies.',
+        responses: {
+          '201': {
+            description: 'The session id and the read token only the page holds',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['id', 'readToken', 'expiresAt'],
+                  properties: {
+                    id: { type: 'string' },
+                    readToken: { type: 'string' },
+                    expiresAt: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+          '429': problem,
+        },
+      },
+    },
+    '/verify/oid4vp/sessions/{id}/request': {
+      put: {
+        summary: 'Web verifier relay: the page deposits its signed request object (Bearer readToken), once',
+        parameters: [relayId],
+        requestBody: { required: true, content: { 'application/oauth-authz-req+jwt': {} } },
+        responses: { '204': { description: 'stored' }, '400': problem, '404': problem, '409': problem, '413': problem },
+      },
+    },
+    '/verify/oid4vp/requests/{id}': {
+      get: {
+        summary: "Web verifier relay: the page's signed request object, for the wallet (request_uri)",
+        parameters: [relayId],
+        responses: {
+          '200': { description: 'The request object', content: { 'application/oauth-authz-req+jwt': {} } },
+          '404': problem,
+          '409': problem,
+        },
+      },
+    },
+    '/verify/oid4vp/responses/{id}': {
+      post: {
+        summary:
+          "Web verifier relay: the wallet's direct_post answer (response_uri), kept once until the page reads it",
+        parameters: [relayId],
+        requestBody: { required: true, content: { 'application/x-www-form-urlencoded': {} } },
+        responses: {
+          '200': { description: 'received (the page, not the relay, verifies it)' },
+          '400': problem,
+          '404': problem,
+          '409': problem,
+          '413': problem,
+          '429': problem,
+        },
+      },
+    },
+    '/verify/oid4vp/sessions/{id}/response': {
+      get: {
+        summary: "Web verifier relay: the wallet's answer for the page (Bearer readToken); the session is gone after",
+        parameters: [relayId],
+        responses: {
+          '200': {
+            description: 'The form-encoded answer as posted',
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['response'], properties: { response: { type: 'string' } } },
+              },
+            },
+          },
+          '204': { description: 'no answer yet' },
+          '404': problem,
+        },
+      },
+    },
+    '/verify/oid4vp/sessions/{id}': {
+      delete: {
+        summary: 'Web verifier relay: the page gives up waiting (Bearer readToken)',
+        parameters: [relayId],
+        responses: { '204': { description: 'forgotten' }, '404': problem },
+      },
     },
   },
 } as const;

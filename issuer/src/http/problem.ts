@@ -45,6 +45,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   // branch adminapi
   API_KEY_REVOKED: 409,
   BATCH_NOT_FOUND: 404,
+  // branch webvp: the web verifier's OpenID4VP relay
+  AUTHORIZATION_REQUEST_UNKNOWN: 404,
+  AUTHORIZATION_REQUEST_USED: 409,
+  AUTHORIZATION_REQUEST_INVALID: 400,
+  AUTHORIZATION_RESPONSE_INVALID: 400,
 };
 
 const TITLES: Partial<Record<number, string>> = {

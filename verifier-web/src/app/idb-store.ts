@@ -1,5 +1,6 @@
 // What the page keeps in IndexedDB: the trust bundle exactly as signed (its
-// signature is checked again at every start) and the verified status lists.
+// signature is checked again at every start), the verified status lists and
+// the OpenID4VP request key.
 // A write resolves only when its transaction has committed.
 import type { CachedStatusList } from '@vneid/verifier/browser';
 
@@ -12,6 +13,9 @@ export interface PageStore {
   putBundleText(text: string): Promise<void>;
   allLists(): Promise<CachedStatusList[]>;
   putList(entry: CachedStatusList): Promise<void>;
+  /** The OpenID4VP request key pair (its private key not extractable: IndexedDB keeps the CryptoKey itself). */
+  getRequestKey(): Promise<CryptoKeyPair | undefined>;
+  putRequestKey(pair: CryptoKeyPair): Promise<void>;
 }
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
@@ -45,6 +49,15 @@ export async function openPageStore(): Promise<PageStore> {
     async putBundleText(text) {
       const tx = db.transaction(KV, 'readwrite', { durability: 'strict' });
       tx.objectStore(KV).put(text, 'bundle');
+      await committed(tx);
+    },
+    async getRequestKey() {
+      const value = (await request(db.transaction(KV).objectStore(KV).get('requestKey'))) as CryptoKeyPair | undefined;
+      return value?.privateKey instanceof CryptoKey && value.publicKey instanceof CryptoKey ? value : undefined;
+    },
+    async putRequestKey(pair) {
+      const tx = db.transaction(KV, 'readwrite', { durability: 'strict' });
+      tx.objectStore(KV).put({ privateKey: pair.privateKey, publicKey: pair.publicKey }, 'requestKey');
       await committed(tx);
     },
     async allLists() {

@@ -2,21 +2,37 @@
 // challenge and shows it as the request QR of the offline transport, reads a
 // presentation (camera, QR images, one or several parts of the offline
 // transport, pasted text) and shows one result screen per verification.
-// Verification runs here, offline.
+// Verification runs here, offline. With `oid4vp` in its configuration the
+// page is also an OpenID4VP verifier: it shows the request link as a QR, the
+// serving host relays the wallet's answer, and the page verifies it here.
 import { findVneidError, VneidError } from '@vneid/core';
-import { createChallengeStore, verifyPresentation } from '@vneid/verifier/browser';
+import {
+  buildPresentationRequest,
+  createChallengeStore,
+  type VerificationReport,
+  verifyAuthorizationResponse,
+  verifyPresentation,
+} from '@vneid/verifier/browser';
 import { decodePayload, isQrFrame } from './decode-payload.js';
 import { openPageStore } from './idb-store.js';
+import { openAuthorizationRequest, type PageAuthorizationRequest, requestKey } from './oid4vp-request.js';
 import { type QrPayload, readQrFromFile, scanCamera } from './qr-reader.js';
 import { createPresentationSequence, type PresentationSequence } from './qr-sequence.js';
 import { dataAge, renderDataAge } from './render-data-age.js';
 import { renderRefused, renderReport, verdictOf } from './render-report.js';
-import { drawRequestQr, presentationRequest, type RequestedCredential, renderRequestForm } from './request-qr.js';
+import {
+  drawQr,
+  drawRequestQr,
+  presentationRequest,
+  type RequestedCredential,
+  renderRequestForm,
+} from './request-qr.js';
 import { loadTrustData, type PageConfig, type TrustData } from './trust-data.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const CHALLENGE_TTL_SECONDS = 300;
 const DEFAULT_REASON = 'Kiểm tra giấy tờ / Document check';
+const POLL_MS = 1000;
 
 async function loadConfig(): Promise<PageConfig> {
   const response = await fetch('config.json');
@@ -125,6 +141,145 @@ async function start(): Promise<void> {
       body.dataset.state = 'result';
     }
   };
+
+  /** Shows a checked OpenID4VP answer; `code` (e.g. CLIENT_ID_MISMATCH) leads the codes when it was refused. */
+  const showReport = (report: VerificationReport, ms: number, code?: string) => {
+    const result = $('result');
+    renderReport(result, report, verdictOf(report, dataAge(data, config, new Date()).stale), ms);
+    if (code) {
+      result.dataset.code = code;
+      const codes = $('codes');
+      const rest = (codes.textContent ?? '').split(' · ').filter((c) => c && c !== code);
+      codes.textContent = [code, ...rest].join(' · ');
+    }
+    body.dataset.state = 'result';
+  };
+
+  // OpenID4VP: one outstanding request at a time, polled at the relay until answered or expired.
+  const oid4vp = config.oid4vp;
+  const key = oid4vp ? await requestKey(store) : undefined;
+  let pending: PageAuthorizationRequest | undefined;
+  let polling: ReturnType<typeof setTimeout> | undefined;
+  const oidState = (state: string, text: string) => {
+    $('oid4vp-state').dataset.state = state;
+    $('oid4vp-state').textContent = text;
+  };
+  const stopOid4vp = async () => {
+    clearTimeout(polling);
+    const was = pending;
+    pending = undefined;
+    $('oid4vp-qr').hidden = true;
+    $('oid4vp-link').hidden = true;
+    delete $('oid4vp-qr').dataset.link;
+    delete body.dataset.oid4vp;
+    await was?.cancel();
+  };
+  const answered = async (request: PageAuthorizationRequest, form: Record<string, string>) => {
+    await stopOid4vp();
+    showProgress(undefined);
+    screen('result');
+    body.dataset.state = 'verifying';
+    oidState('idle', '');
+    if (form.error !== undefined && form.state === request.binding.state) {
+      refuse('PRESENTATION_REFUSED', 'Công dân đã từ chối / The citizen declined');
+      return;
+    }
+    try {
+      const started = performance.now();
+      const verdict = await verifyAuthorizationResponse(form, {
+        request: request.binding,
+        bundle: data.loaded,
+        statusCache: data.cache,
+        now: new Date(),
+        challengeStore: challenges,
+        ...(config.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: config.statusMaxAgeSeconds } : {}),
+        ...(config.bundleMaxAgeSeconds !== undefined ? { bundleMaxAgeSeconds: config.bundleMaxAgeSeconds } : {}),
+      });
+      showReport(verdict.report, performance.now() - started, verdict.code);
+    } catch (error) {
+      // A malformed answer (another state, not a DCQL vp_token, unsafe JSON): refused before any verification.
+      refuse(findVneidError(error)?.code ?? 'AUTHORIZATION_RESPONSE_INVALID', (error as Error).message);
+    }
+  };
+  const poll = async (request: PageAuthorizationRequest) => {
+    if (pending !== request) return;
+    let form: Record<string, string> | undefined;
+    try {
+      form = await request.poll();
+    } catch (error) {
+      if (error instanceof TypeError) {
+        // The network came and went: the answer waits at the relay until the request expires.
+        polling = setTimeout(() => poll(request), POLL_MS);
+        return;
+      }
+      await stopOid4vp();
+      oidState(
+        'error',
+        `${findVneidError(error)?.code ?? 'AUTHORIZATION_REQUEST_UNKNOWN'}: ${(error as Error).message}`,
+      );
+      return;
+    }
+    if (pending !== request) return;
+    if (form) {
+      await answered(request, form);
+      return;
+    }
+    if (Date.now() >= request.expiresAt) {
+      await stopOid4vp();
+      oidState('error', 'AUTHORIZATION_REQUEST_EXPIRED: Yêu cầu đã hết hạn / The request expired');
+      return;
+    }
+    polling = setTimeout(() => poll(request), POLL_MS);
+  };
+  const startOid4vp = async () => {
+    if (!oid4vp || !key) return;
+    await stopOid4vp();
+    oidState('opening', '');
+    try {
+      const registration = data.loaded.bundle.relyingParties?.find((r) => r.id === oid4vp.clientId);
+      if (!registration?.requestKeys?.includes(key.thumbprint)) {
+        throw new VneidError(
+          'RELYING_PARTY_NOT_REGISTERED',
+          `the trust bundle does not register this page's request key for ${oid4vp.clientId}`,
+        );
+      }
+      // The registration check of every request builder: only fields the relying party is registered for.
+      buildPresentationRequest({
+        bundle: data.loaded,
+        verifier: oid4vp.clientId,
+        challenge: 'registration-check',
+        queries: [asked],
+      });
+      const request = await openAuthorizationRequest({
+        relay: new URL(oid4vp.relay ?? 'oid4vp/', location.href),
+        clientId: oid4vp.clientId,
+        clientName: registration.name.en,
+        key,
+        nonce: challenges.issue(),
+        queries: [asked],
+        ttlSeconds: oid4vp.ttlSeconds ?? CHALLENGE_TTL_SECONDS,
+      });
+      pending = request;
+      const qr = $<HTMLCanvasElement>('oid4vp-qr');
+      drawQr(qr, new TextEncoder().encode(request.link));
+      qr.dataset.link = request.link;
+      qr.hidden = false;
+      const link = $<HTMLAnchorElement>('oid4vp-link');
+      link.href = request.link;
+      link.hidden = false;
+      body.dataset.oid4vp = 'waiting';
+      oidState('waiting', 'Đang chờ ví trả lời / Waiting for the wallet');
+      polling = setTimeout(() => poll(request), POLL_MS);
+    } catch (error) {
+      oidState('error', `${findVneidError(error)?.code ?? 'OID4VC_PROTOCOL_ERROR'}: ${(error as Error).message}`);
+    }
+  };
+  if (oid4vp && key) {
+    $('oid4vp').hidden = false;
+    $('oid4vp-client').textContent = oid4vp.clientId;
+    $('oid4vp-key').textContent = key.thumbprint;
+    $('oid4vp-start').addEventListener('click', startOid4vp);
+  }
 
   // Parts chosen as files add up across choices; the camera has its own sequence per session.
   const files = createPresentationSequence();

@@ -94,7 +94,12 @@ export function renderRequestForm(
 /** Draws the request as one QR (byte mode, error correction M) on `canvas`, with a quiet zone. */
 export function drawRequestQr(canvas: HTMLCanvasElement, request: object, scale = 4): void {
   const [part] = encodeRequestQr(request);
-  const symbol = qrSymbolOf(part!, { errorCorrectionLevel: 'M' });
+  drawQr(canvas, part!, scale);
+}
+
+/** Draws `bytes` as one QR code (byte mode, error correction M) on `canvas`, with a quiet zone. */
+export function drawQr(canvas: HTMLCanvasElement, bytes: Uint8Array, scale = 4): void {
+  const symbol = qrSymbolOf(bytes, { errorCorrectionLevel: 'M' });
   const margin = 4;
   const side = (symbol.size + 2 * margin) * scale;
   canvas.width = side;

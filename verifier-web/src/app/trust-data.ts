@@ -25,6 +25,11 @@ export interface PageConfig {
   statusMaxAgeSeconds?: number;
   /** What the request QR asks for at start (the officer can change it): a registered type, its fields, the purpose. */
   request?: { type?: string; fields?: string[]; reason?: string };
+  /**
+   * The page as an OpenID4VP verifier: the relying party's registered id (the client id, also the domain its
+   * answers are bound to) and where the relay of the serving host is (default `oid4vp/`, beside the page).
+   */
+  oid4vp?: { clientId: string; relay?: string; ttlSeconds?: number };
 }
 
 export interface TrustData {

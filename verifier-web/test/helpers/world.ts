@@ -17,6 +17,7 @@ import {
   generateKeyPair,
   type JsonObject,
   type KeyPair,
+  type RelyingPartyRegistration,
   readQrImage,
 } from '@vneid/core';
 import { createApp, createIssuer, type Issuer } from '@vneid/issuer';
@@ -30,6 +31,11 @@ const { PNG } = createRequire(realpathSync(new URL('../../node_modules/qrcode/pa
   'pngjs',
 ) as { PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } } };
 
+/** A PNG file's RGBA pixels (pngjs, as qrcode resolves it). */
+export function readPng(png: Buffer): { width: number; height: number; data: Buffer } {
+  return PNG.sync.read(png);
+}
+
 /** The wallet's side of the offline transport: CBOR-LD needs only the contexts. */
 const walletLoader = createDocumentLoader({ contexts: registeredContexts() });
 
@@ -40,6 +46,8 @@ export interface PageWorld {
   anchor: KeyPair;
   pageDir: string;
   dir: string;
+  /** Re-signs the trust bundle (a higher version) with these relying parties and serves it to the page. */
+  publishBundle(version: number, relyingParties: RelyingPartyRegistration[]): Promise<void>;
   /** The wallet's clock (tests move it with the page's). */
   setWalletNow(now: Date | undefined): void;
   /** A presentation answering the page's challenge, disclosing `fields` of `type`. */
@@ -59,7 +67,8 @@ export interface PageWorld {
 
 const DAY = 86_400_000;
 
-export async function createPageWorld(builtDir: string): Promise<PageWorld> {
+/** `config`: extra members of the page's config.json (e.g. `oid4vp`). */
+export async function createPageWorld(builtDir: string, options: { config?: object } = {}): Promise<PageWorld> {
   const dir = await mkdtemp(join(tmpdir(), 'vneid-web-'));
   let handler: http.RequestListener | undefined;
   const server = http.createServer((req, res) => (handler ? handler(req, res) : res.writeHead(503).end()));
@@ -98,7 +107,7 @@ export async function createPageWorld(builtDir: string): Promise<PageWorld> {
   await writeFile(join(pageDir, 'trust-bundle.json'), JSON.stringify(bundle));
   await writeFile(
     join(pageDir, 'config.json'),
-    JSON.stringify({ anchorKey: anchor.publicKeyMultibase, bundleUrl: 'trust-bundle.json' }),
+    JSON.stringify({ anchorKey: anchor.publicKeyMultibase, bundleUrl: 'trust-bundle.json', ...options.config }),
   );
   handler = createApp({
     issuer,
@@ -121,6 +130,21 @@ export async function createPageWorld(builtDir: string): Promise<PageWorld> {
     anchor,
     pageDir,
     dir,
+    async publishBundle(version, relyingParties) {
+      const at = new Date();
+      const next = await signTrustBundle(
+        createTrustBundle({
+          version,
+          issuedAt: at,
+          validUntil: new Date(at.getTime() + 30 * DAY),
+          issuers: issuer.trustBundleIssuers(),
+          relyingParties,
+        }),
+        anchor,
+        { now: at },
+      );
+      await writeFile(join(pageDir, 'trust-bundle.json'), JSON.stringify(next));
+    },
     setWalletNow(value) {
       walletNow = value;
     },

@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { CallbackContext, Jwk } from '@openid4vc/oauth2';
-import { Openid4vpVerifier, parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import { setGlobalConfig } from '@openid4vc/utils';
-import {
-  canonicalJson,
-  dcqlQueryFor,
-  type ErrorCode,
-  parseJsonSafely,
-  presentationRequestFromDcql,
-  toVneidError,
-  VneidError,
-} from '@vneid/core';
+import { dcqlQueryFor, type ErrorCode, toVneidError, VneidError } from '@vneid/core';
 import express, { type Request, type Response, type Router } from 'express';
 import { CompactSign } from 'jose';
 import QRCode from 'qrcode';
@@ -19,7 +9,13 @@ import { buildPresentationRequest } from '../build-presentation-request.js';
 import { type ChallengeStore, createChallengeStore } from '../challenge-store.js';
 import type { CommonVerifyOptions } from '../lib/options.js';
 import type { LoadedTrustBundle, VerificationReport } from '../types.js';
-import { verifyPresentation } from '../verify-presentation.js';
+import { createSignedAuthorizationRequest } from './authorization-request.js';
+import {
+  type AuthorizationRequestBinding,
+  type AuthorizationResponseVerdict,
+  parseAuthorizationResponseForm,
+  verifyAuthorizationResponse,
+} from './authorization-response.js';
 import type { RequestSigningKey } from './request-signing-key.js';
 import {
   type AuthorizationRequestRecord,
@@ -83,7 +79,6 @@ export interface Oid4vpVerifier {
 
 const LOOPBACK = ['127.0.0.1', '[::1]', 'localhost'];
 const REQUEST_JWT_TYPE = 'application/oauth-authz-req+jwt';
-const RESPONSE_MEMBERS = new Set(['vp_token', 'state', 'error', 'error_description']);
 
 class Oid4vpHttpError extends VneidError {
   constructor(
@@ -112,30 +107,6 @@ function assertBaseUrl(baseUrl: string): URL {
   // The library refuses http URLs through a process-wide switch: on only for a loopback verifier (tests, demos).
   if (loopback) setGlobalConfig({ allowInsecureUrls: true });
   return url;
-}
-
-type Callbacks = Omit<CallbackContext, 'generateRandom' | 'clientAuthentication'>;
-
-function signingCallbacks(key: RequestSigningKey): Callbacks {
-  const signJwt: CallbackContext['signJwt'] = async (signer, { header, payload }) => {
-    if (signer.method !== 'jwk' || signer.publicJwk.x !== key.publicJwk.x || signer.alg !== 'ES256') {
-      throw new TypeError('the verifier signs only its request objects, with its request key');
-    }
-    const jwt = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-      .setProtectedHeader({ ...header, alg: 'ES256' })
-      .sign(key.privateKey);
-    return { jwt, signerJwk: key.publicJwk as Jwk };
-  };
-  return {
-    signJwt,
-    hash: () => {
-      throw new TypeError('not used');
-    },
-    fetch: () => {
-      throw new TypeError('the verifier fetches nothing');
-    },
-    verifyJwt: async () => ({ verified: false }),
-  } as unknown as Callbacks;
 }
 
 /**
@@ -176,7 +147,6 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
   const requests = options.requests ?? createMemoryRequestStore({ now });
   const challenges = options.challenges ?? createChallengeStore({ ttlSeconds: ttl, now });
   const maxBytes = options.maxResponseBytes ?? 512 * 1024;
-  const library = new Openid4vpVerifier({ callbacks: signingCallbacks(options.signingKey) });
   const rp = () => options.bundle.bundle.relyingParties?.find((r) => r.id === clientId);
 
   async function createRequest(input: {
@@ -197,39 +167,22 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
     const at = now();
     const requestUri = `${baseUrl}/requests/${id}`;
     const registration = rp()!;
-    const created = await library.createOpenId4vpAuthorizationRequest({
-      authorizationRequestPayload: {
-        response_type: 'vp_token',
-        client_id: clientId,
-        response_mode: 'direct_post',
-        response_uri: `${baseUrl}/responses/${id}`,
-        nonce,
-        state,
-        dcql_query: dcql,
-        client_metadata: {
-          client_name: registration.name.en,
-          vp_formats_supported: {
-            ldp_vc: {
-              proof_type_values: ['DataIntegrityProof'],
-              cryptosuite_values: ['ecdsa-sd-2023', 'eddsa-rdfc-2022', 'ecdsa-rdfc-2019'],
-            },
-          },
-        },
-        // Why each credential is asked for (DCQL has no place for it): shown to the citizen before consent.
-        vneid_purpose: Object.fromEntries(
-          dcql.credentials.map((c, i) => [c.id, input.queries[i]!.reason.slice(0, 200)]),
-        ),
-      },
-      jar: {
-        requestUri,
-        jwtSigner: { method: 'jwk', alg: 'ES256', publicJwk: options.signingKey.publicJwk as Jwk },
-        expiresInSeconds: ttl,
-        additionalJwtPayload: { aud: 'https://self-issued.me/v2' },
-      },
+    const { link, requestJwt } = await createSignedAuthorizationRequest({
+      clientId,
+      clientName: registration.name.en,
+      requestUri,
+      responseUri: `${baseUrl}/responses/${id}`,
+      nonce,
+      state,
+      queries: input.queries,
+      publicJwk: options.signingKey.publicJwk as Record<string, unknown>,
+      sign: async (header, payload) =>
+        new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+          .setProtectedHeader(header as never)
+          .sign(options.signingKey.privateKey),
+      ttlSeconds: ttl,
       now: at,
     });
-    const requestJwt = created.jar?.authorizationRequestJwt;
-    if (!requestJwt) throw new VneidError('OID4VC_PROTOCOL_ERROR', 'the library made no request object');
     await requests.put({
       id,
       clientId,
@@ -246,7 +199,6 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       expiresAt: at.getTime() + ttl * 1000,
       status: 'pending',
     });
-    const link = created.authorizationRequest;
     return {
       id,
       link,
@@ -290,64 +242,16 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
     if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
       throw new Oid4vpHttpError(400, 'AUTHORIZATION_RESPONSE_INVALID', 'direct_post answers are form-encoded');
     }
-    const form: Record<string, string> = Object.create(null);
-    for (const [key, value] of new URLSearchParams(raw.toString('utf8'))) {
-      if (!RESPONSE_MEMBERS.has(key) || key in form) {
-        throw new Oid4vpHttpError(400, 'AUTHORIZATION_RESPONSE_INVALID', 'unknown or repeated response member');
-      }
-      form[key] = value;
-    }
-    return form;
+    return parseAuthorizationResponseForm(raw.toString('utf8'), { maxBytes });
   }
 
-  /** The one presentation the vp_token answers every kept query with. */
-  async function presentationOf(entry: AuthorizationRequestRecord, form: Record<string, string>): Promise<unknown> {
-    if (typeof form.vp_token !== 'string') {
-      throw new Oid4vpHttpError(400, 'AUTHORIZATION_RESPONSE_INVALID', 'vp_token is required');
-    }
-    const vpToken = parseJsonSafely(form.vp_token, { maxBytes });
-    let parsed: Awaited<ReturnType<typeof parseOpenid4vpAuthorizationResponse>>;
-    try {
-      parsed = await parseOpenid4vpAuthorizationResponse({
-        authorizationResponse: { vp_token: vpToken as never, state: form.state },
-        authorizationRequestPayload: {
-          response_type: 'vp_token',
-          client_id: entry.clientId,
-          response_mode: 'direct_post',
-          response_uri: `${baseUrl}/responses/${entry.id}`,
-          nonce: entry.nonce,
-          state: entry.state,
-          dcql_query: dcqlQueryFor(entry.queries),
-        },
-        callbacks: {} as never,
-      });
-    } catch (cause) {
-      throw new Oid4vpHttpError(
-        400,
-        'AUTHORIZATION_RESPONSE_INVALID',
-        `the response does not parse: ${(cause as Error).message.slice(0, 200)}`,
-      );
-    }
-    if (parsed.type !== 'dcql')
-      throw new Oid4vpHttpError(400, 'AUTHORIZATION_RESPONSE_INVALID', 'a DCQL vp_token is expected');
-    const entries = Object.entries(parsed.dcql.presentations);
-    const ids = new Set(entry.queries.map((q) => q.id));
-    if (entries.length === 0 || entries.some(([id, list]) => !ids.has(id) || list.length !== 1)) {
-      throw new Oid4vpHttpError(
-        400,
-        'AUTHORIZATION_RESPONSE_INVALID',
-        'vp_token must answer the request’s queries, once each',
-      );
-    }
-    // The wallet answers with one holder-signed presentation carrying every shown credential, under each query
-    // id it answers; a query the citizen left out is missing and the request check reports it.
-    const first = canonicalJson(entries[0]![1][0] as never);
-    if (entries.some(([, list]) => canonicalJson(list[0] as never) !== first)) {
-      throw new Oid4vpHttpError(400, 'AUTHORIZATION_RESPONSE_INVALID', 'the vp_token entries must be one presentation');
-    }
-    const vp = entries[0]![1][0];
-    return typeof vp === 'string' ? parseJsonSafely(vp, { maxBytes }) : vp;
-  }
+  const bindingOf = (entry: AuthorizationRequestRecord): AuthorizationRequestBinding => ({
+    clientId: entry.clientId,
+    nonce: entry.nonce,
+    state: entry.state,
+    responseUri: `${baseUrl}/responses/${entry.id}`,
+    queries: entry.queries,
+  });
 
   const router = express.Router();
   router.get('/requests/:id', async (req, res) => {
@@ -383,17 +287,15 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       res.status(200).json({});
       return;
     }
-    let report: VerificationReport;
+    let verdict: AuthorizationResponseVerdict;
     try {
-      const presentation = await presentationOf(entry, form);
-      report = await verifyPresentation(presentation, {
+      verdict = await verifyAuthorizationResponse(form, {
+        request: bindingOf(entry),
         bundle: options.bundle,
         statusCache: options.statusCache,
         now: now(),
-        challenge: entry.nonce,
-        domain: entry.clientId,
-        request: presentationRequestFromDcql(entry.queries, { challenge: entry.nonce, domain: entry.clientId }),
         challengeStore: challenges,
+        maxBytes,
         ...(options.clockSkewSeconds !== undefined ? { clockSkewSeconds: options.clockSkewSeconds } : {}),
         ...(options.statusMaxAgeSeconds !== undefined ? { statusMaxAgeSeconds: options.statusMaxAgeSeconds } : {}),
       });
@@ -403,7 +305,7 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       problem(res, 400, e.code, e.message);
       return;
     }
-    const codes = [...new Set(report.errors.map((e) => e.code))];
+    const { report, codes } = verdict;
     const closed = await requests.close(
       entry.id,
       report.verified ? { status: 'verified', codes: [], report } : { status: 'refused', codes },
@@ -417,10 +319,7 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       res.status(200).json({});
       return;
     }
-    const code: ErrorCode = codes.includes('DOMAIN_MISMATCH')
-      ? 'CLIENT_ID_MISMATCH'
-      : (codes[0] ?? 'PRESENTATION_REFUSED');
-    problem(res, 400, code, 'the presentation was not accepted', codes);
+    problem(res, 400, verdict.code ?? 'PRESENTATION_REFUSED', 'the presentation was not accepted', codes);
   });
 
   router.use((error: unknown, _req: Request, res: Response, _next: unknown) => {

@@ -58,6 +58,19 @@ function endpointUrl(value: unknown, what: string): URL {
   return url;
 }
 
+/**
+ * The library's link parser refuses an http `request_uri` before our loopback rule is asked: a loopback one
+ * turns the library's switch on first (as {@link endpointUrl} does), everything else is left to the parser.
+ */
+function allowLoopbackRequestUri(link: string): void {
+  try {
+    const uri = new URL(new URL(link).searchParams.get('request_uri') ?? '');
+    if (uri.protocol === 'http:' && LOOPBACK.includes(uri.hostname)) setGlobalConfig({ allowInsecureUrls: true });
+  } catch {
+    // Not a URL: the parser refuses it with its own message.
+  }
+}
+
 function algorithmsFor(jwk: Jwk): string[] {
   if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') return ['EdDSA'];
   if (jwk.kty === 'EC' && jwk.crv === 'P-256') return ['ES256'];
@@ -141,6 +154,7 @@ export async function previewAuthorizationRequest(state: WalletState, link: unkn
   if (link.length > MAX_LINK)
     throw new VneidError('INPUT_LIMIT_EXCEEDED', 'the authorization request link is too long');
   const failures: { failure?: VneidError } = {};
+  allowLoopbackRequestUri(link);
   let params: Record<string, unknown>;
   try {
     const parsed = new Openid4vpClient({ callbacks: {} as never }).parseOpenid4vpAuthorizationRequest({
