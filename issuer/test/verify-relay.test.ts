@@ -12,9 +12,15 @@ const JWT = 'eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IngifQ.c2lnbmF0dXJl';
 const JWT_TYPE = 'application/oauth-authz-req+jwt';
 const FORM = 'application/x-www-form-urlencoded';
 
-async function relay(t: ExecutionContext, options: VerifyRelayOptions | false) {
+async function relay(t: ExecutionContext, options: VerifyRelayOptions | false, trustProxy?: string) {
   const { issuer, cleanup } = await freshIssuer();
-  const app = createApp({ issuer, apiKeys: [], verifyRelay: options, logger: pino({ level: 'silent' }) });
+  const app = createApp({
+    issuer,
+    apiKeys: [],
+    verifyRelay: options,
+    logger: pino({ level: 'silent' }),
+    ...(trustProxy !== undefined ? { trustProxy } : {}),
+  });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.teardown(async () => {
@@ -36,8 +42,8 @@ async function relay(t: ExecutionContext, options: VerifyRelayOptions | false) {
     }
     return { status: response.status, code: json.code, json, text };
   };
-  const open = async () => {
-    const opened = await call('POST', '/sessions');
+  const open = async (headers: Record<string, string> = {}) => {
+    const opened = await call('POST', '/sessions', undefined, headers);
     const { id, readToken } = opened.json as { id: string; readToken: string };
     return { opened, id, auth: { authorization: `Bearer ${readToken}` } };
   };
@@ -144,6 +150,16 @@ test('bounded: sessions and bytes held are capped (RATE_LIMITED), and expired se
   t.is(c.opened.status, 201);
   await call('PUT', `/sessions/${c.id}/request`, JWT, { ...c.auth, 'content-type': JWT_TYPE });
   t.is((await call('POST', `/responses/${c.id}`, `state=${'c'.repeat(900)}`, { 'content-type': FORM })).status, 200);
+});
+
+test('one address cannot take every slot: its open sessions are capped (RATE_LIMITED), other addresses still open', async (t) => {
+  // Behind a trusted proxy (loopback here) the client address is X-Forwarded-For's.
+  const { open } = await relay(t, { maxSessions: 10, maxSessionsPerAddress: 2 }, 'loopback');
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  t.is((await open(from('203.0.113.7'))).opened.status, 201);
+  t.is((await open(from('203.0.113.7'))).opened.status, 201);
+  t.like((await open(from('203.0.113.7'))).opened, { status: 429, code: 'RATE_LIMITED' });
+  t.is((await open(from('198.51.100.9'))).opened.status, 201, 'another address is not blocked');
 });
 
 test('a service that does not serve the page can leave the relay out', async (t) => {

@@ -18,6 +18,11 @@ export interface VerifyRelayOptions {
   ttlSeconds?: number;
   /** Open sessions at most; a new one beyond is RATE_LIMITED. Default 1000. */
   maxSessions?: number;
+  /**
+   * Open sessions per client address (`req.ip`, so behind a proxy set VNEID_TRUST_PROXY); one beyond is
+   * RATE_LIMITED. Keeps one client from filling every slot. Default 50.
+   */
+  maxSessionsPerAddress?: number;
   /** Size of a signed request object, in bytes. Default 16 KiB. */
   maxRequestBytes?: number;
   /** Size of a wallet's answer, in bytes. Default 512 KiB. */
@@ -30,6 +35,7 @@ export interface VerifyRelayOptions {
 interface Session {
   tokenHash: Buffer;
   expiresAt: number;
+  address: string;
   requestJwt?: string;
   response?: string;
 }
@@ -76,11 +82,18 @@ const tooLarge = (limit: number) =>
 export function mountVerifyRelay(app: Express, options: VerifyRelayOptions = {}): void {
   const ttlMs = (options.ttlSeconds ?? 300) * 1000;
   const maxSessions = options.maxSessions ?? 1000;
+  const maxSessionsPerAddress = options.maxSessionsPerAddress ?? 50;
   const maxRequestBytes = options.maxRequestBytes ?? 16 * 1024;
   const maxResponseBytes = options.maxResponseBytes ?? 512 * 1024;
   const maxStoredBytes = options.maxStoredBytes ?? 32 * 1024 * 1024;
   const now = options.now ?? Date.now;
-  if (!(ttlMs > 0) || !(maxSessions >= 1) || !(maxRequestBytes > 0) || !(maxResponseBytes > 0)) {
+  if (
+    !(ttlMs > 0) ||
+    !(maxSessions >= 1) ||
+    !(maxSessionsPerAddress >= 1) ||
+    !(maxRequestBytes > 0) ||
+    !(maxResponseBytes > 0)
+  ) {
     throw new RangeError('relay limits must be positive');
   }
   const sessions = new Map<string, Session>();
@@ -131,15 +144,23 @@ export function mountVerifyRelay(app: Express, options: VerifyRelayOptions = {})
   ];
   const noStore = (res: Response) => res.setHeader('Cache-Control', 'no-store');
 
-  app.post(`${PREFIX}/sessions`, (_req, res) => {
+  app.post(`${PREFIX}/sessions`, (req, res) => {
     sweep();
     if (sessions.size >= maxSessions) {
       throw new VneidError('RATE_LIMITED', 'too many open requests; try again shortly', { details: { retryAfter: 5 } });
     }
+    const address = req.ip ?? '';
+    let fromAddress = 0;
+    for (const open of sessions.values()) if (open.address === address) fromAddress += 1;
+    if (fromAddress >= maxSessionsPerAddress) {
+      throw new VneidError('RATE_LIMITED', 'too many open requests from this address; try again shortly', {
+        details: { retryAfter: 5 },
+      });
+    }
     const id = randomBytes(24).toString('base64url');
     const readToken = randomBytes(32).toString('base64url');
     const expiresAt = now() + ttlMs;
-    sessions.set(id, { tokenHash: sha256(readToken), expiresAt });
+    sessions.set(id, { tokenHash: sha256(readToken), expiresAt, address });
     noStore(res);
     res.status(201).json({ id, readToken, expiresAt: new Date(expiresAt).toISOString() });
   });
