@@ -12,6 +12,12 @@ export interface BatchRunnerOptions {
   concurrency?: number;
   /** Milliseconds before a batch stopped by a storage failure is tried again; default 5000. */
   retryMs?: number;
+  /**
+   * Unfinished batches of one ministry this process holds at once; a further
+   * submission is RATE_LIMITED. Each running batch holds its items in memory,
+   * and a submission costs one request of the rate limit. Default 4.
+   */
+  maxPendingPerMinistry?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -68,6 +74,15 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
     throw new RangeError('concurrency must be an integer from 1 to 64');
   }
   const retryMs = options.retryMs ?? 5000;
+  const maxPending = options.maxPendingPerMinistry ?? 4;
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError('maxPendingPerMinistry must be at least 1');
+  // Batch ids per ministry from start to finish (also while waiting for a retry).
+  const pending = new Map<string, Set<string>>();
+  const pendingOf = (ministry: string): Set<string> => {
+    let ids = pending.get(ministry);
+    if (!ids) pending.set(ministry, (ids = new Set()));
+    return ids;
+  };
   const now = options.now ?? (() => new Date());
   const store = issuer.batches;
   const running = new Map<string, Promise<void>>();
@@ -112,22 +127,26 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   };
 
   const work = async (batch: BatchRecord): Promise<void> => {
-    const pending = await store.pendingBatchItems(batch.id);
+    const items = await store.pendingBatchItems(batch.id);
     let next = 0;
     const worker = async () => {
-      while (!closed && next < pending.length) {
-        const { index, item } = pending[next++] as { index: number; item: JsonObject };
+      while (!closed && next < items.length) {
+        const { index, item } = items[next++] as { index: number; item: JsonObject };
         await processItem(batch, index, item);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, items.length)) }, worker));
     if (closed) return;
     const results = await store.batchResults(batch.id);
-    if (results.length >= batch.total) await store.finishBatch(batch.id, now().toISOString());
+    if (results.length >= batch.total) {
+      await store.finishBatch(batch.id, now().toISOString());
+      pendingOf(batch.ministry).delete(batch.id);
+    }
   };
 
   const start = (batch: BatchRecord): void => {
     if (closed || running.has(batch.id)) return;
+    pendingOf(batch.ministry).add(batch.id);
     const run = work(batch)
       .catch((error) => {
         if (closed) return;
@@ -165,9 +184,22 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   return {
     async submit(ministry, items) {
       if (closed) throw new VneidError('STORAGE_UNAVAILABLE', 'the service is stopping');
+      const held = pendingOf(ministry);
+      if (held.size >= maxPending) {
+        throw new VneidError('RATE_LIMITED', `at most ${maxPending} unfinished batches per ministry`, {
+          details: { retryAfter: Math.max(1, Math.ceil(retryMs / 1000)) },
+        });
+      }
       const batch: BatchRecord = { id: randomUUID(), ministry, total: items.length, createdAt: now().toISOString() };
-      await store.createBatch(batch, items);
-      await issuer.audit('batch.submit', { batch: batch.id, ministry, total: items.length });
+      // Held before the first await, so concurrent submissions cannot all pass the check.
+      held.add(batch.id);
+      try {
+        await store.createBatch(batch, items);
+        await issuer.audit('batch.submit', { batch: batch.id, ministry, total: items.length });
+      } catch (error) {
+        held.delete(batch.id);
+        throw error;
+      }
       start(batch);
       return progressOf(batch, []);
     },
