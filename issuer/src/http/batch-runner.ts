@@ -79,8 +79,8 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   // Batch ids per ministry from start to finish (also while waiting for a retry).
   const pending = new Map<string, Set<string>>();
   const pendingOf = (ministry: string): Set<string> => {
-    let ids = pending.get(ministry);
-    if (!ids) pending.set(ministry, (ids = new Set()));
+    const ids = pending.get(ministry) ?? new Set<string>();
+    pending.set(ministry, ids);
     return ids;
   };
   const now = options.now ?? (() => new Date());
