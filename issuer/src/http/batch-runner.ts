@@ -18,6 +18,15 @@ export interface BatchRunnerOptions {
    * and a submission costs one request of the rate limit. Default 4.
    */
   maxPendingPerMinistry?: number;
+  /**
+   * Milliseconds between looks for unfinished batches this process does not
+   * run (on PostgreSQL, those of a replica that died and may never come
+   * back: `resume` at start alone would leave them pending forever); 0 turns
+   * it off. Default 60000.
+   */
+  sweepMs?: number;
+  /** A batch is taken over by the sweep once it is this old (ms), so live replicas rarely work on one batch twice; default 300000. */
+  takeOverAfterMs?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -88,6 +97,22 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   const running = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  const sweepMs = options.sweepMs ?? 60_000;
+  const takeOverAfterMs = options.takeOverAfterMs ?? 300_000;
+  // Two runners on one batch are safe (items are idempotent, first result wins), only wasteful.
+  const sweeper =
+    sweepMs > 0
+      ? setInterval(() => {
+          store
+            .unfinishedBatches()
+            .then((batches) => {
+              const cutoff = now().getTime() - takeOverAfterMs;
+              for (const b of batches) if (new Date(b.createdAt).getTime() <= cutoff) start(b);
+            })
+            .catch((error) => options.logger?.warn({ err: error }, 'batch sweep failed; trying again later'));
+        }, sweepMs)
+      : undefined;
+  sweeper?.unref();
 
   const processItem = async (batch: BatchRecord, index: number, item: JsonObject): Promise<void> => {
     const idempotencyKey = typeof item.idempotencyKey === 'string' ? item.idempotencyKey : `batch:${batch.id}:${index}`;
@@ -227,6 +252,7 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
     },
     async close() {
       closed = true;
+      clearInterval(sweeper);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.allSettled([...running.values()]);
