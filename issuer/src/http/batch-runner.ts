@@ -97,6 +97,7 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   const running = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  const crossMinistryAudited = new Set<string>();
   const sweepMs = options.sweepMs ?? 60_000;
   const takeOverAfterMs = options.takeOverAfterMs ?? 300_000;
   // Two runners on one batch are safe (items are idempotent, first result wins), only wasteful.
@@ -117,6 +118,7 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   const processItem = async (batch: BatchRecord, index: number, item: JsonObject): Promise<void> => {
     const idempotencyKey = typeof item.idempotencyKey === 'string' ? item.idempotencyKey : `batch:${batch.id}:${index}`;
     let result: BatchItemResult;
+    let crossMinistry = false;
     try {
       // The `batch:` keys are the runner's own: a caller's key there could collide with another batch's item.
       if (
@@ -128,7 +130,9 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
         });
       }
       const { idempotencyKey: _own, ...body } = item;
-      const plan = planIssue(issuer, batch.ministry, body, idempotencyKey);
+      const plan = planIssue(issuer, batch.ministry, body, idempotencyKey, undefined, () => {
+        crossMinistry = true;
+      });
       if (plan.kind === 'general') {
         throw new MalformedValueError('a batch carries document types only (general credentials have no idempotency)', {
           details: { pointer: '/credential/type' },
@@ -140,6 +144,20 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
       const ours = findVneidError(error);
       const status = ours ? statusOf(ours) : 500;
       if (!ours || status >= 500) throw new Transient('storage or signing failure', { cause: error });
+      // As POST /credentials/issue records it; once per batch, so a batch of such items cannot flood the chain.
+      if (crossMinistry && !crossMinistryAudited.has(batch.id)) {
+        crossMinistryAudited.add(batch.id);
+        await issuer
+          .recordSecurityEvent('cross-ministry-refused', {
+            ministry: batch.ministry,
+            action: 'batch',
+            batch: batch.id,
+            index,
+          })
+          .catch((err) =>
+            options.logger?.warn({ err, batch: batch.id }, 'security event not written to the audit log'),
+          );
+      }
       const problem: Extract<BatchItemResult, { status: 'refused' }>['problem'] = {
         code: ours.code,
         detail: ours.message,
@@ -166,6 +184,7 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
     if (results.length >= batch.total) {
       await store.finishBatch(batch.id, now().toISOString());
       pendingOf(batch.ministry).delete(batch.id);
+      crossMinistryAudited.delete(batch.id);
     }
   };
 
