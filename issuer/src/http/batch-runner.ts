@@ -22,7 +22,7 @@ export interface BatchRunnerOptions {
    * Milliseconds between looks for unfinished batches this process does not
    * run (on PostgreSQL, those of a replica that died and may never come
    * back: `resume` at start alone would leave them pending forever); 0 turns
-   * it off. Default 60000.
+   * it off. Default 60000 on PostgreSQL, 0 on LevelDB (one process).
    */
   sweepMs?: number;
   /** A batch is taken over by the sweep once it is this old (ms), so live replicas rarely work on one batch twice; default 300000. */
@@ -98,7 +98,8 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
   const crossMinistryAudited = new Set<string>();
-  const sweepMs = options.sweepMs ?? 60_000;
+  // LevelDB has one process, whose `resume` at start sees every batch: no sweep (it would scan every batch ever).
+  const sweepMs = options.sweepMs ?? (issuer.storageEngine === 'postgres' ? 60_000 : 0);
   const takeOverAfterMs = options.takeOverAfterMs ?? 300_000;
   // Two runners on one batch are safe (items are idempotent, first result wins), only wasteful.
   const sweeper =
