@@ -202,7 +202,7 @@ export const openApiDocument = {
     '/credentials/batches': {
       post: {
         summary:
-          'Submit an asynchronous batch: a JSON array or JSON lines of issue requests (each as for /credentials/issue, plus an optional idempotencyKey), checked like single requests item by item',
+          'Submit an asynchronous batch: a JSON array or JSON lines of issue requests (each as for /credentials/issue, plus an optional idempotencyKey), checked like single requests item by item; 429 while the ministry has 4 unfinished batches',
         security: [{ apiKey: [] }],
         requestBody: {
           required: true,
