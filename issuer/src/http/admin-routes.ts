@@ -15,6 +15,8 @@ export interface AdminRouterOptions {
   now: () => Date;
   /** Refused admin requests written to the audit chain per minute at most (the rest only counted); default 60. */
   auditRefusalsPerMinute?: number;
+  /** Wrong admin tokens accepted per client address and minute before even the right one is refused; default 30. */
+  failuresPerMinute?: number;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,256})$/;
@@ -42,14 +44,30 @@ function publicKey(r: ApiKeyRecord) {
  * `perMinute` a minute so that a flood of guesses cannot grow the chain
  * without bound.
  */
-export function authenticateAdmin(issuer: Issuer, tokenSha256: string, now: () => Date, perMinute = 60) {
+export function authenticateAdmin(
+  issuer: Issuer,
+  tokenSha256: string,
+  now: () => Date,
+  perMinute = 60,
+  failuresPerMinute = 30,
+) {
   const expected = Buffer.from(tokenSha256, 'hex');
   if (expected.length !== 32 || !/^[0-9a-f]{64}$/i.test(tokenSha256)) {
     throw new TypeError('the admin token SHA-256 must be 64 hex digits');
   }
   let window = { minute: -1, audited: 0, suppressed: 0 };
+  // Failures per client address in the current minute: the operator chose the token, so
+  // guessing is bounded here whatever its strength. Bounded memory: the map starts afresh each minute.
+  let failures = { minute: -1, byAddress: new Map<string, number>() };
+  const failuresOf = (minute: number): Map<string, number> => {
+    if (failures.minute !== minute || failures.byAddress.size > 10_000) failures = { minute, byAddress: new Map() };
+    return failures.byAddress;
+  };
   const refuse = async (req: Request, reason: string): Promise<never> => {
     const minute = Math.floor(now().getTime() / 60_000);
+    const byAddress = failuresOf(minute);
+    const address = req.ip ?? '';
+    byAddress.set(address, (byAddress.get(address) ?? 0) + 1);
     if (window.minute !== minute) window = { minute, audited: 0, suppressed: window.suppressed };
     if (window.audited < perMinute) {
       window.audited += 1;
@@ -65,6 +83,14 @@ export function authenticateAdmin(issuer: Issuer, tokenSha256: string, now: () =
   };
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     res.locals.routeName = 'admin';
+    // Over the limit even the right token is refused, or the limit would not stop a guesser.
+    const at = now().getTime();
+    if ((failuresOf(Math.floor(at / 60_000)).get(req.ip ?? '') ?? 0) >= failuresPerMinute) {
+      const retryAfter = Math.max(1, Math.ceil((60_000 - (at % 60_000)) / 1000));
+      throw new VneidError('RATE_LIMITED', 'too many wrong admin tokens from this address', {
+        details: { retryAfter },
+      });
+    }
     const match = BEARER.exec(req.get('authorization') ?? '');
     if (!match) return refuse(req, 'missing');
     const presented = createHash('sha256')
@@ -88,7 +114,16 @@ export function mountAdminRoutes(app: Express, issuer: Issuer, options: AdminRou
     get: (path: string, ...handlers: Handler[]) => app.get(`/admin${path}`, ...handlers),
     post: (path: string, ...handlers: Handler[]) => app.post(`/admin${path}`, ...handlers),
   };
-  app.use('/admin', authenticateAdmin(issuer, options.tokenSha256, options.now, options.auditRefusalsPerMinute));
+  app.use(
+    '/admin',
+    authenticateAdmin(
+      issuer,
+      options.tokenSha256,
+      options.now,
+      options.auditRefusalsPerMinute,
+      options.failuresPerMinute,
+    ),
+  );
   const action = (name: string) => (_req: Request, res: Response, next: NextFunction) => {
     res.locals.action = name;
     next();

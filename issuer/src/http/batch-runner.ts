@@ -12,6 +12,21 @@ export interface BatchRunnerOptions {
   concurrency?: number;
   /** Milliseconds before a batch stopped by a storage failure is tried again; default 5000. */
   retryMs?: number;
+  /**
+   * Unfinished batches of one ministry this process holds at once; a further
+   * submission is RATE_LIMITED. Each running batch holds its items in memory,
+   * and a submission costs one request of the rate limit. Default 4.
+   */
+  maxPendingPerMinistry?: number;
+  /**
+   * Milliseconds between looks for unfinished batches this process does not
+   * run (on PostgreSQL, those of a replica that died and may never come
+   * back: `resume` at start alone would leave them pending forever); 0 turns
+   * it off. Default 60000 on PostgreSQL, 0 on LevelDB (one process).
+   */
+  sweepMs?: number;
+  /** A batch is taken over by the sweep once it is this old (ms), so live replicas rarely work on one batch twice; default 300000. */
+  takeOverAfterMs?: number;
   now?: () => Date;
   logger?: Logger;
 }
@@ -68,15 +83,43 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
     throw new RangeError('concurrency must be an integer from 1 to 64');
   }
   const retryMs = options.retryMs ?? 5000;
+  const maxPending = options.maxPendingPerMinistry ?? 4;
+  if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError('maxPendingPerMinistry must be at least 1');
+  // Batch ids per ministry from start to finish (also while waiting for a retry).
+  const pending = new Map<string, Set<string>>();
+  const pendingOf = (ministry: string): Set<string> => {
+    const ids = pending.get(ministry) ?? new Set<string>();
+    pending.set(ministry, ids);
+    return ids;
+  };
   const now = options.now ?? (() => new Date());
   const store = issuer.batches;
   const running = new Map<string, Promise<void>>();
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
+  const crossMinistryAudited = new Set<string>();
+  // LevelDB has one process, whose `resume` at start sees every batch: no sweep (it would scan every batch ever).
+  const sweepMs = options.sweepMs ?? (issuer.storageEngine === 'postgres' ? 60_000 : 0);
+  const takeOverAfterMs = options.takeOverAfterMs ?? 300_000;
+  // Two runners on one batch are safe (items are idempotent, first result wins), only wasteful.
+  const sweeper =
+    sweepMs > 0
+      ? setInterval(() => {
+          store
+            .unfinishedBatches()
+            .then((batches) => {
+              const cutoff = now().getTime() - takeOverAfterMs;
+              for (const b of batches) if (new Date(b.createdAt).getTime() <= cutoff) start(b);
+            })
+            .catch((error) => options.logger?.warn({ err: error }, 'batch sweep failed; trying again later'));
+        }, sweepMs)
+      : undefined;
+  sweeper?.unref();
 
   const processItem = async (batch: BatchRecord, index: number, item: JsonObject): Promise<void> => {
     const idempotencyKey = typeof item.idempotencyKey === 'string' ? item.idempotencyKey : `batch:${batch.id}:${index}`;
     let result: BatchItemResult;
+    let crossMinistry = false;
     try {
       // The `batch:` keys are the runner's own: a caller's key there could collide with another batch's item.
       if (
@@ -88,7 +131,9 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
         });
       }
       const { idempotencyKey: _own, ...body } = item;
-      const plan = planIssue(issuer, batch.ministry, body, idempotencyKey);
+      const plan = planIssue(issuer, batch.ministry, body, idempotencyKey, undefined, () => {
+        crossMinistry = true;
+      });
       if (plan.kind === 'general') {
         throw new MalformedValueError('a batch carries document types only (general credentials have no idempotency)', {
           details: { pointer: '/credential/type' },
@@ -100,6 +145,20 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
       const ours = findVneidError(error);
       const status = ours ? statusOf(ours) : 500;
       if (!ours || status >= 500) throw new Transient('storage or signing failure', { cause: error });
+      // As POST /credentials/issue records it; once per batch, so a batch of such items cannot flood the chain.
+      if (crossMinistry && !crossMinistryAudited.has(batch.id)) {
+        crossMinistryAudited.add(batch.id);
+        await issuer
+          .recordSecurityEvent('cross-ministry-refused', {
+            ministry: batch.ministry,
+            action: 'batch',
+            batch: batch.id,
+            index,
+          })
+          .catch((err) =>
+            options.logger?.warn({ err, batch: batch.id }, 'security event not written to the audit log'),
+          );
+      }
       const problem: Extract<BatchItemResult, { status: 'refused' }>['problem'] = {
         code: ours.code,
         detail: ours.message,
@@ -112,22 +171,27 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   };
 
   const work = async (batch: BatchRecord): Promise<void> => {
-    const pending = await store.pendingBatchItems(batch.id);
+    const items = await store.pendingBatchItems(batch.id);
     let next = 0;
     const worker = async () => {
-      while (!closed && next < pending.length) {
-        const { index, item } = pending[next++] as { index: number; item: JsonObject };
+      while (!closed && next < items.length) {
+        const { index, item } = items[next++] as { index: number; item: JsonObject };
         await processItem(batch, index, item);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, items.length)) }, worker));
     if (closed) return;
     const results = await store.batchResults(batch.id);
-    if (results.length >= batch.total) await store.finishBatch(batch.id, now().toISOString());
+    if (results.length >= batch.total) {
+      await store.finishBatch(batch.id, now().toISOString());
+      pendingOf(batch.ministry).delete(batch.id);
+      crossMinistryAudited.delete(batch.id);
+    }
   };
 
   const start = (batch: BatchRecord): void => {
     if (closed || running.has(batch.id)) return;
+    pendingOf(batch.ministry).add(batch.id);
     const run = work(batch)
       .catch((error) => {
         if (closed) return;
@@ -165,9 +229,22 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
   return {
     async submit(ministry, items) {
       if (closed) throw new VneidError('STORAGE_UNAVAILABLE', 'the service is stopping');
+      const held = pendingOf(ministry);
+      if (held.size >= maxPending) {
+        throw new VneidError('RATE_LIMITED', `at most ${maxPending} unfinished batches per ministry`, {
+          details: { retryAfter: Math.max(1, Math.ceil(retryMs / 1000)) },
+        });
+      }
       const batch: BatchRecord = { id: randomUUID(), ministry, total: items.length, createdAt: now().toISOString() };
-      await store.createBatch(batch, items);
-      await issuer.audit('batch.submit', { batch: batch.id, ministry, total: items.length });
+      // Held before the first await, so concurrent submissions cannot all pass the check.
+      held.add(batch.id);
+      try {
+        await store.createBatch(batch, items);
+        await issuer.audit('batch.submit', { batch: batch.id, ministry, total: items.length });
+      } catch (error) {
+        held.delete(batch.id);
+        throw error;
+      }
       start(batch);
       return progressOf(batch, []);
     },
@@ -195,6 +272,7 @@ export function createBatchRunner(issuer: Issuer, options: BatchRunnerOptions = 
     },
     async close() {
       closed = true;
+      clearInterval(sweeper);
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await Promise.allSettled([...running.values()]);

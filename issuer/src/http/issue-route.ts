@@ -95,6 +95,12 @@ export function planIssue(
       },
     };
   }
+  // The library types a document credential itself: any other name here would be dropped unsigned, silently.
+  if (ours[0] && (types as string[]).some((t) => t !== 'VerifiableCredential' && t !== ours[0])) {
+    throw new MalformedValueError(`a ${ours[0]} credential has no other type than VerifiableCredential`, {
+      details: { pointer: '/credential/type' },
+    });
+  }
   if (!isObject(subject)) {
     throw new MalformedValueError('a document credential has one credentialSubject object', {
       details: { pointer: '/credential/credentialSubject' },

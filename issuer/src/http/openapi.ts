@@ -204,7 +204,7 @@ export const openApiDocument = {
     '/credentials/batches': {
       post: {
         summary:
-          'Submit an asynchronous batch: a JSON array or JSON lines of issue requests (each as for /credentials/issue, plus an optional idempotencyKey), checked like single requests item by item',
+          'Submit an asynchronous batch: a JSON array or JSON lines of issue requests (each as for /credentials/issue, plus an optional idempotencyKey), checked like single requests item by item; 429 while the ministry has 4 unfinished batches',
         security: [{ apiKey: [] }],
         requestBody: {
           required: true,
@@ -271,6 +271,7 @@ export const openApiDocument = {
             },
           },
           '401': problem,
+          '429': problem,
         },
       },
       post: {
@@ -288,6 +289,7 @@ export const openApiDocument = {
           '201': { description: '{ id, ministry, createdAt, apiKey }' },
           '400': problem,
           '401': problem,
+          '429': problem,
           '404': problem,
         },
       },
@@ -301,6 +303,7 @@ export const openApiDocument = {
           '200': { description: 'The revoked key (ApiKey)' },
           '400': problem,
           '401': problem,
+          '429': problem,
           '404': problem,
         },
       },
@@ -313,6 +316,7 @@ export const openApiDocument = {
         responses: {
           '201': { description: '{ id, ministry, createdAt, apiKey, replaces }' },
           '401': problem,
+          '429': problem,
           '404': problem,
           '409': problem,
         },
@@ -322,7 +326,13 @@ export const openApiDocument = {
       post: {
         summary: 'Add a ministry { slug, name: { vi, en }, role, allowGeneralCredentials? }',
         security: [{ adminToken: [] }],
-        responses: { '201': { description: 'The ministry' }, '400': problem, '401': problem, '409': problem },
+        responses: {
+          '201': { description: 'The ministry' },
+          '400': problem,
+          '401': problem,
+          '429': problem,
+          '409': problem,
+        },
       },
     },
     '/admin/ministries/{slug}/keys/rotate': {
@@ -330,7 +340,13 @@ export const openApiDocument = {
         summary: "Rotate a ministry's signing key { keyType: P-256 | Ed25519 }",
         security: [{ adminToken: [] }],
         parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '201': { description: 'The new key' }, '400': problem, '401': problem, '404': problem },
+        responses: {
+          '201': { description: 'The new key' },
+          '400': problem,
+          '401': problem,
+          '429': problem,
+          '404': problem,
+        },
       },
     },
     '/admin/credentials/{id}': {
@@ -338,14 +354,19 @@ export const openApiDocument = {
         summary: 'The issuance record of a credential (no personal data)',
         security: [{ adminToken: [] }],
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '200': { description: 'The record' }, '401': problem, '404': problem },
+        responses: { '200': { description: 'The record' }, '401': problem, '429': problem, '404': problem },
       },
     },
     '/admin/audit/check': {
       post: {
         summary: 'Re-verify the audit chain, optionally against an exported { anchor: { seq, hash } }',
         security: [{ adminToken: [] }],
-        responses: { '200': { description: '{ valid, entries, brokenAt? }' }, '400': problem, '401': problem },
+        responses: {
+          '200': { description: '{ valid, entries, brokenAt? }' },
+          '400': problem,
+          '401': problem,
+          '429': problem,
+        },
       },
     },
     '/status-lists/': {
