@@ -83,7 +83,16 @@ export async function buildWorld(): Promise<World> {
   const subject = { ...fixtures[TYPE] };
   const issuedEddsa: JsonObject[] = [];
   for (let i = 0; i < POOL; i++) {
-    issuedEddsa.push(await issuer.issue({ ministry: MINISTRY, type: TYPE, subject, suite: 'eddsa-rdfc-2022' }));
+    // Bound to a holder: the citizen-document profile requires credentialSubject.id.
+    issuedEddsa.push(
+      await issuer.issue({
+        ministry: MINISTRY,
+        type: TYPE,
+        subject,
+        holder: wallet.holderDid,
+        suite: 'eddsa-rdfc-2022',
+      }),
+    );
   }
   const walletCard = await issuer.issue({ ministry: MINISTRY, type: TYPE, subject, holder: wallet.holderDid });
   await wallet.add(walletCard);
