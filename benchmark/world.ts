@@ -117,7 +117,11 @@ export async function buildWorld(): Promise<World> {
   const statusLists = new Map<string, JsonObject>();
   const fetchFromIssuer: FetchLike = async (url) => {
     // The lists' prefix serves the index the verifier reads first, as GET /status-lists/ does.
-    if (url.endsWith('/')) return new Response(JSON.stringify(await statusListIndex(issuer)), { status: 200 });
+    if (url.endsWith('/')) {
+      const index = await statusListIndex(issuer);
+      statusLists.set(url, index as unknown as JsonObject);
+      return new Response(JSON.stringify(index), { status: 200 });
+    }
     const list = await issuer.getStatusListCredential(url.split('/').pop()!);
     statusLists.set(url, list);
     return new Response(JSON.stringify(list), { status: 200 });
