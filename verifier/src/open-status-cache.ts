@@ -39,8 +39,12 @@ export interface StatusCache {
 
 const LIST_PREFIX = 'list:';
 const BUNDLE_KEY = 'bundle:current';
-// Entries hold the compressed list (kilobytes); a verifier follows a few dozen lists.
-const MAX_LISTS_IN_MEMORY = 256;
+// Entries hold the compressed list and its signed copy (a few kilobytes). A police
+// device follows every list of the nation's issuers — 3,052 for 100 million
+// credentials of one ministry — and an entry evicted here is read back from
+// disk and its proof verified again at the next sync or status check: keep
+// them all up to a bound (about 12 MB at 3 KB each).
+const MAX_LISTS_IN_MEMORY = 4096;
 
 /**
  * Opens (creating if needed) the LevelDB status cache in `path`. Writes are

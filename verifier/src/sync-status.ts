@@ -1,13 +1,13 @@
 import { type ErrorCode, idOf, parseJsonSafely, toVneidError, VneidError } from '@vneid/core';
 import { isLoaded } from './lib/bundle-registry.js';
-import { cachedListProblem } from './lib/cached-list-check.js';
+import { cachedListProblem, rememberVerified } from './lib/cached-list-check.js';
 import { nowMs, parseDateTime } from './lib/dates.js';
 import { type FetchLike, fetchLimited } from './lib/limited-fetch.js';
 import { VERIFIER_LIMITS } from './lib/limits.js';
 import { verifyStatusListCredential } from './lib/status-list-credential.js';
 import { parseStatusListIndex } from './lib/status-list-index.js';
 import { type TrustView, trustView } from './lib/trust-view.js';
-import type { StatusCache } from './open-status-cache.js';
+import type { CachedStatusList, StatusCache } from './open-status-cache.js';
 import type { BundleIssuer, LoadedTrustBundle, TrustBundle } from './types.js';
 
 /** The outcome of syncing one status list URL (or one prefix's index, when that failed). */
@@ -173,6 +173,12 @@ interface Run {
   results: StatusSyncResult[];
 }
 
+/** Stores a list this sync verified, and tells the check that the cache's copy of it is verified. */
+async function putVerified(cache: SyncOptions['cache'], entry: CachedStatusList): Promise<void> {
+  await cache.put(entry);
+  rememberVerified(await cache.get(entry.url), entry);
+}
+
 async function syncOne(run: Run, task: Task): Promise<void> {
   const { url } = task;
   const { options, stats } = run;
@@ -224,7 +230,7 @@ async function syncOne(run: Run, task: Task): Promise<void> {
       const same = newFrom === heldFrom && held.encodedList === entry.encodedList;
       if (same) {
         // Keep the entity tag current so the next sync can ask "if none match".
-        if (entry.etag && entry.etag !== held.etag) await options.cache.put({ ...held, etag: entry.etag });
+        if (entry.etag && entry.etag !== held.etag) await putVerified(options.cache, { ...held, etag: entry.etag });
         run.results.push({ url, issuer: issuer.id, result: 'unchanged', validFrom: entry.validFrom });
         return;
       }
@@ -236,7 +242,7 @@ async function syncOne(run: Run, task: Task): Promise<void> {
         });
       }
     }
-    await options.cache.put(entry);
+    await putVerified(options.cache, entry);
     run.results.push({ url, issuer: issuer.id, result: 'updated', validFrom: entry.validFrom });
   } catch (error) {
     const e = toVneidError(error, 'STATUS_RETRIEVAL_ERROR', `status list ${url} failed`);

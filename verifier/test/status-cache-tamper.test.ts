@@ -91,3 +91,22 @@ test('an untouched cache reopened after a restart still reports the revocation a
   const r2 = await verifyCredential(good, { bundle: w.loaded, statusCache: w.cache, now: NOW });
   t.true(r2.verified, JSON.stringify(r2.errors));
 });
+
+test('a sync marks only the lists it verified: an entry put into the cache another way is still checked', async (t) => {
+  const w: World = await createWorld();
+  t.teardown(() => w.close());
+  const revoked = await issue(w, { cryptosuite: 'eddsa-rdfc-2022' });
+  w.lists.revocation.list.setStatus(statusIndex(revoked, 'revocation'), true);
+  await publishLists(w);
+  await publishLists(w, { issuer: w.university });
+  t.true((await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: w.fetch })).ok);
+  const synced = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
+  t.is(check(synced, 'revocation')?.code, 'CREDENTIAL_REVOKED');
+  // Same process, same signed copy, another encodedList: not what the sync verified.
+  const held = await w.cache.get(w.lists.revocation.url);
+  if (!held) throw new Error('list not cached');
+  await w.cache.put({ ...held, encodedList: await encodeStatusList(createStatusList()) });
+  const report = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
+  t.false(report.verified);
+  t.is(check(report, 'revocation')?.code, 'STATUS_VERIFICATION_ERROR');
+});
