@@ -446,7 +446,13 @@ export async function openIssuer(
     }),
     auditEntries: () => storage.auditEntries(),
     backup: guard((o: { file: string }) =>
-      backupStorage(storage, { file: o?.file, dataDir: options.databaseUrl ? undefined : options.dataDir, now }),
+      backupStorage(storage, {
+        file: o?.file,
+        dataDir: options.databaseUrl ? undefined : options.dataDir,
+        now,
+        // The store's passphrase keys the backup's HMAC: only its operator can make a backup that restores.
+        passphrase: options.passphrase,
+      }),
     ),
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),
