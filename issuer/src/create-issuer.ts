@@ -170,7 +170,8 @@ export interface Issuer {
   auditEntries(): AsyncIterable<AuditEntry>;
   /**
    * Writes a consistent backup of the LevelDB store to `file` while issuing
-   * goes on (see backup.ts). @throws BACKUP_UNSUPPORTED on PostgreSQL.
+   * goes on (see backup.ts), authenticated by an HMAC keyed by this issuer's passphrase.
+   * @throws BACKUP_UNSUPPORTED on PostgreSQL.
    */
   backup(options: { file: string }): Promise<BackupSummary>;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
