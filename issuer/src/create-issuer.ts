@@ -170,7 +170,8 @@ export interface Issuer {
   auditEntries(): AsyncIterable<AuditEntry>;
   /**
    * Writes a consistent backup of the LevelDB store to `file` while issuing
-   * goes on (see backup.ts). @throws BACKUP_UNSUPPORTED on PostgreSQL.
+   * goes on (see backup.ts), authenticated by an HMAC keyed by this issuer's passphrase.
+   * @throws BACKUP_UNSUPPORTED on PostgreSQL.
    */
   backup(options: { file: string }): Promise<BackupSummary>;
   /** The issuer's static loader (bundled and registered contexts, its own DIDs). */
@@ -446,7 +447,13 @@ export async function openIssuer(
     }),
     auditEntries: () => storage.auditEntries(),
     backup: guard((o: { file: string }) =>
-      backupStorage(storage, { file: o?.file, dataDir: options.databaseUrl ? undefined : options.dataDir, now }),
+      backupStorage(storage, {
+        file: o?.file,
+        dataDir: options.databaseUrl ? undefined : options.dataDir,
+        now,
+        // The store's passphrase keys the backup's HMAC: only its operator can make a backup that restores.
+        passphrase: options.passphrase,
+      }),
     ),
     documentLoader: () => issuerLoader(ctx),
     apiKeys: () => storage.apiKeys(),

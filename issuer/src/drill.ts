@@ -28,8 +28,10 @@ export interface DrillOptions {
    * by the service after the backup was taken.
    */
   live: Issuer | { url: string };
-  /** Passphrase of the store the backup came from (unseals its keys and audit chain). */
+  /** Passphrase of the store the backup came from (checks the backup's HMAC, unseals its keys and audit chain). */
   passphrase: string;
+  /** Accept an unauthenticated `vneid-issuer-backup/1` file (old backups only; see restoreBackup). */
+  allowUnauthenticated?: boolean;
   /** An audit head exported earlier (e.g. VNEID_AUDIT_ANCHOR_FILE): the restored chain must contain it. */
   anchor?: AuditHead;
   /** Restore here (an empty folder) and keep it; default a temporary folder, removed afterwards. */
@@ -81,19 +83,36 @@ export interface DrillReport {
  * @example
  * const report = await runDrill({ backup: 'issuer.vnbak', live: issuer, passphrase });
  * report.ok; report.recoveryPoint.recordsMissing; report.recoveryTimeSeconds
- * @throws {VneidError} BACKUP_CORRUPT, BACKUP_TARGET_NOT_EMPTY (the backup cannot be restored at all).
+ * @throws {VneidError} BACKUP_CORRUPT, BACKUP_NOT_AUTHENTIC, BACKUP_UNSUPPORTED, BACKUP_TARGET_NOT_EMPTY (the backup cannot be restored at all).
  */
 export async function runDrill(options: DrillOptions): Promise<DrillReport> {
   const now = options.now ?? (() => new Date());
   const started = process.hrtime.bigint();
   const dir = options.into ?? (await mkdtemp(join(tmpdir(), 'vneid-drill-')));
   const checks: DrillCheck[] = [];
-  const info = await restoreBackup({ file: options.backup, dataDir: dir });
+  let info: Awaited<ReturnType<typeof restoreBackup>>;
+  try {
+    info = await restoreBackup({
+      file: options.backup,
+      dataDir: dir,
+      passphrase: options.passphrase,
+      ...(options.allowUnauthenticated === true ? { allowUnauthenticated: true } : {}),
+    });
+  } catch (error) {
+    if (!options.into) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   const store = 'url' in options.live ? undefined : options.live;
   const baseUrl = store ? store.baseUrl : (options.live as { url: string }).url.replace(/\/+$/, '');
   const restored = await createIssuer({ dataDir: dir, passphrase: options.passphrase, baseUrl });
   try {
-    checks.push({ name: 'restore', ok: true, detail: `${info.entries} entries, ${info.records} records` });
+    const authenticity =
+      info.authenticity === 'verified' ? 'HMAC verified' : 'NOT authenticated (a /1 backup, explicitly allowed)';
+    checks.push({
+      name: 'restore',
+      ok: true,
+      detail: `${info.entries} entries, ${info.records} records, ${authenticity}`,
+    });
 
     const chain = await restored.verifyAuditLog(options.anchor ? { anchor: options.anchor } : {});
     checks.push({

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export type { AddMinistryInput, MinistryInfo } from './add-ministry.js';
-export type { BackupInfo, BackupSummary } from './backup.js';
+export type { BackupAuthenticity, BackupInfo, BackupSummary, RestoreBackupOptions } from './backup.js';
 export { inspectBackup, restoreBackup } from './backup.js';
 export type { StatusAction, StatusChange } from './change-status.js';
 export type { BatchStore, CreateIssuerOptions, Issuer } from './create-issuer.js';

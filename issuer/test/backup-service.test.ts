@@ -70,12 +70,19 @@ test('kill -USR2 makes the running service write a backup while it keeps issuing
   stop = true;
   await Promise.all(lanes);
   t.regex(file, /issuer-\d{8}T\d{6}Z\.vnbak$/);
-  const info = await inspectBackup(file);
+  // Written in the authenticated format, keyed by the service's configured passphrase.
+  t.is((await inspectBackup(file)).authenticity, 'not-checked');
+  const info = await inspectBackup(file, { passphrase: DEV_PASSPHRASE });
+  t.like(info, { format: 'vneid-issuer-backup/2', authenticity: 'verified' });
+  t.is(
+    ((await t.throwsAsync(inspectBackup(file, { passphrase: 'another passphrase' }))) as { code?: string }).code,
+    'BACKUP_NOT_AUTHENTIC',
+  );
   t.true(info.records >= 5 && info.records <= ids.length, `${info.records} of ${ids.length}`);
   await service.close();
   closed = true;
   const into = join(dir, 'restored');
-  await restoreBackup({ file, dataDir: into });
+  await restoreBackup({ file, dataDir: into, passphrase: DEV_PASSPHRASE });
   const restored = await createIssuer({ dataDir: into, passphrase: DEV_PASSPHRASE, baseUrl: service.url });
   t.teardown(() => restored.close());
   // API keys live in the store (the api-keys.json above was imported at start): they came along.

@@ -124,6 +124,7 @@ test('vneid-issuer drill restores the latest backup, checks it against the live 
   t.true(report.recoveryPoint.backupAgeSeconds >= 0 && report.recoveryPoint.backupAgeSeconds < 120);
   t.true(report.recoveryTimeSeconds > 0 && report.recoveryTimeSeconds < 60);
   t.regex(stderr, /drill: PASSED/);
+  t.regex(stderr, /ok {3}restore: .*HMAC verified/);
   t.regex(
     stderr,
     /recovery point: the backup is [\d.]+ s old and lacks 3 records, 4 audit entries and the latest bits of 1 status lists/,
@@ -136,11 +137,11 @@ test('vneid-issuer drill restores the latest backup, checks it against the live 
   t.is((await live.listRecords()).length, summary.records + 3);
 });
 
-test('the drill fails on a backup whose audit log was rewritten, though its digest was recomputed', async (t) => {
-  const { data, file } = await liveWithBackup(t);
+test('the drill refuses a backup whose audit log was rewritten and digest recomputed; as an allowed /1 its chain check fails', async (t) => {
+  const { dir, data, file } = await liveWithBackup(t);
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
   let edited = false;
-  const body = lines.slice(0, -1).map((line) => {
+  const body = lines.slice(1, -1).map((line) => {
     const entry = JSON.parse(line) as { k?: string; v?: string };
     const key = entry.k ? Buffer.from(entry.k, 'base64').toString('latin1') : '';
     if (edited || !key.startsWith('!audit!') || !entry.v) return line;
@@ -151,10 +152,31 @@ test('the drill fails on a backup whose audit log was rewritten, though its dige
     return JSON.stringify({ k: entry.k, v: Buffer.from(JSON.stringify(value)).toString('base64') });
   });
   t.true(edited, 'an issued entry was rewritten');
-  const text = `${body.join('\n')}\n`;
-  const trailer = { ...JSON.parse(lines.at(-1) as string), sha256: createHash('sha256').update(text).digest('hex') };
-  writeFileSync(file, `${text}${JSON.stringify(trailer)}\n`);
-  const { code, stdout, stderr } = await run(['--data', data, 'drill', '--backup', file]);
+  // As an attacker would: the plain SHA-256 recomputed, the HMAC left as it was (or dropped, claiming format /1).
+  const write = (out: string, header: Record<string, unknown>, trailer: Record<string, unknown>) => {
+    const text = `${[JSON.stringify(header), ...body].join('\n')}\n`;
+    writeFileSync(
+      out,
+      `${text}${JSON.stringify({ ...trailer, sha256: createHash('sha256').update(text).digest('hex') })}\n`,
+    );
+  };
+  const header = JSON.parse(lines[0] as string) as Record<string, unknown>;
+  const trailer = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
+  write(file, header, trailer);
+  const refused = await run(['--data', data, 'drill', '--backup', file]);
+  t.is(refused.code, 2, refused.stderr);
+  t.regex(refused.stderr, /^BACKUP_NOT_AUTHENTIC: /);
+  t.is(refused.stdout, '', 'no report: nothing was restored');
+
+  const { macSalt: _s, ...oldHeader } = header;
+  const { hmac: _h, ...oldTrailer } = trailer;
+  const old = join(dir, 'old.vnbak');
+  write(old, { ...oldHeader, format: 'vneid-issuer-backup/1' }, oldTrailer);
+  const unsupported = await run(['--data', data, 'drill', '--backup', old]);
+  t.is(unsupported.code, 2);
+  t.regex(unsupported.stderr, /^BACKUP_UNSUPPORTED: .*not authenticated/);
+  // Allowed explicitly, the keyed audit chain still catches the rewrite.
+  const { code, stdout, stderr } = await run(['--data', data, 'drill', '--backup', old, '--allow-unauthenticated']);
   t.is(code, 4, stderr);
   const report = JSON.parse(stdout) as Report;
   t.false(report.ok);
@@ -163,6 +185,7 @@ test('the drill fails on a backup whose audit log was rewritten, though its dige
     { ok: false },
   );
   t.regex(stderr, /drill: FAILED/);
+  t.regex(stderr, /ok {3}restore: .*NOT authenticated/);
   t.regex(stderr, /FAIL audit-chain: broken at seq \d+/);
 });
 

@@ -261,8 +261,19 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .description('restore a backup into an empty folder (then open it with --data and the same passphrase)')
     .argument('<backup>', 'a backup file')
     .requiredOption('--into <dir>', 'an empty or missing folder')
-    .action(async (file: string, o: { into: string }) => {
-      const info = await restoreBackup({ file, dataDir: resolve(o.into) });
+    .option(
+      '--allow-unauthenticated',
+      'also restore a vneid-issuer-backup/1 file, which has no HMAC (only for old backups you know are yours)',
+    )
+    .action(async (file: string, o: { into: string; allowUnauthenticated?: boolean }, cmd: Command) => {
+      // The backup's HMAC is keyed by the store passphrase ($VNEID_ISSUER_PASSPHRASE): checked before anything is written.
+      const passphrase = storePassphrase(globals(cmd), io.env, warn);
+      const info = await restoreBackup({
+        file,
+        dataDir: resolve(o.into),
+        passphrase,
+        ...(o.allowUnauthenticated ? { allowUnauthenticated: true } : {}),
+      });
       io.err(`restore: ${info.records} records, audit head seq ${info.auditHead.seq} into ${resolve(o.into)}\n`);
       json(io, info);
     });
@@ -275,55 +286,57 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .requiredOption('--backup <path>', 'a backup file, or a folder whose newest *.vnbak is used')
     .option('--anchor <file>', 'an audit head exported earlier ({"seq","hash"} JSON) that the restored chain must hold')
     .option('--keep <dir>', 'restore into this empty folder and keep it (default: a temporary folder, removed)')
-    .action(async (o: { backup: string; anchor?: string; keep?: string }, cmd: Command) => {
-      let file = o.backup;
-      if ((await stat(file).catch(() => undefined))?.isDirectory()) {
-        const latest = await latestBackup(file);
-        if (!latest) throw new UsageError(`no *.vnbak backup in ${file}`);
-        file = latest;
-      }
-      await inspectBackup(file);
-      let anchor: AuditHead | undefined;
-      if (o.anchor) {
-        const value = await readJsonFile(o.anchor);
-        if (!isObject(value) || !Number.isInteger(value.seq) || typeof value.hash !== 'string')
-          throw new UsageError(`${o.anchor} must hold an audit head {"seq": n, "hash": "…"}`);
-        anchor = { seq: value.seq as number, hash: value.hash };
-      }
-      const g = globals(cmd);
-      const drill = (live: Parameters<typeof runDrill>[0]['live'], passphrase: string) =>
-        runDrill({
-          backup: file,
-          live,
-          passphrase,
-          ...(anchor ? { anchor } : {}),
-          ...(o.keep ? { into: resolve(o.keep) } : {}),
-        });
-      // With --url the live side is the running service's public status lists (its store stays locked by it).
-      const report = g.url
-        ? await drill({ url: g.url }, storePassphrase(g, io.env, warn))
-        : // Warned about (development folder) when the store opens.
-          await local(cmd, (live) =>
-            drill(
-              live,
-              storePassphrase(g, io.env, () => undefined),
-            ),
-          );
-      const rp = report.recoveryPoint;
-      const missing = (n: number | null, what: string) =>
-        n === null ? `? ${what} (not known over --url)` : `${n} ${what}`;
-      io.err(
-        [
-          `drill: ${report.ok ? 'PASSED' : 'FAILED'} — backup ${file} (${report.backup.createdAt})`,
-          ...report.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
-          `  recovery point: the backup is ${rp.backupAgeSeconds.toFixed(1)} s old and lacks ${missing(rp.recordsMissing, 'records')}, ${missing(rp.auditEntriesMissing, 'audit entries')} and the latest bits of ${rp.statusListsDiffering.length} status lists`,
-          `  recovery time: ${report.recoveryTimeSeconds.toFixed(2)} s (restore to a verified credential)`,
-          '',
-        ].join('\n'),
-      );
-      json(io, report);
-      if (!report.ok) state.exitCode = EXIT.drillFailed;
-    });
+    .option(
+      '--allow-unauthenticated',
+      'also accept a vneid-issuer-backup/1 file, which has no HMAC (only for old backups you know are yours)',
+    )
+    .action(
+      async (o: { backup: string; anchor?: string; keep?: string; allowUnauthenticated?: boolean }, cmd: Command) => {
+        let file = o.backup;
+        if ((await stat(file).catch(() => undefined))?.isDirectory()) {
+          const latest = await latestBackup(file);
+          if (!latest) throw new UsageError(`no *.vnbak backup in ${file}`);
+          file = latest;
+        }
+        const g = globals(cmd);
+        // With --data the development-passphrase warning comes when the live store opens.
+        const passphrase = storePassphrase(g, io.env, g.url ? warn : () => undefined);
+        const auth = { passphrase, ...(o.allowUnauthenticated ? { allowUnauthenticated: true } : {}) };
+        // Refused here (BACKUP_NOT_AUTHENTIC, …) before the live store is opened.
+        await inspectBackup(file, auth);
+        let anchor: AuditHead | undefined;
+        if (o.anchor) {
+          const value = await readJsonFile(o.anchor);
+          if (!isObject(value) || !Number.isInteger(value.seq) || typeof value.hash !== 'string')
+            throw new UsageError(`${o.anchor} must hold an audit head {"seq": n, "hash": "…"}`);
+          anchor = { seq: value.seq as number, hash: value.hash };
+        }
+        const drill = (live: Parameters<typeof runDrill>[0]['live']) =>
+          runDrill({
+            backup: file,
+            live,
+            ...auth,
+            ...(anchor ? { anchor } : {}),
+            ...(o.keep ? { into: resolve(o.keep) } : {}),
+          });
+        // With --url the live side is the running service's public status lists (its store stays locked by it).
+        const report = g.url ? await drill({ url: g.url }) : await local(cmd, (live) => drill(live));
+        const rp = report.recoveryPoint;
+        const missing = (n: number | null, what: string) =>
+          n === null ? `? ${what} (not known over --url)` : `${n} ${what}`;
+        io.err(
+          [
+            `drill: ${report.ok ? 'PASSED' : 'FAILED'} — backup ${file} (${report.backup.createdAt})`,
+            ...report.checks.map((c) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.detail}`),
+            `  recovery point: the backup is ${rp.backupAgeSeconds.toFixed(1)} s old and lacks ${missing(rp.recordsMissing, 'records')}, ${missing(rp.auditEntriesMissing, 'audit entries')} and the latest bits of ${rp.statusListsDiffering.length} status lists`,
+            `  recovery time: ${report.recoveryTimeSeconds.toFixed(2)} s (restore to a verified credential)`,
+            '',
+          ].join('\n'),
+        );
+        json(io, report);
+        if (!report.ok) state.exitCode = EXIT.drillFailed;
+      },
+    );
 
   for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
     program

@@ -125,6 +125,8 @@ export const ERROR_CODES = [
   // branch adminapi: the admin API and asynchronous batches
   'API_KEY_REVOKED',
   'BATCH_NOT_FOUND',
+  // branch backupmac: a backup whose HMAC does not verify with the store passphrase (forged, altered, other store)
+  'BACKUP_NOT_AUTHENTIC',
 ] as const;
 
 /** A stable machine-readable error code. */
