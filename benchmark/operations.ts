@@ -220,6 +220,9 @@ function presentationPaths(world: World): Operation[] {
   const { request, bundle, statusCache, now, statusLists, documentLoader } = world;
   const challenge = request.challenge as string;
   const domain = request.domain as string;
+  // The pool's presentations answer one request (one challenge): replay protection is off here, as the
+  // library has none; the record of a used challenge is one in-memory set insert.
+  const verifyOptions = { challenge, domain, request, bundle, statusCache, now, allowReplay: true };
   const ours = cycle(world.presentations);
   const theirs = cycle(world.presentations);
   const hostile = {
@@ -249,17 +252,7 @@ function presentationPaths(world: World): Operation[] {
       key: 'verify-presentation',
       name: 'verifier verifyPresentation, every check, offline',
       ours: async () => {
-        // The pool's presentations answer one request (one challenge): replay protection is off here, as the
-        // library has none; the record of a used challenge is one in-memory set insert.
-        const report = await verifyPresentation(ours(), {
-          challenge,
-          domain,
-          request,
-          bundle,
-          statusCache,
-          now,
-          allowReplay: true,
-        });
+        const report = await verifyPresentation(ours(), verifyOptions);
         if (!report.verified) throw new Error(`presentation refused: ${JSON.stringify(report.errors)}`);
       },
       library: {
@@ -273,15 +266,7 @@ function presentationPaths(world: World): Operation[] {
       key: 'refuse-hostile',
       name: 'verifier refuses a presentation carrying a 20,000-entry array',
       ours: async () => {
-        const report = await verifyPresentation(hostile, {
-          challenge,
-          domain,
-          request,
-          bundle,
-          statusCache,
-          now,
-          allowReplay: true,
-        });
+        const report = await verifyPresentation(hostile, verifyOptions);
         if (report.verified) throw new Error('hostile input verified');
       },
       raw: 'Ed25519 verify',
