@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fixtures } from '@vneid/schemas';
 import { startTestPostgres } from '@vneid/test-support';
 import test from 'ava';
-import { runCli } from '../src/cli/program.js';
 import { createIssuer, generateApiKey, hashApiKey, type Issuer, inspectBackup, restoreBackup } from '../src/index.js';
+import { runCliCaptured } from './helpers/cli.js';
 import { freshIssuer, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 const KEYED = {
@@ -317,21 +317,7 @@ test('vneid-issuer backup and restore: a folder target gets a timestamped file; 
   await issuer.close();
   const work = await tempDir('vneid-backup-');
   t.teardown(() => removeDir(work));
-  const run = async (args: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const code = await runCli(args, {
-      out: (s) => {
-        stdout += s;
-      },
-      err: (s) => {
-        stderr += s;
-      },
-      env: { VNEID_ISSUER_PASSPHRASE: PASSPHRASE },
-      errIsTTY: false,
-    });
-    return { code, stdout, stderr };
-  };
+  const run = (args: string[]) => runCliCaptured(args, { VNEID_ISSUER_PASSPHRASE: PASSPHRASE });
   const made = await run(['--data', dir, 'backup', '--to', work]);
   t.is(made.code, 0, made.stderr);
   const written = JSON.parse(made.stdout) as { file: string; records: number };

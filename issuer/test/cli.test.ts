@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtures } from '@vneid/schemas';
 import test from 'ava';
-import { runCli } from '../src/cli/program.js';
 import { createIssuer, generateApiKey, hashApiKey, startServer } from '../src/index.js';
+import { runCliCaptured } from './helpers/cli.js';
 import { holderDid, MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 const ISSUER_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -41,20 +41,13 @@ function cli(args: string[], env: Record<string, string | undefined> = {}): Prom
  * spawned runs above prove the entry point; the many negative cases run here
  * because each spawn costs a second of module loading.
  */
-async function run(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    out: (text) => {
-      stdout += text;
-    },
-    err: (text) => {
-      stderr += text;
-    },
-    env: { ...process.env, VNEID_ISSUER_PASSPHRASE: PASSPHRASE, VNEID_ISSUER_DATA: undefined, ...env },
-    errIsTTY: false,
+function run(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
+  return runCliCaptured(args, {
+    ...process.env,
+    VNEID_ISSUER_PASSPHRASE: PASSPHRASE,
+    VNEID_ISSUER_DATA: undefined,
+    ...env,
   });
-  return { code, stdout, stderr };
 }
 
 /** A temp folder with a store holding the three development ministries (set up in-process: faster than spawning). */

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixtures } from '@vneid/schemas';
 import test from 'ava';
-import { runCli } from '../src/cli/program.js';
 import { createIssuer, type Issuer } from '../src/index.js';
+import { runCliCaptured } from './helpers/cli.js';
 import { startTestService } from './helpers/service.js';
 import { MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
@@ -64,21 +64,7 @@ async function liveWithBackup(t: { teardown(fn: () => Promise<void>): void }) {
   return { dir, data, backups, file, anchor, summary, revokedList, laterHead };
 }
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    out: (s) => {
-      stdout += s;
-    },
-    err: (s) => {
-      stderr += s;
-    },
-    env: { VNEID_ISSUER_PASSPHRASE: PASSPHRASE },
-    errIsTTY: false,
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: string[]) => runCliCaptured(args, { VNEID_ISSUER_PASSPHRASE: PASSPHRASE });
 
 test('vneid-issuer drill restores the latest backup, checks it against the live store and prints its recovery point and time', async (t) => {
   const { data, backups, anchor, summary, revokedList } = await liveWithBackup(t);
