@@ -1,9 +1,8 @@
 // The request an OpenID4VP verifier signs, without node-only modules: the
 // server verifier (createOid4vpVerifier) and the web page make it the same way.
 import type { CallbackContext, Jwk } from '@openid4vc/oauth2';
-import { Openid4vpVerifier } from '@openid4vc/openid4vp';
-import { setGlobalConfig } from '@openid4vc/utils';
 import { type DcqlQuery, dcqlQueryFor, VneidError } from '@vneid/core';
+import { loadOpenid4vp } from './load-library.js';
 
 /** Signs a JWS over `header` and `payload` with the relying party's request key: the compact serialisation. */
 export type RequestJwtSigner = (header: Record<string, unknown>, payload: Record<string, unknown>) => Promise<string>;
@@ -27,8 +26,6 @@ export interface SignedAuthorizationRequestOptions {
   ttlSeconds: number;
   now: Date;
 }
-
-const LOOPBACK = ['127.0.0.1', '[::1]', 'localhost'];
 
 function callbacks(publicJwk: Record<string, unknown>, sign: RequestJwtSigner) {
   const signJwt: CallbackContext['signJwt'] = async (signer, { header, payload }) => {
@@ -66,10 +63,8 @@ function callbacks(publicJwk: Record<string, unknown>, sign: RequestJwtSigner) {
 export async function createSignedAuthorizationRequest(
   options: SignedAuthorizationRequestOptions,
 ): Promise<{ link: string; requestJwt: string; dcql: DcqlQuery }> {
-  // The library refuses http URLs through a process-wide switch: on only for a loopback verifier (tests, demos).
-  const uri = new URL(options.requestUri);
-  if (uri.protocol === 'http:' && LOOPBACK.includes(uri.hostname)) setGlobalConfig({ allowInsecureUrls: true });
   const dcql = dcqlQueryFor(options.queries);
+  const { Openid4vpVerifier } = await loadOpenid4vp(options.requestUri);
   const library = new Openid4vpVerifier({ callbacks: callbacks(options.publicJwk, options.sign) });
   const created = await library.createOpenId4vpAuthorizationRequest({
     authorizationRequestPayload: {

@@ -1,7 +1,6 @@
 // The verifier's side of an OpenID4VP answer, without node-only modules: the
 // server verifier (createOid4vpVerifier) and the web page (which receives the
 // answer through a relay and verifies it itself) run these same checks.
-import { parseOpenid4vpAuthorizationResponse } from '@openid4vc/openid4vp';
 import {
   canonicalJson,
   type DcqlCredentialQuery,
@@ -14,6 +13,7 @@ import {
 import type { CommonVerifyOptions } from '../lib/options.js';
 import type { LoadedTrustBundle, VerificationReport } from '../types.js';
 import { type VerifyPresentationOptions, verifyPresentation } from '../verify-presentation.js';
+import { loadOpenid4vp } from './load-library.js';
 
 /** What an answer is checked against: the request the verifier made (kept by the verifier, never by the wallet). */
 export interface AuthorizationRequestBinding {
@@ -70,6 +70,7 @@ export async function presentationFromResponse(
   if (form.state !== request.state) throw invalid('state does not match the request');
   if (typeof form.vp_token !== 'string') throw invalid('vp_token is required');
   const vpToken = parseJsonSafely(form.vp_token, { maxBytes });
+  const { parseOpenid4vpAuthorizationResponse } = await loadOpenid4vp(request.responseUri);
   let parsed: Awaited<ReturnType<typeof parseOpenid4vpAuthorizationResponse>>;
   try {
     parsed = await parseOpenid4vpAuthorizationResponse({

@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { setGlobalConfig } from '@openid4vc/utils';
 import { dcqlQueryFor, type ErrorCode, toVneidError, VneidError } from '@vneid/core';
 import express, { type Request, type Response, type Router } from 'express';
-import { CompactSign } from 'jose';
-import QRCode from 'qrcode';
 import type { createAccountabilityLog } from '../accountability-log.js';
 import { buildPresentationRequest } from '../build-presentation-request.js';
 import { type ChallengeStore, createChallengeStore } from '../challenge-store.js';
@@ -16,6 +13,7 @@ import {
   parseAuthorizationResponseForm,
   verifyAuthorizationResponse,
 } from './authorization-response.js';
+import { isLoopbackHttp } from './load-library.js';
 import type { RequestSigningKey } from './request-signing-key.js';
 import {
   type AuthorizationRequestRecord,
@@ -77,7 +75,6 @@ export interface Oid4vpVerifier {
   outcome(id: string): Promise<AuthorizationRequestOutcome>;
 }
 
-const LOOPBACK = ['127.0.0.1', '[::1]', 'localhost'];
 const REQUEST_JWT_TYPE = 'application/oauth-authz-req+jwt';
 
 class Oid4vpHttpError extends VneidError {
@@ -102,10 +99,9 @@ function assertBaseUrl(baseUrl: string): URL {
   } catch {
     throw new TypeError('baseUrl must be an absolute URL');
   }
-  const loopback = url.protocol === 'http:' && LOOPBACK.includes(url.hostname);
-  if (url.protocol !== 'https:' && !loopback) throw new TypeError('baseUrl must be https (http only on loopback)');
-  // The library refuses http URLs through a process-wide switch: on only for a loopback verifier (tests, demos).
-  if (loopback) setGlobalConfig({ allowInsecureUrls: true });
+  if (url.protocol !== 'https:' && !isLoopbackHttp(url)) {
+    throw new TypeError('baseUrl must be https (http only on loopback)');
+  }
   return url;
 }
 
@@ -177,7 +173,7 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       queries: input.queries,
       publicJwk: options.signingKey.publicJwk as Record<string, unknown>,
       sign: async (header, payload) =>
-        new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+        new (await import('jose')).CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
           .setProtectedHeader(header as never)
           .sign(options.signingKey.privateKey),
       ttlSeconds: ttl,
@@ -199,6 +195,8 @@ export function createOid4vpVerifier(options: Oid4vpVerifierOptions): Oid4vpVeri
       expiresAt: at.getTime() + ttl * 1000,
       status: 'pending',
     });
+    // qrcode, like jose above, loads on first use: see load-library.ts.
+    const { default: QRCode } = await import('qrcode');
     return {
       id,
       link,

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import type { JWK } from 'jose';
 
 /** The key a relying party signs its OpenID4VP request objects with (P-256, ES256). */
 export interface RequestSigningKey {
@@ -24,6 +24,6 @@ export async function createRequestSigningKey(): Promise<RequestSigningKey> {
   return {
     privateKey,
     publicJwk: { ...publicJwk, alg: 'ES256', use: 'sig' },
-    thumbprint: await calculateJwkThumbprint(publicJwk),
+    thumbprint: await (await import('jose')).calculateJwkThumbprint(publicJwk),
   };
 }
