@@ -12,9 +12,15 @@ import type { AuditAppend, AuditHead, IssuerStorage } from './contract.js';
  * LevelDB: the one process's section and writer). We chose one chain over
  * per-replica chains joined by a signed head because verification and
  * anchoring stay exactly as before (one head, one walk, a gap is visible as a
- * missing seq) and a replica that dies leaves no half-chain to reconcile; the
- * cost is that appends serialise on the head row, which is held only for the
- * few statements of a commit (signing happens before, outside it).
+ * missing seq) and a replica that dies leaves no half-chain to reconcile. The
+ * cost: audited writes serialise on the head row, and PostgreSQL releases a
+ * row lock only once the commit is durable — flushed, and acknowledged by a
+ * synchronous standby when there is one. Signing happens before, outside the
+ * lock, and the head is locked by the last statements of the transaction, but
+ * the audited writes of the whole issuer are still capped near one per
+ * (commit latency + three round trips); with a synchronous standby in
+ * another data centre that latency includes its round trip. Grouping the
+ * concurrent writes of a replica into one transaction would lift that cap.
  */
 
 /** prevHash of the first entry. */
