@@ -1,12 +1,14 @@
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { CREDENTIALS_V2_CONTEXT_URL, type JsonObject, VneidError } from '@vneid/core';
 import { fixtures } from '@vneid/schemas';
 import { startTestPostgres, type TestPostgres } from '@vneid/test-support';
 import test, { type ExecutionContext } from 'ava';
+import { Level } from 'level';
 import pg from 'pg';
 import { pino } from 'pino';
 import { createIssuer, generateApiKey, hashApiKey, type Issuer, startServer } from '../src/index.js';
-import type { IssuanceRecord } from '../src/lib/types.js';
+import type { AuditEntry, IssuanceRecord } from '../src/lib/types.js';
 import { auditChainKey } from '../src/storage/audit-chain.js';
 import type { IssuerStorage } from '../src/storage/contract.js';
 import { openLevelDbStorage } from '../src/storage/leveldb/leveldb-storage.js';
@@ -30,6 +32,8 @@ interface Opened {
   open(): Promise<Issuer>;
   /** The engine's storage alone, with the audit chain's key set (the issuer must be closed for LevelDB). */
   openStorage(): Promise<IssuerStorage>;
+  /** Rewrites the stored audit entry at `seq` as an insider with database access would (the issuer closed for LevelDB). */
+  editAuditEntry(seq: number, edit: (entry: AuditEntry) => AuditEntry): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -45,6 +49,21 @@ async function store(engine: Engine): Promise<Opened> {
     return {
       open: () => createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
       openStorage: async () => withAuditKey(await openPostgresStorage(url)),
+      async editAuditEntry(seq, edit) {
+        const client = new pg.Client(url);
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ entry: AuditEntry }>('SELECT entry FROM audit_log WHERE seq = $1', [
+            seq,
+          ]);
+          await client.query('UPDATE audit_log SET entry = $2 WHERE seq = $1', [
+            seq,
+            JSON.stringify(edit(rows[0]!.entry)),
+          ]);
+        } finally {
+          await client.end();
+        }
+      },
       cleanup: async () => undefined,
     };
   }
@@ -52,6 +71,17 @@ async function store(engine: Engine): Promise<Opened> {
   return {
     open: () => createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
     openStorage: async () => withAuditKey(await openLevelDbStorage(dir)),
+    async editAuditEntry(seq, edit) {
+      const db = new Level<string, any>(join(dir, 'issuer.db'), { valueEncoding: 'json' });
+      await db.open();
+      try {
+        const audit = db.sublevel<string, any>('audit', { valueEncoding: 'json' });
+        const key = String(seq).padStart(16, '0');
+        await audit.put(key, edit(await audit.get(key)));
+      } finally {
+        await db.close();
+      }
+    },
     cleanup: () => removeDir(dir),
   };
 }
@@ -387,6 +417,40 @@ for (const engine of ['leveldb', 'postgres'] as const) {
       t.deepEqual((await issuer.getRecord(id)).status, expected);
       t.is((await issuer.getRecord(id)).state, 'revoked');
       t.true((await issuer.verifyAuditLog()).valid);
+    },
+  );
+
+  test.serial(
+    `${engine}: audit data that is not plain JSON (a Date) is hashed as it is stored, so the chain verifies; an edited entry still breaks it`,
+    async (t) => {
+      const s = await store(engine);
+      t.teardown(() => s.cleanup());
+      let issuer = await s.open();
+      t.teardown(() => issuer.close());
+      const at = new Date('2026-12-05T08:30:00.000Z');
+      await issuer.audit('note', { at, nested: [{ at }], skipped: undefined });
+      await issuer.recordSecurityEvent('probe', { at });
+      await issuer.audit('note', { plain: true });
+      t.true((await issuer.verifyAuditLog()).valid, 'a genuine chain is not reported as tampered');
+      const stored: AuditEntry[] = [];
+      for await (const e of issuer.auditEntries()) stored.push(e);
+      t.deepEqual(
+        stored.map((e) => e.data),
+        [{ at: at.toISOString(), nested: [{ at: at.toISOString() }] }, { at: at.toISOString() }, { plain: true }],
+      );
+      // Data JSON cannot hold is refused, and nothing is appended.
+      const head = issuer.auditHead();
+      await t.throwsAsync(issuer.audit('note', { n: 1n }), { instanceOf: TypeError });
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      await t.throwsAsync(issuer.recordSecurityEvent('probe', cyclic), { instanceOf: TypeError });
+      t.deepEqual(await issuer.verifyAuditLog(), { valid: true, entries: 3 });
+      t.deepEqual(issuer.auditHead(), head);
+      await issuer.close();
+      // Negative twin: an insider's edit of the Date entry is caught at its seq.
+      await s.editAuditEntry(1, (e) => ({ ...e, data: { at: '2026-12-06T08:30:00.000Z', nested: e.data.nested } }));
+      issuer = await s.open();
+      t.like(await issuer.verifyAuditLog(), { valid: false, brokenAt: 1 });
     },
   );
 
