@@ -29,6 +29,7 @@ import { issuerLoader } from './lib/loader.js';
 import { signWithKey } from './lib/sign.js';
 import type { IssuanceRecord, MinistryRecord, StatusSlot } from './lib/types.js';
 import { checkValidityPeriod } from './lib/validity-policy.js';
+import { credentialIdConflict } from './storage/errors.js';
 import { statusListPrefix } from './trust-bundle-issuers.js';
 
 /** The issuance record `type` of a general credential with issuer-managed status. */
@@ -263,11 +264,9 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
         details: { pointer: '/id' },
       });
     }
-    if (await ctx.storage.getRecord(credential.id)) {
-      throw new VneidError('CREDENTIAL_ID_CONFLICT', 'a credential with this id was already issued', {
-        details: { pointer: '/id' },
-      });
-    }
+    // An early answer that saves allocating and signing; the storage decides (two concurrent
+    // requests both pass here, and recordIssuance refuses the second, atomically).
+    if (await ctx.storage.getRecord(credential.id)) throw credentialIdConflict(credential.id);
     if (v1 && !contexts.includes(BITSTRING_STATUS_LIST_V1_CONTEXT_URL)) {
       credential['@context'] = [...(credential['@context'] as string[]), BITSTRING_STATUS_LIST_V1_CONTEXT_URL];
     }

@@ -1,10 +1,18 @@
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type JsonObject, VneidError } from '@vneid/core';
+import { CREDENTIALS_V2_CONTEXT_URL, type JsonObject, VneidError } from '@vneid/core';
 import { fixtures } from '@vneid/schemas';
 import { startTestPostgres, type TestPostgres } from '@vneid/test-support';
 import test, { type ExecutionContext } from 'ava';
+import { Level } from 'level';
 import pg from 'pg';
-import { createIssuer, type Issuer } from '../src/index.js';
+import { pino } from 'pino';
+import { createIssuer, generateApiKey, hashApiKey, type Issuer, startServer } from '../src/index.js';
+import type { AuditEntry, IssuanceRecord } from '../src/lib/types.js';
+import { auditChainKey } from '../src/storage/audit-chain.js';
+import type { IssuerStorage } from '../src/storage/contract.js';
+import { openLevelDbStorage } from '../src/storage/leveldb/leveldb-storage.js';
+import { openPostgresStorage } from '../src/storage/postgres/postgres-storage.js';
 import { MINISTRIES, PASSPHRASE, removeDir, tempDir } from './helpers/setup.js';
 
 // One suite, two engines: every contract test runs on LevelDB and on a real PostgreSQL server started here.
@@ -22,7 +30,16 @@ type Engine = 'leveldb' | 'postgres';
 
 interface Opened {
   open(): Promise<Issuer>;
+  /** The engine's storage alone, with the audit chain's key set (the issuer must be closed for LevelDB). */
+  openStorage(): Promise<IssuerStorage>;
+  /** Rewrites the stored audit entry at `seq` as an insider with database access would (the issuer closed for LevelDB). */
+  editAuditEntry(seq: number, edit: (entry: AuditEntry) => AuditEntry): Promise<void>;
   cleanup(): Promise<void>;
+}
+
+async function withAuditKey(storage: IssuerStorage): Promise<IssuerStorage> {
+  storage.setAuditKey(await auditChainKey(storage, PASSPHRASE));
+  return storage;
 }
 
 /** A fresh store of `engine`; `open()` may be called again for a second instance (PostgreSQL) or a reopen. */
@@ -31,15 +48,50 @@ async function store(engine: Engine): Promise<Opened> {
     const url = await (server as TestPostgres).createDatabase();
     return {
       open: () => createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+      openStorage: async () => withAuditKey(await openPostgresStorage(url)),
+      async editAuditEntry(seq, edit) {
+        const client = new pg.Client(url);
+        await client.connect();
+        try {
+          const { rows } = await client.query<{ entry: AuditEntry }>('SELECT entry FROM audit_log WHERE seq = $1', [
+            seq,
+          ]);
+          await client.query('UPDATE audit_log SET entry = $2 WHERE seq = $1', [
+            seq,
+            JSON.stringify(edit(rows[0]!.entry)),
+          ]);
+        } finally {
+          await client.end();
+        }
+      },
       cleanup: async () => undefined,
     };
   }
   const dir = await tempDir();
   return {
     open: () => createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+    openStorage: async () => withAuditKey(await openLevelDbStorage(dir)),
+    async editAuditEntry(seq, edit) {
+      const db = new Level<string, any>(join(dir, 'issuer.db'), { valueEncoding: 'json' });
+      await db.open();
+      try {
+        const audit = db.sublevel<string, any>('audit', { valueEncoding: 'json' });
+        const key = String(seq).padStart(16, '0');
+        await audit.put(key, edit(await audit.get(key)));
+      } finally {
+        await db.close();
+      }
+    },
     cleanup: () => removeDir(dir),
   };
 }
+
+const GENERAL_ISSUER = {
+  slug: 'test-issuer',
+  name: { vi: 'Đơn vị thử nghiệm', en: 'Test issuer' },
+  role: 'GeneralTestIssuer',
+  allowGeneralCredentials: true,
+} as const;
 
 const request = (idempotencyKey?: string) => ({
   ministry: 'bo-cong-an',
@@ -219,6 +271,188 @@ for (const engine of ['leveldb', 'postgres'] as const) {
     await issuer.close();
     await s.cleanup();
   });
+
+  // Serial (AVA runs them before the concurrent tests, one at a time): run beside them they add
+  // signing and key derivation to the same process, and the 1 s connection timeout of the
+  // server-down test below then fires on a busy machine without the server being down.
+  test.serial(
+    `${engine}: recording an issuance under a credential id already stored is refused with CREDENTIAL_ID_CONFLICT; the first record, the audit log and the idempotency keys stay as they were`,
+    async (t) => {
+      const s = await store(engine);
+      t.teardown(() => s.cleanup());
+      let issuer = await s.open();
+      t.teardown(() => issuer.close());
+      await issuer.addMinistry(MINISTRIES.bca);
+      const vc = await issuer.issue(request('first-key'));
+      const id = vc.id as string;
+      await issuer.close();
+
+      const storage = await s.openStorage();
+      t.teardown(() => storage.close());
+      const first = (await storage.getRecord(id)) as IssuanceRecord;
+      t.truthy(first?.status);
+      const head = await storage.loadAuditHead();
+      const list = (await storage.getStatusList(first.status!.revocation.listId))!;
+      const policy = { length: list.length, maxAllocationsPerList: list.length / 2, now: () => new Date() };
+      const second = (slots: IssuanceRecord['status'], recordId = id): IssuanceRecord => ({
+        ...first,
+        id: recordId,
+        issuedAt: '2026-12-05T00:00:00Z',
+        status: slots,
+      });
+      const audit = { event: 'issued', data: { credentialId: id } };
+      const slots = await storage.reserveSlots('bo-cong-an', policy);
+      const refused = await t.throwsAsync(
+        storage.recordIssuance({
+          record: second(slots),
+          audit,
+          idempotency: { key: 'fresh-key', requestDigest: 'd', credential: { id } },
+        }),
+      );
+      code(t, refused, 'CREDENTIAL_ID_CONFLICT');
+      t.deepEqual(await storage.getRecord(id), first, 'the first record keeps its status slots');
+      t.deepEqual(await storage.loadAuditHead(), head, 'no audit entry for the refused write');
+      t.is(await storage.findIdempotent('bo-cong-an', 'fresh-key'), undefined, 'nor its idempotency key');
+      // A retry whose idempotency key is taken gets the stored credential, not the conflict (both engines alike).
+      const retried = await storage.recordIssuance({
+        record: second(await storage.reserveSlots('bo-cong-an', policy)),
+        audit,
+        idempotency: { key: 'first-key', requestDigest: 'd', credential: { id } },
+      });
+      t.deepEqual(retried?.credential, vc);
+      t.deepEqual(await storage.getRecord(id), first);
+      t.deepEqual(await storage.loadAuditHead(), head);
+      // Negative twin: another id, with slots of its own, is recorded.
+      const otherId = 'urn:uuid:7a1c9e52-3f0b-4c8e-9d2a-5b6f4e3d2c10';
+      const own = await storage.reserveSlots('bo-cong-an', policy);
+      t.is(await storage.recordIssuance({ record: second(own, otherId), audit }), undefined);
+      t.deepEqual((await storage.getRecord(otherId))?.status, own);
+      // Two writers of one new id at once: the second is refused even before the first is durable.
+      const racedId = 'urn:uuid:3d9b7f14-6c2e-4a58-b0e1-8f4a2c6d9e27';
+      const raced = await Promise.all([
+        storage.reserveSlots('bo-cong-an', policy),
+        storage.reserveSlots('bo-cong-an', policy),
+      ]);
+      const outcomes = await Promise.allSettled(
+        raced.map((slotsOfOne) => storage.recordIssuance({ record: second(slotsOfOne, racedId), audit })),
+      );
+      // Either may win on PostgreSQL (the first INSERT of the row); the record is the winner's.
+      const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+      t.deepEqual(outcomes.map((o) => o.status).sort(), ['fulfilled', 'rejected']);
+      code(t, (outcomes[1 - won] as PromiseRejectedResult).reason, 'CREDENTIAL_ID_CONFLICT');
+      t.deepEqual((await storage.getRecord(racedId))?.status, raced[won]);
+      await storage.close();
+
+      // The refused write's reserved slots leave nothing the start check trips over (LevelDB checks records against allocations).
+      issuer = await s.open();
+      t.deepEqual((await issuer.listRecords()).map((r) => r.id).sort(), [id, otherId, racedId].sort());
+      t.deepEqual((await issuer.getRecord(id)).status, first.status);
+      t.true((await issuer.verifyAuditLog()).valid);
+    },
+  );
+
+  test.serial(
+    `${engine}: two concurrent general issuances with one caller-chosen id: one 201, one 409 CREDENTIAL_ID_CONFLICT, the record holds the winner's status entries, and the store reopens`,
+    async (t) => {
+      const s = await store(engine);
+      t.teardown(() => s.cleanup());
+      let issuer = await s.open();
+      await issuer.addMinistry(GENERAL_ISSUER);
+      const key = generateApiKey();
+      const server = await startServer({
+        issuer,
+        apiKeys: [{ ministry: GENERAL_ISSUER.slug, sha256: hashApiKey(key) }],
+        logger: pino({ level: 'silent' }),
+        port: 0,
+      });
+      let serving = true;
+      t.teardown(async () => {
+        if (serving) await server.close();
+        await issuer.close();
+      });
+      const id = 'urn:uuid:0c3f6a2e-9b1d-4e7a-8c5f-2d4b6a8e0f13';
+      const body = {
+        credential: {
+          '@context': [CREDENTIALS_V2_CONTEXT_URL],
+          id,
+          type: ['VerifiableCredential'],
+          credentialSubject: { id: 'did:example:subject' },
+        },
+        options: { credentialStatus: { type: 'BitstringStatusListEntry' } },
+      };
+      const post = () =>
+        fetch(`${server.url}/credentials/issue`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+          body: JSON.stringify(body),
+        });
+      const responses = await Promise.all([post(), post()]);
+      const answers = await Promise.all(
+        responses.map(async (r) => ({ status: r.status, body: (await r.json()) as JsonObject })),
+      );
+      t.deepEqual(
+        answers.map((a) => a.status).sort(),
+        [201, 409],
+        JSON.stringify(answers.map((a) => a.body.code ?? a.status)),
+      );
+      const winner = answers.find((a) => a.status === 201)!.body.verifiableCredential as JsonObject;
+      const loser = answers.find((a) => a.status === 409)!.body;
+      t.is(loser.code, 'CREDENTIAL_ID_CONFLICT');
+      t.is(winner.id, id);
+      const slotOf = (entry: JsonObject) => ({
+        listId: (entry.statusListCredential as string).split('/').pop(),
+        index: Number(entry.statusListIndex),
+      });
+      const [revocation, suspension] = winner.credentialStatus as JsonObject[];
+      const expected = { revocation: slotOf(revocation!), suspension: slotOf(suspension!) };
+      t.deepEqual((await issuer.getRecord(id)).status, expected, "the record is the returned credential's");
+      // Revoking the id sets the returned credential's bit.
+      await issuer.revoke(id);
+      const list = await issuer.getStatusListCredential(expected.revocation.listId!);
+      t.true(bitOf(list, winner, 'revocation'));
+      serving = false;
+      await server.close();
+      await issuer.close();
+      issuer = await s.open();
+      t.deepEqual((await issuer.getRecord(id)).status, expected);
+      t.is((await issuer.getRecord(id)).state, 'revoked');
+      t.true((await issuer.verifyAuditLog()).valid);
+    },
+  );
+
+  test.serial(
+    `${engine}: audit data that is not plain JSON (a Date) is hashed as it is stored, so the chain verifies; an edited entry still breaks it`,
+    async (t) => {
+      const s = await store(engine);
+      t.teardown(() => s.cleanup());
+      let issuer = await s.open();
+      t.teardown(() => issuer.close());
+      const at = new Date('2026-12-05T08:30:00.000Z');
+      await issuer.audit('note', { at, nested: [{ at }], skipped: undefined });
+      await issuer.recordSecurityEvent('probe', { at });
+      await issuer.audit('note', { plain: true });
+      t.true((await issuer.verifyAuditLog()).valid, 'a genuine chain is not reported as tampered');
+      const stored: AuditEntry[] = [];
+      for await (const e of issuer.auditEntries()) stored.push(e);
+      t.deepEqual(
+        stored.map((e) => e.data),
+        [{ at: at.toISOString(), nested: [{ at: at.toISOString() }] }, { at: at.toISOString() }, { plain: true }],
+      );
+      // Data JSON cannot hold is refused, and nothing is appended.
+      const head = issuer.auditHead();
+      await t.throwsAsync(issuer.audit('note', { n: 1n }), { instanceOf: TypeError });
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      await t.throwsAsync(issuer.recordSecurityEvent('probe', cyclic), { instanceOf: TypeError });
+      t.deepEqual(await issuer.verifyAuditLog(), { valid: true, entries: 3 });
+      t.deepEqual(issuer.auditHead(), head);
+      await issuer.close();
+      // Negative twin: an insider's edit of the Date entry is caught at its seq.
+      await s.editAuditEntry(1, (e) => ({ ...e, data: { at: '2026-12-06T08:30:00.000Z', nested: e.data.nested } }));
+      issuer = await s.open();
+      t.like(await issuer.verifyAuditLog(), { valid: false, brokenAt: 1 });
+    },
+  );
 
   test(`${engine}: a rate-limit bucket allows its burst, then refuses with the wait until the next token, and refills with time`, async (t) => {
     const s = await store(engine);

@@ -55,13 +55,40 @@ export function entryHash(key: Buffer, entry: Omit<AuditEntry, 'hash'>): string 
     .digest('hex');
 }
 
+/**
+ * `data` as both engines store it (`JSON.stringify`) and read it back.
+ * The hash must cover exactly that form: hashed live, a Date (hashed as `{}`
+ * by canonicalJson, stored as its ISO string), an object with `toJSON`, or
+ * `undefined` in an array would make a genuine chain verify as tampered.
+ * We normalise rather than refuse so that the hash, the stored entry and
+ * what auditEntries() returns are the same value for every caller (the
+ * public `audit`/`recordSecurityEvent` and every internal step), on both
+ * engines, in one place; what JSON cannot hold is still refused, before
+ * anything is written.
+ *
+ * @throws {TypeError} when `data` is not an object JSON can hold (a BigInt, a cycle, not an object).
+ */
+function storedForm(data: unknown): Record<string, unknown> {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data);
+  } catch (cause) {
+    throw new TypeError('audit data must be JSON-serialisable (no BigInt, no cycles)', { cause });
+  }
+  const parsed: unknown = text === undefined ? undefined : JSON.parse(text);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new TypeError('audit data must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
 /** The entry that follows `tip`. */
 export function chainEntry(key: Buffer, tip: AuditHead, append: AuditAppend, time: Date): AuditEntry {
   const partial = {
     seq: tip.seq + 1,
     time: time.toISOString(),
     event: append.event,
-    data: append.data,
+    data: storedForm(append.data),
     prevHash: tip.hash,
   };
   return { ...partial, hash: entryHash(key, partial) };

@@ -71,7 +71,15 @@ export interface IssuerStorage {
    * Records an issuance and its audit entry. With `idempotency`, the key is
    * stored in the same unit: when that (ministry, key) is already taken,
    * nothing is written and the stored entry is returned instead. Refused
-   * with KEY_RETIRED when `record.keyId` was retired meanwhile.
+   * with KEY_RETIRED when `record.keyId` was retired meanwhile, and with
+   * CREDENTIAL_ID_CONFLICT when a record with `record.id` is already stored
+   * (or being stored by a concurrent call): decided in the same atomic unit
+   * as the write, so a record is never overwritten and nothing of the
+   * refused write lands. The status slots reserved for a refused write are
+   * abandoned, as after a crash between `reserveSlots` and this call: on
+   * LevelDB they were never written (its start check finds no allocation
+   * without a record), on PostgreSQL they stay allocated and unused.
+   * Precedence: an idempotency key already taken wins (its entry is returned).
    */
   recordIssuance(write: IssuanceWrite): Promise<StoredIdempotent | undefined>;
   /** The credential stored under an idempotency key of a ministry. */

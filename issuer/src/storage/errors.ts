@@ -6,6 +6,18 @@ export function unknownCredential(id: unknown): VneidError {
   });
 }
 
+/**
+ * `recordIssuance` of a credential id already stored (HTTP 409). Only a
+ * caller-chosen id (general credentials) can collide: the storage refuses
+ * the second write whole, so the stored record keeps the status slots of the
+ * credential that was returned first, and revoking the id revokes that one.
+ */
+export function credentialIdConflict(id: string): VneidError {
+  return new VneidError('CREDENTIAL_ID_CONFLICT', 'a credential with this id was already issued', {
+    details: { pointer: '/id', credentialId: id.slice(0, 80) },
+  });
+}
+
 /** Seconds a client should wait before retrying when the database cannot be reached. */
 export const STORAGE_RETRY_AFTER = 2;
 

@@ -16,7 +16,7 @@ import {
   type SignedList,
   type StoredIdempotent,
 } from '../contract.js';
-import { StorageUnavailableError, unknownCredential } from '../errors.js';
+import { credentialIdConflict, StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
 import { checkRateLimitRequest, type TokenBucket, takeTokens } from '../token-bucket.js';
 import { checkLevelDbConsistency } from './consistency.js';
@@ -110,6 +110,8 @@ async function buildStorage(
   const reserved = new Map<string, Op[]>();
   // Idempotency keys whose issuance is queued but not yet durable (this process is the only writer).
   const pendingKeys = new Map<string, { stored: StoredIdempotent; durable: Promise<void> }>();
+  // Credential ids whose record is queued but not yet durable: a get() does not see them yet.
+  const pendingRecords = new Set<string>();
   let chainKey: Buffer = Buffer.alloc(0);
   // `tip` is the last entry handed to the writer, durable or not; new
   // entries chain onto it. `durableHead` is the last durable one, so
@@ -311,6 +313,11 @@ async function buildStorage(
       const { record, audit, idempotency } = write;
       const idemKey = idempotency ? `${record.ministry}!${idempotency.key}` : undefined;
       const queued = await lock(async () => {
+        // A reservation serves one call whatever its outcome: when this write is refused or
+        // superseded, its indexes are dropped unwritten, as a crash between reserve and
+        // record drops them, so no allocation without a record reaches the disk (consistency.ts).
+        const slotOps = record.status ? (reserved.get(slotKey(record.status)) ?? []) : [];
+        if (record.status) reserved.delete(slotKey(record.status));
         if (idemKey) {
           const pending = pendingKeys.get(idemKey);
           if (pending) return { taken: pending, durable: pending.durable };
@@ -322,8 +329,11 @@ async function buildStorage(
         if (!key || key.validUntil !== undefined) {
           throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
         }
-        const slotOps = record.status ? (reserved.get(slotKey(record.status)) ?? []) : [];
-        if (record.status) reserved.delete(slotKey(record.status));
+        // Decided in the section, against durable and queued records alike: a put would
+        // silently replace the first credential's record (and its status slots).
+        if (pendingRecords.has(record.id) || (await db.records.get(record.id)) !== undefined) {
+          throw credentialIdConflict(record.id);
+        }
         const ops: Op[] = [{ type: 'put', sublevel: db.records, key: record.id, value: record }, ...slotOps];
         if (idemKey && idempotency) {
           ops.push({
@@ -334,6 +344,11 @@ async function buildStorage(
           });
         }
         const durable = queue(ops, [audit]);
+        pendingRecords.add(record.id);
+        durable.then(
+          () => pendingRecords.delete(record.id),
+          () => pendingRecords.delete(record.id),
+        );
         if (idemKey && idempotency) {
           const stored = { requestDigest: idempotency.requestDigest, credential: idempotency.credential };
           pendingKeys.set(idemKey, { stored, durable });

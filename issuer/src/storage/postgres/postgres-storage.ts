@@ -15,7 +15,7 @@ import type {
   SignedList,
   StoredIdempotent,
 } from '../contract.js';
-import { StorageUnavailableError, unknownCredential } from '../errors.js';
+import { credentialIdConflict, StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
 import { checkRateLimitRequest, decisionOf } from '../token-bucket.js';
 import { findServer, parseDatabaseUrl } from './hosts.js';
@@ -442,11 +442,13 @@ export async function openPostgresStorage(
         if (!key || key.validUntil !== undefined) {
           throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
         }
-        await c.query('INSERT INTO records (id, ministry, record) VALUES ($1, $2, $3)', [
-          record.id,
-          record.ministry,
-          JSON.stringify(record),
-        ]);
+        // The primary key decides between concurrent writers of one id (the second waits for
+        // the first to commit); the loser's whole transaction rolls back. Its status slots stay
+        // allocated and unused, as after a crash between reserveSlots and this call.
+        const inserted = await c.query(
+          'INSERT INTO records (id, ministry, record) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [record.id, record.ministry, JSON.stringify(record)],
+        );
         if (idempotency) {
           // Waits for a concurrent holder of the key to commit, then does nothing.
           const inserted = await c.query(
@@ -470,6 +472,8 @@ export async function openPostgresStorage(
             throw new IdempotencyTaken({ requestDigest: row?.request_digest ?? '', credential: row?.credential ?? {} });
           }
         }
+        // After the idempotency key: a retry whose key is taken gets the stored credential, as on LevelDB.
+        if (inserted.rowCount === 0) throw credentialIdConflict(record.id);
         return { result: undefined, appends: [audit] };
       }).catch((error) => {
         if (error instanceof IdempotencyTaken) return error.stored;
