@@ -90,7 +90,17 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
   let printed: Array<{ ministry: string; apiKey: string }> = [];
   try {
     // Sign in worker threads so the event loop keeps answering while ecdsa-sd-2023 proofs are computed.
-    const storage = config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL as string } : {};
+    const seconds = (name: keyof typeof config) => (config[name] as number) * 1000;
+    const storage = config.DATABASE_URL
+      ? {
+          databaseUrl: config.DATABASE_URL as string,
+          database: {
+            idleInTransactionTimeoutMillis: seconds('VNEID_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS'),
+            lockTimeoutMillis: seconds('VNEID_DATABASE_LOCK_TIMEOUT_SECONDS'),
+            statementTimeoutMillis: seconds('VNEID_DATABASE_STATEMENT_TIMEOUT_SECONDS'),
+          },
+        }
+      : {};
     issuer = await createIssuer({
       dataDir,
       passphrase,

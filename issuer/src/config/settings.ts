@@ -119,6 +119,27 @@ export const SETTINGS = [
     parse: text(undefined),
   },
   {
+    env: 'VNEID_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS',
+    description:
+      'PostgreSQL: a session idle inside a transaction this long is ended by the server and its row locks freed, so a frozen or cut-off replica cannot stall the others. Keep it below the lock timeout.',
+    default: '10',
+    parse: int('VNEID_DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_SECONDS', 1, 3600, 10),
+  },
+  {
+    env: 'VNEID_DATABASE_LOCK_TIMEOUT_SECONDS',
+    description:
+      'PostgreSQL: a request that waits this long for a row lock (the audit head, a status list, a ministry) is answered STORAGE_UNAVAILABLE (503, Retry-After).',
+    default: '15',
+    parse: int('VNEID_DATABASE_LOCK_TIMEOUT_SECONDS', 1, 3600, 15),
+  },
+  {
+    env: 'VNEID_DATABASE_STATEMENT_TIMEOUT_SECONDS',
+    description:
+      'PostgreSQL: a statement running this long is cancelled and answered STORAGE_UNAVAILABLE; the client gives up on a silent server 5 s later. Migrations at start are exempt.',
+    default: '30',
+    parse: int('VNEID_DATABASE_STATEMENT_TIMEOUT_SECONDS', 1, 3600, 30),
+  },
+  {
     env: 'VNEID_ISSUER_PASSPHRASE',
     description: 'Passphrase of the encrypted key store. Required, except for a development store.',
     default: 'unset',

@@ -17,7 +17,7 @@ import {
   type StoredIdempotent,
 } from '../contract.js';
 import { credentialIdConflict, StorageUnavailableError, unknownCredential } from '../errors.js';
-import { PURPOSES, statusListMeta } from '../lists.js';
+import { effectiveCap, PURPOSES, statusListMeta } from '../lists.js';
 import { checkRateLimitRequest, type TokenBucket, takeTokens } from '../token-bucket.js';
 import { checkLevelDbConsistency } from './consistency.js';
 import { commit, entries, type IssuerDb, type Op, openIssuerDb } from './db.js';
@@ -172,7 +172,9 @@ async function buildStorage(
     for (const state of bySeq) {
       const key = currentKey(state.meta.ministry, state.meta.purpose);
       highest.set(key, state.meta.listId);
-      if (!currentList.has(key) && state.allocated < maxAllocations) currentList.set(key, state.meta.listId);
+      if (!currentList.has(key) && state.allocated < effectiveCap(state.meta, maxAllocations)) {
+        currentList.set(key, state.meta.listId);
+      }
     }
     for (const [key, listId] of highest) if (!currentList.has(key)) currentList.set(key, listId);
   };
@@ -277,16 +279,21 @@ async function buildStorage(
         const slots: Partial<Record<StatusPurpose, StatusSlot>> = {};
         for (const purpose of PURPOSES) {
           const key = currentKey(slug, purpose);
+          const full = (s: ListState) => s.allocated >= effectiveCap(s.meta, policy.maxAllocationsPerList);
           let state = lists.get(currentList.get(key) ?? '');
-          if (!state || state.allocated >= policy.maxAllocationsPerList) {
+          if (!state || full(state)) {
             // Move to the standby list (already published) and open the next standby.
-            const seq = (state?.meta.seq ?? 0) + 1;
             const fresh = (n: number) => ({
               meta: statusListMeta(slug, purpose, n, policy),
               bitmap: new Uint8Array(policy.length / 8),
               allocated: 0,
             });
-            state = lists.get(`${slug}-${purpose}-${seq}`) ?? fresh(seq);
+            let seq = state?.meta.seq ?? 0;
+            // A later list may be closed too (it is shorter than the cap needs): skip it.
+            do {
+              seq += 1;
+              state = lists.get(`${slug}-${purpose}-${seq}`) ?? fresh(seq);
+            } while (full(state));
             lists.set(state.meta.listId, state);
             currentList.set(key, state.meta.listId);
             const standby = lists.get(`${slug}-${purpose}-${seq + 1}`) ?? fresh(seq + 1);

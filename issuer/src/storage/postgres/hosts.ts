@@ -48,10 +48,16 @@ export function parseDatabaseUrl(url: string): DatabaseTargets {
 /**
  * The first server (in URL order) that answers and, for `read-write`, is
  * not a standby in recovery nor read-only; `undefined` when none is.
+ * `connection` builds each probe's client settings from its URL.
  */
-export async function findServer(targets: DatabaseTargets, timeoutMs: number): Promise<string | undefined> {
+export async function findServer(
+  targets: DatabaseTargets,
+  connection: (url: string) => pg.ClientConfig,
+): Promise<string | undefined> {
   for (const url of targets.urls) {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+    // The engine's own settings: a server that accepts the probe and then stops answering
+    // is given up on after the query timeout, not waited for.
+    const client = new pg.Client(connection(url));
     // A server dying under the probe must not crash the process.
     client.on('error', () => undefined);
     try {

@@ -125,7 +125,7 @@ const MIGRATION_LOCK = 7_245_601_113;
  *
  * @throws {VneidError} STORAGE_SCHEMA_TOO_NEW when the database was migrated by newer code.
  */
-export async function migrate(client: pg.PoolClient): Promise<{ from: number; to: number }> {
+export async function migrate(client: pg.ClientBase): Promise<{ from: number; to: number }> {
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
   try {
     await client.query(

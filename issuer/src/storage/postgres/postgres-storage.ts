@@ -18,16 +18,15 @@ import type {
 import { credentialIdConflict, StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
 import { checkRateLimitRequest, decisionOf } from '../token-bucket.js';
+import { type PostgresTimeouts, postgresConnectionConfig } from './connection-config.js';
 import { findServer, parseDatabaseUrl } from './hosts.js';
 import { migrate } from './migrations.js';
-import { isRetryable, isUnavailable } from './pg-errors.js';
+import { isRetryable, isTimedOut, isUnavailable } from './pg-errors.js';
 
-/** Pool settings of the PostgreSQL engine. */
-export interface PostgresPoolOptions {
+/** Pool settings of the PostgreSQL engine, and the timeouts of its connections (see {@link PostgresTimeouts}). */
+export interface PostgresPoolOptions extends PostgresTimeouts {
   /** Connections per replica; default 10. */
   max?: number;
-  /** Milliseconds to wait for a connection before answering STORAGE_UNAVAILABLE; default 5000. */
-  connectionTimeoutMillis?: number;
   /** Milliseconds between cache refreshes (other replicas' ministries, keys and lists); default 1000. */
   refreshMs?: number;
   /** Called with errors the pool reports on idle connections (the server went away); default: ignored. */
@@ -39,6 +38,14 @@ const PAGE = 1000;
 const REHOME_MS = 250;
 // Serialisation failures and deadlocks are retried this often before the caller hears STORAGE_UNAVAILABLE.
 const ATTEMPTS = 8;
+// Milliseconds between two tries for an exclusive section's advisory lock.
+const EXCLUSIVE_POLL_MS = 100;
+// Looks for a list with room before reserveSlots gives up (STORAGE_UNAVAILABLE): each lost
+// look means another reservation filled a list meanwhile, so the whole system moved on.
+const PICK_ROUNDS = 64;
+// A list has room below the configured cap and below half its own stored length (see
+// effectiveCap in ../lists.ts): a list made shorter under an older statusListLength stays closed.
+const HAS_ROOM = 'allocated < least($3::int, length / 2)';
 
 type Tx = pg.PoolClient;
 
@@ -57,6 +64,13 @@ type Tx = pg.PoolClient;
  *   are row inserts/deletes, and the list's `version` goes up in the same
  *   transaction; a published list is stored only if built at the current
  *   version and dated after the stored one (one conditional UPDATE).
+ * - Lists: a list has room below the cap and below half its own length;
+ *   a reservation that lost the race for a list that filled looks again
+ *   before opening one, so a contended fill opens no extra empty list.
+ * - Stalls: every session has idle-in-transaction, lock and statement
+ *   timeouts and TCP keepalive (connection-config.ts): a replica that
+ *   freezes holding a row lock is ended by the server, and a request that
+ *   waits too long answers STORAGE_UNAVAILABLE instead of hanging.
  * Commits are synchronous (never `synchronous_commit = off`): what is
  * acknowledged is on the primary's disk, and on the synchronous standby's
  * when the server is configured so (see the disaster-recovery drill).
@@ -69,23 +83,21 @@ export async function openPostgresStorage(
 ): Promise<IssuerStorage> {
   const now = options.now ?? (() => new Date());
   let closed = false;
-  const timeoutMs = options.connectionTimeoutMillis ?? 10_000;
+  // Every connection (pools, probes, migration) gets the keepalive and timeouts. Built once
+  // here, before anything connects, so a bad timeout is a RangeError at once.
+  const connection = (at: string) => postgresConnectionConfig(at, options);
+  connection(url);
   const targets = parseDatabaseUrl(url);
   // One host and no target_session_attrs: no probing, the URL is used as given.
   const probing = targets.urls.length > 1 || targets.target === 'read-write';
-  let current = probing ? await findServer(targets, timeoutMs) : targets.urls[0];
+  let current = probing ? await findServer(targets, connection) : targets.urls[0];
   if (current === undefined) throw new StorageUnavailableError();
   const makePools = (at: string) => {
-    const main = new pg.Pool({
-      connectionString: at,
-      max: options.max ?? 10,
-      connectionTimeoutMillis: timeoutMs,
-      idleTimeoutMillis: 30_000,
-    });
+    const main = new pg.Pool({ ...connection(at), max: options.max ?? 10, idleTimeoutMillis: 30_000 });
     // The key store's own connections: a rotation writes the sealed secret while its
     // transaction holds the ministry row, and issuances waiting on that row hold the
     // main pool's connections; a separate pool cannot be exhausted by them.
-    const keys = new pg.Pool({ connectionString: at, max: 2, connectionTimeoutMillis: timeoutMs });
+    const keys = new pg.Pool({ ...connection(at), max: 2 });
     // Without a listener, a connection the server drops while idle crashes the process.
     main.on('error', (error) => options.onError?.(error));
     keys.on('error', (error) => options.onError?.(error));
@@ -101,7 +113,7 @@ export async function openPostgresStorage(
     if (!probing || closed || Date.now() - lastLook < REHOME_MS) return Promise.resolve(false);
     rehoming ??= (async () => {
       lastLook = Date.now();
-      const found = await findServer(targets, timeoutMs);
+      const found = await findServer(targets, connection);
       if (found === undefined || found === current || closed) return false;
       const old = [pool, keyPool];
       current = found;
@@ -160,6 +172,9 @@ export async function openPostgresStorage(
           void rehome().catch(() => undefined);
           throw new StorageUnavailableError({ cause: error });
         }
+        // A lock or statement timeout: another session holds what this one needs for too
+        // long. Nothing was committed; retrying here would only wait as long again.
+        if (isTimedOut(error)) throw new StorageUnavailableError({ cause: error });
         if (isRetryable(error) && attempt < ATTEMPTS) {
           await new Promise((resolve) => setTimeout(resolve, randomInt(5, 20 * attempt)));
           continue;
@@ -180,22 +195,32 @@ export async function openPostgresStorage(
         void rehome().catch(() => undefined);
         throw new StorageUnavailableError({ cause: error });
       }
+      if (isTimedOut(error)) throw new StorageUnavailableError({ cause: error });
       throw error;
     }
   };
 
   {
-    const client = await connect();
+    // A connection of its own without lock, statement or query timeouts: a migration of a
+    // large table, or the wait for another replica's migration, may take longer than any request.
+    const client = new pg.Client({
+      ...connection(current),
+      lock_timeout: 0,
+      statement_timeout: 0,
+      query_timeout: 0,
+    });
+    client.on('error', (error) => options.onError?.(error));
     try {
+      await client.connect();
       await migrate(client);
     } catch (error) {
-      client.release(true);
       await pool.end();
       await keyPool.end();
       if (isUnavailable(error)) throw new StorageUnavailableError({ cause: error });
       throw error;
+    } finally {
+      await client.end().catch(() => undefined);
     }
-    client.release();
   }
 
   let chainKey: Buffer = Buffer.alloc(0);
@@ -312,7 +337,14 @@ export async function openPostgresStorage(
       const client = await connect();
       let broken = false;
       try {
-        await client.query('SELECT pg_advisory_lock(hashtext($1))', [`vneid:${name}`]);
+        // Polled rather than waited for: the holder's section may outlast lock_timeout.
+        for (;;) {
+          const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+            `vneid:${name}`,
+          ]);
+          if (rows[0]?.ok) break;
+          await new Promise((resolve) => setTimeout(resolve, EXCLUSIVE_POLL_MS));
+        }
         try {
           return await fn();
         } finally {
@@ -325,6 +357,7 @@ export async function openPostgresStorage(
           broken = true;
           throw new StorageUnavailableError({ cause: error });
         }
+        if (isTimedOut(error)) throw new StorageUnavailableError({ cause: error });
         throw error;
       } finally {
         client.release(broken);
@@ -333,6 +366,7 @@ export async function openPostgresStorage(
 
     ministries: () => [...ministries.values()],
     async getMinistry(slug) {
+      if (!storable(slug)) return undefined;
       const { rows } = await query<{ record: MinistryRecord }>('SELECT record FROM ministries WHERE slug = $1', [slug]);
       const record = rows[0]?.record;
       if (record) ministries.set(slug, record);
@@ -385,25 +419,32 @@ export async function openPostgresStorage(
             const { rows } = await c.query<{ list_id: string; length: number; allocated: number; seq: number }>(
               `UPDATE status_lists SET allocated = allocated + 1
                  WHERE list_id = (SELECT list_id FROM status_lists
-                                   WHERE ministry = $1 AND purpose = $2 AND allocated < $3 ORDER BY seq LIMIT 1)
-                   AND allocated < $3
+                                   WHERE ministry = $1 AND purpose = $2 AND ${HAS_ROOM} ORDER BY seq LIMIT 1)
+                   AND ${HAS_ROOM}
                RETURNING list_id, length, allocated, seq`,
               [slug, purpose, policy.maxAllocationsPerList],
             );
             const list = rows[0];
             if (!list) {
-              // Every list is full (or the one found filled meanwhile): open the next ones and look again.
-              if (round > 4) throw new StorageUnavailableError();
+              // The sub-select ran once, before this waited for the row: a list that filled
+              // meanwhile gives no row although the standby after it has room. Look again
+              // (each look is a new snapshot); only when no list has room, open the next one.
+              if (round >= PICK_ROUNDS) throw new StorageUnavailableError();
+              const open = await c.query(
+                `SELECT 1 FROM status_lists WHERE ministry = $1 AND purpose = $2 AND ${HAS_ROOM} LIMIT 1`,
+                [slug, purpose, policy.maxAllocationsPerList],
+              );
+              if (open.rowCount === 1) continue;
               const top = await c.query<{ seq: number | null }>(
                 'SELECT max(seq) AS seq FROM status_lists WHERE ministry = $1 AND purpose = $2',
                 [slug, purpose],
               );
               const seq = top.rows[0]?.seq ?? 0;
               if (seq === 0) throw new VneidError('UNKNOWN_MINISTRY', `no ministry ${slug.slice(0, 64)}`);
-              for (const n of [seq + 1, seq + 2]) {
-                const meta = statusListMeta(slug, purpose, n, policy);
-                if (await insertList(c, meta)) created.push(meta);
-              }
+              // One list, the new current one; its standby is opened below with its first index.
+              // A replica opening the same one at once conflicts on its id and waits, then sees it.
+              const meta = statusListMeta(slug, purpose, seq + 1, policy);
+              if (await insertList(c, meta)) created.push(meta);
               continue;
             }
             if (list.allocated === 1) {
@@ -481,6 +522,7 @@ export async function openPostgresStorage(
       });
     },
     async findIdempotent(ministry, key) {
+      if (!storable(ministry) || !storable(key)) return undefined;
       const { rows } = await query<{ request_digest: string; credential: JsonObjectRow }>(
         'SELECT request_digest, credential FROM idempotency WHERE ministry = $1 AND key = $2',
         [ministry, key],
@@ -489,6 +531,7 @@ export async function openPostgresStorage(
       return row ? { requestDigest: row.request_digest, credential: row.credential } : undefined;
     },
     async getRecord(id) {
+      if (!storable(id)) return undefined;
       const { rows } = await query<{ record: IssuanceRecord }>('SELECT record FROM records WHERE id = $1', [id]);
       return rows[0]?.record;
     },
@@ -510,7 +553,8 @@ export async function openPostgresStorage(
         // Locked in id order: two calls over overlapping credentials cannot deadlock.
         const { rows } = await c.query<{ id: string; record: IssuanceRecord }>(
           'SELECT id, record FROM records WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-          [ids],
+          // An id no row can hold is left out of the query and found missing below, in its turn.
+          [ids.filter(storable)],
         );
         const byId = new Map(rows.map((r) => [r.id, r.record]));
         const updated: IssuanceRecord[] = [];
@@ -566,6 +610,7 @@ export async function openPostgresStorage(
     async getStatusList(listId) {
       const cached = lists.get(listId);
       if (cached) return cached;
+      if (!storable(listId)) return undefined;
       const { rows } = await query(`SELECT ${LIST_COLUMNS} FROM status_lists WHERE list_id = $1`, [listId]);
       const meta = rows[0] ? listMeta(rows[0]) : undefined;
       if (meta) lists.set(listId, meta);
@@ -696,6 +741,7 @@ export async function openPostgresStorage(
       });
     },
     async getBatch(id) {
+      if (!storable(id)) return undefined;
       const { rows } = await query<Record<string, any>>(
         'SELECT id, ministry, total, created_at, finished_at FROM batches WHERE id = $1',
         [id],
@@ -789,6 +835,16 @@ function batchRecord(r: Record<string, any>): BatchRecord {
     createdAt: r.created_at,
     ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
   };
+}
+
+/**
+ * Whether PostgreSQL can hold `text` at all: a NUL character cannot be in a
+ * text value, and a query carrying one is refused (22021), which would be a
+ * 500. No row can have such an id, so a lookup by one answers "not found"
+ * without asking, as LevelDB does.
+ */
+function storable(text: string): boolean {
+  return typeof text === 'string' && !text.includes('\u0000');
 }
 
 /** Carries the stored entry out of a rolled-back transaction. */
