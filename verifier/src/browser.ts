@@ -12,6 +12,8 @@ export { buildPresentationRequest } from './build-presentation-request.js';
 export type { ChallengeStore } from './challenge-store.js';
 export { createChallengeStore } from './challenge-store.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export type { StatusCachePutOptions } from './may-replace-cached-list.js';
+export { mayReplaceCachedList } from './may-replace-cached-list.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { RequestJwtSigner, SignedAuthorizationRequestOptions } from './oid4vp/authorization-request.js';
 export { createSignedAuthorizationRequest } from './oid4vp/authorization-request.js';

@@ -16,6 +16,8 @@ export { VERIFIER_LIMITS } from './lib/limits.js';
 export type { CommonVerifyOptions } from './lib/options.js';
 export type { ProfileRules, VerificationProfile } from './lib/profiles.js';
 export { isBundleStale, loadTrustBundle } from './load-trust-bundle.js';
+export type { StatusCachePutOptions } from './may-replace-cached-list.js';
+export { mayReplaceCachedList } from './may-replace-cached-list.js';
 export { createMemoryStatusCache } from './memory-status-cache.js';
 export type { RequestJwtSigner, SignedAuthorizationRequestOptions } from './oid4vp/authorization-request.js';
 export { createSignedAuthorizationRequest } from './oid4vp/authorization-request.js';

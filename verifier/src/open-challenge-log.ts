@@ -1,6 +1,7 @@
 import { Level } from 'level';
 import type { ChallengeStore, ConsumeContext } from './challenge-store.js';
 import { createUsedChallengeStore } from './challenge-store.js';
+import { createKeyedQueue } from './lib/keyed-queue.js';
 
 /** A store of used challenges kept on disk, for verifiers that run one process per presentation (the CLI). */
 export interface ChallengeLog extends ChallengeStore {
@@ -52,19 +53,12 @@ export async function openChallengeLog(options: {
   // at once would both read "unused" before either writes. Consumes of the
   // same challenge are therefore queued behind each other (the LevelDB lock
   // makes this process the only writer), so exactly one of them wins.
-  const inFlight = new Map<string, Promise<unknown>>();
+  const queue = createKeyedQueue();
   return {
     issue: fallback.issue,
     async consume(challenge, context = {}) {
       if (typeof challenge !== 'string' || challenge.length === 0) return false;
-      const run = (inFlight.get(challenge) ?? Promise.resolve()).then(() => consumeOnce(challenge, context));
-      const tail = run.catch(() => undefined);
-      inFlight.set(challenge, tail);
-      try {
-        return await run;
-      } finally {
-        if (inFlight.get(challenge) === tail) inFlight.delete(challenge);
-      }
+      return queue(challenge, () => consumeOnce(challenge, context));
     },
     close: () => db.close(),
   };

@@ -1,5 +1,7 @@
 import type { JsonObject } from '@vneid/core';
 import { Level } from 'level';
+import { createKeyedQueue } from './lib/keyed-queue.js';
+import { mayReplaceCachedList, type StatusCachePutOptions } from './may-replace-cached-list.js';
 import type { TrustBundle } from './types.js';
 
 /** A status list as held by the verifier after `syncStatus` verified it. */
@@ -31,7 +33,13 @@ export interface CachedStatusList {
 /** Storage of verified status lists (and of the trust bundle in use, for rollback checks). */
 export interface StatusCache {
   get(url: string): Promise<Readonly<CachedStatusList> | undefined>;
-  put(entry: CachedStatusList): Promise<void>;
+  /**
+   * Stores `entry` if `mayReplaceCachedList` allows it over the entry held
+   * for its URL, deciding and writing as one atomic step (two syncs of one
+   * cache may overlap); resolves to whether it was stored. A list that is
+   * not newer is not an error: the cache keeps what it holds.
+   */
+  put(entry: CachedStatusList, options?: StatusCachePutOptions): Promise<boolean>;
   getBundle(): Promise<TrustBundle | undefined>;
   putBundle(bundle: Readonly<TrustBundle>): Promise<void>;
   close(): Promise<void>;
@@ -70,20 +78,30 @@ export async function openStatusCache(options: { path: string }): Promise<Status
     if (lists.size > MAX_LISTS_IN_MEMORY) lists.delete(lists.keys().next().value!);
     return frozen;
   };
+  const get = async (url: string): Promise<Readonly<CachedStatusList> | undefined> => {
+    const known = lists.get(url);
+    if (known) return known;
+    const stored = (await db.get(LIST_PREFIX + url)) as CachedStatusList | undefined;
+    // An entry stored under another list's key was moved there by someone
+    // with the disk: hand it out as it is (the status check and the sync
+    // refuse it as tampered) but never remember it as either list.
+    if (stored && stored.url !== url) return Object.freeze({ ...stored });
+    return stored && remember(stored);
+  };
+  // Puts of one URL are queued, so each compares with what the previous one
+  // wrote. Per URL rather than per cache: the rule compares one URL's lists
+  // only, and a sync's synced writes of different lists stay in flight
+  // together (LevelDB commits concurrent synced writes in one group).
+  const queue = createKeyedQueue();
   return {
-    async get(url) {
-      const known = lists.get(url);
-      if (known) return known;
-      const stored = (await db.get(LIST_PREFIX + url)) as CachedStatusList | undefined;
-      // An entry stored under another list's key was moved there by someone
-      // with the disk: hand it out as it is (the status check and the sync
-      // refuse it as tampered) but never remember it as either list.
-      if (stored && stored.url !== url) return Object.freeze({ ...stored });
-      return stored && remember(stored);
-    },
-    async put(entry) {
-      await db.put(LIST_PREFIX + entry.url, entry, { sync: true });
-      remember(entry);
+    get,
+    put(entry, options) {
+      return queue(entry.url, async () => {
+        if (!mayReplaceCachedList(await get(entry.url), entry, options)) return false;
+        await db.put(LIST_PREFIX + entry.url, entry, { sync: true });
+        remember(entry);
+        return true;
+      });
     },
     async getBundle() {
       return (await db.get(BUNDLE_KEY)) as TrustBundle | undefined;

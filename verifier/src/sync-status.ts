@@ -10,7 +10,12 @@ import { type TrustView, trustView } from './lib/trust-view.js';
 import type { CachedStatusList, StatusCache } from './open-status-cache.js';
 import type { BundleIssuer, LoadedTrustBundle, TrustBundle } from './types.js';
 
-/** The outcome of syncing one status list URL (or one prefix's index, when that failed). */
+/**
+ * The outcome of syncing one status list URL (or one prefix's index, when
+ * that failed). `unchanged` includes a list fetched and verified but not
+ * stored because another sync of the same cache stored one at least as new
+ * meanwhile (`message` says so; `validFrom` is the held list's).
+ */
 export interface StatusSyncResult {
   url: string;
   issuer: string;
@@ -79,6 +84,9 @@ interface SyncOptions {
  * window, proof, prefix, size caps), refuses lists older than the one held,
  * and stores the rest with synced writes. Verification afterwards reads only
  * the cache. One list failing does not stop the others; the report names each.
+ * Syncs of one cache may overlap: the cache's put stores a list only if it is
+ * newer than the one held at that moment (`mayReplaceCachedList`), so the
+ * slower sync cannot put back an older list; its result is `unchanged`.
  *
  * Why the index and conditional requests rather than one or the other: the
  * index is how a verifier learns which of thousands of lists exist, and its
@@ -173,10 +181,19 @@ interface Run {
   results: StatusSyncResult[];
 }
 
-/** Stores a list this sync verified, and tells the check that the cache's copy of it is verified. */
-async function putVerified(cache: SyncOptions['cache'], entry: CachedStatusList): Promise<void> {
-  await cache.put(entry);
-  rememberVerified(await cache.get(entry.url), entry);
+/**
+ * Stores a list this sync verified, and tells the check that the cache's
+ * copy of it is verified; false when the cache kept the list it holds (one
+ * at least as new, stored by another sync of the same cache meanwhile).
+ */
+async function putVerified(
+  cache: SyncOptions['cache'],
+  entry: CachedStatusList,
+  replacing?: Readonly<CachedStatusList>,
+): Promise<boolean> {
+  const stored = await cache.put(entry, replacing ? { replacing } : {});
+  if (stored) rememberVerified(await cache.get(entry.url), entry);
+  return stored;
 }
 
 async function syncOne(run: Run, task: Task): Promise<void> {
@@ -242,8 +259,29 @@ async function syncOne(run: Run, task: Task): Promise<void> {
         });
       }
     }
-    await putVerified(options.cache, entry);
-    run.results.push({ url, issuer: issuer.id, result: 'updated', validFrom: entry.validFrom });
+    // The held entry was read before the fetch, maybe seconds ago: the cache
+    // compares again as it stores (another sync may have stored a newer list).
+    if (await putVerified(options.cache, entry, stored && !held ? stored : undefined)) {
+      run.results.push({ url, issuer: issuer.id, result: 'updated', validFrom: entry.validFrom });
+      return;
+    }
+    const kept = await options.cache.get(url);
+    const keptFrom = parseDateTime(kept?.validFrom) ?? 0;
+    const newFrom = parseDateTime(entry.validFrom) ?? 0;
+    if (kept && keptFrom === newFrom && kept.encodedList !== entry.encodedList) {
+      // What the order of the two syncs decided: had this one run second, the same refusal.
+      throw new VneidError('STATUS_LIST_ROLLBACK', `status list ${url} is not newer than the one held`, {
+        details: { url, held: kept.validFrom, received: entry.validFrom },
+      });
+    }
+    // Not an error: the cache holds a list at least as new as this one.
+    run.results.push({
+      url,
+      issuer: issuer.id,
+      result: 'unchanged',
+      validFrom: kept?.validFrom ?? entry.validFrom,
+      message: 'the cache kept a newer list, stored by another sync meanwhile',
+    });
   } catch (error) {
     const e = toVneidError(error, 'STATUS_RETRIEVAL_ERROR', `status list ${url} failed`);
     run.results.push({ url, issuer: issuerId, result: 'failed', code: e.code, message: e.message });

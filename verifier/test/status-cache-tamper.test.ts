@@ -105,8 +105,36 @@ test('a sync marks only the lists it verified: an entry put into the cache anoth
   // Same process, same signed copy, another encodedList: not what the sync verified.
   const held = await w.cache.get(w.lists.revocation.url);
   if (!held) throw new Error('list not cached');
-  await w.cache.put({ ...held, encodedList: await encodeStatusList(createStatusList()) });
+  const zero = await encodeStatusList(createStatusList());
+  // Under the same date the cache itself refuses it (only a newer list replaces a held one) …
+  t.false(await w.cache.put({ ...held, encodedList: zero }));
+  const kept = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
+  t.is(check(kept, 'revocation')?.code, 'CREDENTIAL_REVOKED');
+  // … so it claims a later date, which the cache takes: the status check must still catch it.
+  t.true(await w.cache.put({ ...held, validFrom: '2026-05-31T00:00:00Z', encodedList: zero }));
   const report = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
   t.false(report.verified);
   t.is(check(report, 'revocation')?.code, 'STATUS_VERIFICATION_ERROR');
+});
+
+test('an entry edited on disk to claim a later date does not block the genuine list: the next sync replaces it (only while it is still the entry held)', async (t) => {
+  const { w, revoked, path } = await revokedWorld(t);
+  const url = w.lists.revocation.url;
+  const zero = await encodeStatusList(createStatusList());
+  await editOnDisk(path, url, (entry) => {
+    entry.validFrom = '2026-05-31T23:00:00Z';
+    entry.encodedList = zero;
+  });
+  w.cache = await openStatusCache({ path });
+  const tampered = await w.cache.get(url);
+  const resync = await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: w.fetch });
+  t.true(resync.ok, JSON.stringify(resync.results));
+  t.is(resync.results.find((r) => r.url === url)?.result, 'updated');
+  const genuine = await w.cache.get(url);
+  t.is(genuine?.validFrom, '2026-05-30T00:00:00.000Z');
+  const after = await verifyCredential(revoked, { bundle: w.loaded, statusCache: w.cache, now: NOW });
+  t.is(check(after, 'revocation')?.code, 'CREDENTIAL_REVOKED');
+  // Its twin: naming the edited entry no longer lets an older list in, now that the genuine one is held.
+  t.false(await w.cache.put({ ...genuine!, validFrom: '2026-05-29T00:00:00Z' }, { replacing: tampered! }));
+  t.is((await w.cache.get(url))?.validFrom, '2026-05-30T00:00:00.000Z');
 });

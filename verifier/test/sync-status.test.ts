@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateKeyPair, type JsonObject } from '@vneid/core';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import {
+  createMemoryStatusCache,
+  type FetchLike,
   loadTrustBundle,
   openStatusCache,
   signTrustBundle,
@@ -294,4 +296,180 @@ test('a status host that never answers is cut off by the timeout with STATUS_RET
   t.teardown(() => w.close());
   const report = await syncStatus(w.loaded, { cache: w.cache, now: NOW, timeoutMs: 200 });
   t.is(report.results[0]?.code, 'STATUS_RETRIEVAL_ERROR');
+});
+
+// Two syncs of one cache at once (a scheduled sync and one the officer
+// started): each reads the held list, fetches and verifies, then stores. The
+// cache's put decides, atomically, that only a newer list replaces the held
+// one; otherwise the slower sync would store the older list it fetched and
+// take a revocation back out of the cache until the next sync.
+
+const V1 = new Date('2026-05-30T00:00:00Z');
+const V2 = new Date('2026-05-30T06:00:00Z');
+const V3 = new Date('2026-05-30T12:00:00Z');
+
+/** Status lists served from a snapshot of `w.served`; a fetch of a `held` URL waits for `release`. */
+function servedFrom(
+  lists: Map<string, JsonObject>,
+  gate?: { held: string[]; entered: () => void; release: Promise<void> },
+): FetchLike {
+  let entered = 0;
+  return async (url) => {
+    if (gate?.held.includes(url)) {
+      entered += 1;
+      if (entered === gate.held.length) gate.entered();
+      await gate.release;
+    }
+    const body = lists.get(url);
+    return body ? new Response(JSON.stringify(body), { status: 200 }) : new Response('not found', { status: 404 });
+  };
+}
+
+/** A world whose cache holds v1 of every list; v2 (nothing revoked) and v3 (one revocation) are signed, not served. */
+async function threeVersions(t: ExecutionContext, cache: 'leveldb' | 'memory') {
+  const w = await setup(t);
+  if (cache === 'memory') {
+    await w.cache.close();
+    w.cache = createMemoryStatusCache();
+  }
+  const vc = await issue(w, { cryptosuite: 'eddsa-rdfc-2022' });
+  await publishLists(w, { validFrom: V1 });
+  await publishLists(w, { issuer: w.university, validFrom: V1 });
+  t.true((await sync(w)).ok);
+  await publishLists(w, { validFrom: V2 });
+  const v2 = new Map(w.served);
+  w.lists.revocation.list.setStatus(statusIndex(vc, 'revocation'), true);
+  await publishLists(w, { validFrom: V3 });
+  const v3 = new Map(w.served);
+  return { w, vc, v2, v3, ministry: [w.lists.revocation.url, w.lists.suspension.url] };
+}
+
+for (const kind of ['leveldb', 'memory'] as const) {
+  test(`two overlapping syncs on one ${kind} cache: the slower one's older list does not replace the newer one stored meanwhile (reported unchanged, not failed)`, async (t) => {
+    const { w, vc, v2, v3, ministry } = await threeVersions(t, kind);
+    let entered!: () => void;
+    const inFetch = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    let release!: () => void;
+    const gate = { held: ministry, entered, release: new Promise<void>((r) => (release = r)) };
+    // Run 1 has read v1 as held and is waiting on a slow link for v2 …
+    const first = syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: servedFrom(v2, gate) });
+    await inFetch;
+    // … while run 2 fetches v3 (with the revocation) and stores it.
+    const second = await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: servedFrom(v3) });
+    t.true(second.ok, JSON.stringify(second.results));
+    t.deepEqual(
+      second.results.filter((r) => ministry.includes(r.url)).map((r) => [r.result, r.validFrom]),
+      [
+        ['updated', V3.toISOString()],
+        ['updated', V3.toISOString()],
+      ],
+    );
+    release();
+    const late = await first;
+    t.true(late.ok, JSON.stringify(late.results));
+    t.deepEqual(
+      late.results.filter((r) => ministry.includes(r.url)).map((r) => [r.result, r.validFrom]),
+      [
+        ['unchanged', V3.toISOString()],
+        ['unchanged', V3.toISOString()],
+      ],
+    );
+    for (const url of ministry) t.is((await w.cache.get(url))?.validFrom, V3.toISOString(), url);
+    t.is(check(await verify(w, vc), 'revocation')?.code, 'CREDENTIAL_REVOKED');
+    if (kind === 'leveldb') {
+      // On disk too, not only in the cache's copy in memory.
+      await w.cache.close();
+      w.cache = await openStatusCache({ path: join(w.dir, 'status') });
+      for (const url of ministry) t.is((await w.cache.get(url))?.validFrom, V3.toISOString(), url);
+      t.is(check(await verify(w, vc), 'revocation')?.code, 'CREDENTIAL_REVOKED');
+    }
+  });
+
+  test(`a single sync with a genuinely newer list still replaces the held one (${kind} cache)`, async (t) => {
+    const { w, vc, v2, v3, ministry } = await threeVersions(t, kind);
+    const toV2 = await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: servedFrom(v2) });
+    t.true(toV2.ok, JSON.stringify(toV2.results));
+    for (const url of ministry) t.is((await w.cache.get(url))?.validFrom, V2.toISOString(), url);
+    t.true((await verify(w, vc)).verified);
+    const toV3 = await syncStatus(w.loaded, { cache: w.cache, now: NOW, fetch: servedFrom(v3) });
+    t.deepEqual(
+      toV3.results.filter((r) => ministry.includes(r.url)).map((r) => [r.result, r.validFrom]),
+      [
+        ['updated', V3.toISOString()],
+        ['updated', V3.toISOString()],
+      ],
+    );
+    for (const url of ministry) t.is((await w.cache.get(url))?.validFrom, V3.toISOString(), url);
+    t.is(check(await verify(w, vc), 'revocation')?.code, 'CREDENTIAL_REVOKED');
+  });
+}
+
+/** Verified cache entries of the ministry's revocation list at v2 and v3 (synced into scratch caches). */
+async function entriesOf(w: World, v2: Map<string, JsonObject>, v3: Map<string, JsonObject>) {
+  const entry = async (lists: Map<string, JsonObject>) => {
+    const scratch = createMemoryStatusCache();
+    await syncStatus(w.loaded, { cache: scratch, now: NOW, fetch: servedFrom(lists) });
+    const got = await scratch.get(w.lists.revocation.url);
+    if (!got) throw new Error('list not synced');
+    return got;
+  };
+  return { older: await entry(v2), newer: await entry(v3) };
+}
+
+test('overlapping puts on the LevelDB cache, the newer one first: the older list is refused, in memory and on disk', async (t) => {
+  const { w, v2, v3 } = await threeVersions(t, 'leveldb');
+  const { older, newer } = await entriesOf(w, v2, v3);
+  const url = w.lists.revocation.url;
+  t.deepEqual(await Promise.all([w.cache.put({ ...newer }), w.cache.put({ ...older })]), [true, false]);
+  t.is((await w.cache.get(url))?.validFrom, V3.toISOString());
+  await w.cache.close();
+  w.cache = await openStatusCache({ path: join(w.dir, 'status') });
+  t.is((await w.cache.get(url))?.validFrom, V3.toISOString());
+  // Its twin: a newer list after an older one is stored; the same list again (a new entity tag) too.
+  t.true(await w.cache.put({ ...newer, etag: '"b"' }));
+  t.is((await w.cache.get(url))?.etag, '"b"');
+  t.false(await w.cache.put({ ...older }));
+  t.is((await w.cache.get(url))?.validFrom, V3.toISOString());
+});
+
+test('overlapping puts on the memory cache with a slow write-through: the older list is refused and never written through', async (t) => {
+  const { w, v2, v3 } = await threeVersions(t, 'leveldb');
+  const { older, newer } = await entriesOf(w, v2, v3);
+  const url = w.lists.revocation.url;
+  const written: string[] = [];
+  let release!: () => void;
+  const slow = new Promise<void>((r) => (release = r));
+  const cache = createMemoryStatusCache({
+    entries: [(await w.cache.get(url))!],
+    onPut: async (entry) => {
+      if (entry.validFrom === V3.toISOString()) await slow;
+      written.push(entry.validFrom);
+    },
+  });
+  // The newer list's write-through is still running when the older one is put.
+  const puts = Promise.all([cache.put({ ...newer }), cache.put({ ...older })]);
+  await new Promise((r) => setTimeout(r, 50));
+  release();
+  t.deepEqual(await puts, [true, false]);
+  t.deepEqual(written, [V3.toISOString()]);
+  t.is((await cache.get(url))?.validFrom, V3.toISOString());
+  // Its twin: the older list's write-through is the slow one: both are stored, in order, and the newer one is held.
+  let releaseOlder!: () => void;
+  const slowOlder = new Promise<void>((r) => (releaseOlder = r));
+  const fresh = createMemoryStatusCache({
+    entries: [(await w.cache.get(url))!],
+    onPut: async (entry) => {
+      if (entry.validFrom === V2.toISOString()) await slowOlder;
+      written.push(entry.validFrom);
+    },
+  });
+  written.length = 0;
+  const inOrder = Promise.all([fresh.put({ ...older }), fresh.put({ ...newer })]);
+  await new Promise((r) => setTimeout(r, 50));
+  releaseOlder();
+  t.deepEqual(await inOrder, [true, true]);
+  t.deepEqual(written, [V2.toISOString(), V3.toISOString()]);
+  t.is((await fresh.get(url))?.validFrom, V3.toISOString());
 });

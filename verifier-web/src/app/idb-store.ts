@@ -2,7 +2,7 @@
 // signature is checked again at every start), the verified status lists and
 // the OpenID4VP request key.
 // A write resolves only when its transaction has committed.
-import type { CachedStatusList } from '@vneid/verifier/browser';
+import { type CachedStatusList, mayReplaceCachedList, type StatusCachePutOptions } from '@vneid/verifier/browser';
 
 const DB_NAME = 'vneid-verifier';
 const KV = 'kv';
@@ -12,7 +12,12 @@ export interface PageStore {
   getBundleText(): Promise<string | undefined>;
   putBundleText(text: string): Promise<void>;
   allLists(): Promise<CachedStatusList[]>;
-  putList(entry: CachedStatusList): Promise<void>;
+  /**
+   * Stores a verified list unless the database holds one at least as new for
+   * its URL (another tab's sync may have stored it): decided and written in
+   * one transaction. Resolves to whether it was stored.
+   */
+  putList(entry: CachedStatusList, options?: StatusCachePutOptions): Promise<boolean>;
   /** The OpenID4VP request key pair (its private key not extractable: IndexedDB keeps the CryptoKey itself). */
   getRequestKey(): Promise<CryptoKeyPair | undefined>;
   putRequestKey(pair: CryptoKeyPair): Promise<void>;
@@ -63,10 +68,22 @@ export async function openPageStore(): Promise<PageStore> {
     async allLists() {
       return (await request(db.transaction(LISTS).objectStore(LISTS).getAll())) as CachedStatusList[];
     },
-    async putList(entry) {
+    async putList(entry, options = {}) {
+      // Readwrite transactions on one store run one after another, across
+      // tabs too, so the read and the write below see no other write between
+      // them. The write is queued from the read's success callback, while
+      // the transaction is still active.
       const tx = db.transaction(LISTS, 'readwrite', { durability: 'strict' });
-      tx.objectStore(LISTS).put({ ...entry });
-      await committed(tx);
+      const done = committed(tx);
+      const lists = tx.objectStore(LISTS);
+      const held = lists.get(entry.url);
+      let stored = false;
+      held.onsuccess = () => {
+        stored = mayReplaceCachedList(held.result as CachedStatusList | undefined, entry, options);
+        if (stored) lists.put({ ...entry });
+      };
+      await done;
+      return stored;
     },
   };
 }

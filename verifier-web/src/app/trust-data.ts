@@ -51,9 +51,11 @@ export async function loadTrustData(config: PageConfig, store: PageStore, now: D
   const lists = new Map((await store.allLists()).map((l) => [l.url, l]));
   const cache = createMemoryStatusCache({
     entries: [...lists.values()],
-    onPut: async (entry) => {
-      await store.putList(entry);
-      lists.set(entry.url, entry);
+    onPut: async (entry, options) => {
+      // Another tab may have stored a newer list meanwhile: then neither copy takes this one.
+      const stored = await store.putList(entry, options);
+      if (stored) lists.set(entry.url, entry);
+      return stored;
     },
   });
   let loaded = held;

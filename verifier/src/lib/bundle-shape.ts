@@ -105,7 +105,9 @@ function issuer(value: unknown, where: string): BundleIssuer {
     fail(`${where}.statusLists must be an array of https URLs`);
   }
   if (value.statusListPrefix !== undefined && !isStatusListPrefix(value.statusListPrefix)) {
-    fail(`${where}.statusListPrefix must be a normalised https URL ending in "/", without query or percent-encoding`);
+    fail(
+      `${where}.statusListPrefix must be a normalised https URL ending in "/", without query, fragment (not even an empty "?" or "#") or percent-encoding`,
+    );
   }
   return value as unknown as BundleIssuer;
 }

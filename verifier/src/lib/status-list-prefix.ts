@@ -8,6 +8,23 @@ import type { BundleIssuer } from '../types.js';
 const NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,199}$/;
 
 /**
+ * Whether a URL already in its normalised form (`href === text`) has a query
+ * or fragment, empty ones included. The parser reports an empty query (`…/?`)
+ * and an empty fragment (`…/#`) as `search === ''` and `hash === ''`, exactly
+ * as it reports none, yet keeps the `?` or `#` in `href`: a prefix ending in
+ * one passes every check on the parsed URL, and every list URL built under it
+ * (`…/lists/#bo-1`) names the prefix itself, not a list. So the text is
+ * checked. It is enough to look for the two characters once `href` equals
+ * the text: the serialiser percent-encodes them everywhere but where they
+ * start a query or fragment (path, user info), and a host cannot hold them;
+ * everything else that the raw text could carry beyond the URL (a default
+ * port, an empty `@`, dot segments, upper-case host) makes `href` differ.
+ */
+function hasQueryOrFragment(normalised: string): boolean {
+  return normalised.includes('?') || normalised.includes('#');
+}
+
+/**
  * Whether `value` is a usable status list prefix: an https URL (or loopback
  * http, as every fetched URL) already in its normalised form, with a path
  * that ends in `/`, and no query, fragment, user info or percent-encoding.
@@ -19,8 +36,7 @@ export function isStatusListPrefix(value: unknown): value is string {
   const url = new URL(value);
   return (
     url.href === value &&
-    url.search === '' &&
-    !value.includes('?') &&
+    !hasQueryOrFragment(value) &&
     !url.pathname.includes('%') &&
     url.pathname.endsWith('/') &&
     url.pathname.split('/').every((segment) => segment !== '.' && segment !== '..')
@@ -45,7 +61,7 @@ export function isUnderPrefix(url: unknown, prefix: string): url is string {
   } catch {
     return false;
   }
-  if (parsed.href !== url || parsed.search !== '' || url.includes('?')) return false;
+  if (parsed.href !== url || hasQueryOrFragment(url)) return false;
   if (parsed.origin !== base.origin || parsed.protocol !== base.protocol) return false;
   if (!parsed.pathname.startsWith(base.pathname)) return false;
   return NAME.test(parsed.pathname.slice(base.pathname.length));
