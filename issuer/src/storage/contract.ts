@@ -71,7 +71,9 @@ export interface IssuerStorage {
    * Records an issuance and its audit entry. With `idempotency`, the key is
    * stored in the same unit: when that (ministry, key) is already taken,
    * nothing is written and the stored entry is returned instead. Refused
-   * with KEY_RETIRED when `record.keyId` was retired meanwhile.
+   * with KEY_RETIRED when, by the keys as stored at that moment, `record.keyId`
+   * is not the key whose turn it is at `record.issuedAt` (a rotation reached
+   * the database meanwhile; see lib/key-windows.ts).
    */
   recordIssuance(write: IssuanceWrite): Promise<StoredIdempotent | undefined>;
   /** The credential stored under an idempotency key of a ministry. */
