@@ -1,6 +1,7 @@
 import { didWebFromHost, generateKeyPair, type KeyType, VneidError } from '@vneid/core';
 import { listCredentialTypes } from '@vneid/schemas';
 import { allocationPolicy, type IssuerContext } from './lib/context.js';
+import { firstKeyValidFrom } from './lib/key-windows.js';
 import { createKey, ISSUER_KEY_TYPES, loadMinistry } from './lib/keys.js';
 import type { KeyRecord, MinistryRecord } from './lib/types.js';
 import { initialLists } from './storage/lists.js';
@@ -133,10 +134,8 @@ export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): 
     const pair = await generateKeyPair({ keyType });
     await ctx.keyStore.put(pair.id, pair.export({ includeSecret: true }));
     record.did = pair.controller;
-    const validFrom = ctx
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z');
+    // A first key: its window opens early by the tolerated skew (key-windows.ts).
+    const validFrom = firstKeyValidFrom(ctx.now().getTime());
     record.keys = [{ id: pair.id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom }];
   }
   // Insert-if-absent in the storage: two replicas adding the same ministry get one.
@@ -162,6 +161,6 @@ export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): 
     }
   }
   // Also completes a ministry whose first key was lost to a crash right after it was added.
-  if (!didKey) await createKey(ctx, input.slug, 'P-256', true);
+  if (!didKey) await createKey(ctx, input.slug, 'P-256', { onlyIfMissing: true });
   return ministryInfo(await loadMinistry(ctx, input.slug));
 }

@@ -24,7 +24,7 @@ import { currentSignedList, type SignedList } from './lib/status-lists.js';
 import type { AuditEntry, IssuanceRecord, KeyRecord } from './lib/types.js';
 import { DEFAULT_MAX_BACKDATING_SECONDS } from './lib/validity-policy.js';
 import { createSigningPool } from './lib/worker-pool.js';
-import { rotateKey } from './rotate-key.js';
+import { type RotateKeyOptions, rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
 import { auditChainKey } from './storage/audit-chain.js';
 import type { ApiKeyRecord, IssuerStorage, RateLimitDecision, RateLimitRequest } from './storage/contract.js';
@@ -128,8 +128,9 @@ export interface Issuer {
   getMinistry(slug: string): MinistryInfo;
   listMinistries(): MinistryInfo[];
   /** Same as {@link Issuer.rotateKey}: creates a key that becomes the signing key of its type. */
-  createKey(slug: string, keyType?: KeyType): Promise<KeyRecord>;
-  rotateKey(slug: string, keyType?: KeyType): Promise<KeyRecord>;
+  createKey(slug: string, keyType?: KeyType, options?: RotateKeyOptions): Promise<KeyRecord>;
+  /** A new signing key, now or staged (`activateAt`): see {@link rotateKey} for the trade-off. */
+  rotateKey(slug: string, keyType?: KeyType, options?: RotateKeyOptions): Promise<KeyRecord>;
   issue(request: IssueRequest): Promise<JsonObject>;
   issueGeneral(request: GeneralIssueRequest): Promise<JsonObject>;
   issueBatch(requests: IssueRequest[], options?: IssueBatchOptions): Promise<BatchResult[]>;
@@ -399,8 +400,8 @@ export async function openIssuer(
     addMinistry: writing((input) => addMinistry(ctx, input)),
     getMinistry: (slug) => ministryInfo(requireMinistry(ctx, slug)),
     listMinistries: () => storage.ministries().map(ministryInfo),
-    createKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
-    rotateKey: writing((slug, keyType) => rotateKey(ctx, slug, keyType)),
+    createKey: writing((slug, keyType, options) => rotateKey(ctx, slug, keyType, options)),
+    rotateKey: writing((slug, keyType, options) => rotateKey(ctx, slug, keyType, options)),
     issue: writing((request) => issue(ctx, request)),
     issueGeneral: writing(async (request) => {
       try {

@@ -57,6 +57,7 @@ export { createOid4vciService } from './oid4vci/create-oid4vci-service.js';
 export type { Oid4vciEndpoints } from './oid4vci/metadata.js';
 export type { OfferRecord, OfferState, OfferStore } from './oid4vci/offer-store.js';
 export { createMemoryOfferStore } from './oid4vci/offer-store.js';
+export type { RotateKeyOptions } from './rotate-key.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
 export type { StatusListIndex } from './status-list-index.js';

@@ -274,7 +274,7 @@ export async function issueGeneral(ctx: IssuerContext, request: GeneralIssueRequ
   // Pointers are checked against the credential as the caller sent it (plus issuer and dates).
   const callerSet = suite === 'ecdsa-sd-2023' && request.mandatoryPointers !== undefined;
   const chosenPointers = callerSet ? callerPointers(credential, request.mandatoryPointers) : undefined;
-  const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, suite, request.keyType));
+  const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, suite, request.keyType), Date.parse(now));
   let slots: { revocation: StatusSlot; suspension: StatusSlot } | undefined;
   if (wantsStatus) {
     slots = await ctx.storage.reserveSlots(ministry.slug, allocationPolicy(ctx));

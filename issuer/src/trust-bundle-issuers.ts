@@ -1,6 +1,7 @@
 import type { TrustBundleIssuer } from '@vneid/core';
 import { authorizedTypes } from './add-ministry.js';
 import { type IssuerContext, statusListUrl } from './lib/context.js';
+import { publishedKeys } from './lib/key-windows.js';
 
 /**
  * The URL under which every status list of this issuer service is published,
@@ -25,7 +26,10 @@ export function statusListIds(ctx: IssuerContext, ministry?: string): string[] {
 /**
  * The `issuers` entries of a trust bundle, one per ministry: its DID, names,
  * the types its role authorises, every key with the window in which it may
- * sign (retired keys keep verifying what they signed inside it), and the
+ * sign (retired keys keep verifying what they signed inside it; a key staged
+ * by `rotateKey(…, { activateAt })` is here from the rotation on, with its
+ * window opening at activateAt, so that a bundle naming it can be signed and
+ * distributed before it signs anything; see lib/key-windows.ts), and the
  * prefix of its status lists. The lists are named by prefix, not one by
  * one: a ministry of 100 million citizens has thousands of them, and a list
  * opened after the bundle was signed is still covered. The verifier package
@@ -40,7 +44,7 @@ export function trustBundleIssuers(ctx: IssuerContext): TrustBundleIssuer[] {
     id: m.did,
     name: { vi: m.name.vi, en: m.name.en },
     credentialTypes: authorizedTypes(m.role),
-    verificationMethods: m.keys.map((k) => ({
+    verificationMethods: publishedKeys(m).map((k) => ({
       id: k.id,
       type: 'Multikey' as const,
       publicKeyMultibase: k.publicKeyMultibase,

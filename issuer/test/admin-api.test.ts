@@ -232,6 +232,40 @@ test('the admin API adds a ministry and rotates its signing key; bad input gets 
   t.is(off.status, 404);
 });
 
+test('the admin API stages a key rotation with activateAt (published now, signing later); an activateAt in the past is 422 KEY_ACTIVATION_INVALID, a malformed one 400', async (t) => {
+  const a = await startAdmin(t, 'leveldb');
+  const before = a.issuer.getMinistry('bhxh').keys;
+  const activateAt = new Date(Date.now() + 3_600_000).toISOString();
+  const staged = await a.call('POST', '/admin/ministries/bhxh/keys/rotate', a.token, { keyType: 'P-256', activateAt });
+  t.is(staged.status, 201);
+  const key = (await staged.json()) as { id: string; validFrom: string };
+  t.is(key.validFrom, new Date(Math.ceil(Date.parse(activateAt) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+  const keys = a.issuer.getMinistry('bhxh').keys;
+  t.deepEqual(
+    keys.map((k) => k.id),
+    [...before.map((k) => k.id), key.id],
+  );
+  // Until activateAt the old key still signs.
+  const vc = await a.issuer.issue({
+    ministry: 'bhxh',
+    type: 'HealthInsuranceCard',
+    subject: structuredClone(fixtures.HealthInsuranceCard) as never,
+    suite: 'ecdsa-rdfc-2019',
+  });
+  t.is((vc.proof as { verificationMethod: string }).verificationMethod, before[0]!.id);
+
+  for (const [body, status, code] of [
+    [{ activateAt: new Date(Date.now() - 60_000).toISOString() }, 422, 'KEY_ACTIVATION_INVALID'],
+    [{ activateAt: 'tomorrow' }, 400, 'MALFORMED_VALUE_ERROR'],
+    [{ activateAt: 1_900_000_000 }, 400, 'MALFORMED_VALUE_ERROR'],
+  ] as const) {
+    const refused = await a.call('POST', '/admin/ministries/bhxh/keys/rotate', a.token, body);
+    t.is(refused.status, status, JSON.stringify(body));
+    t.is(((await refused.json()) as { code: string }).code, code);
+  }
+  t.is(a.issuer.getMinistry('bhxh').keys.length, keys.length, 'a refused rotation adds no key');
+});
+
 test('vneid-issuer admin … --url --token creates, lists and revokes keys of the running service; without the admin token it is refused', async (t) => {
   const a = await startAdmin(t, 'leveldb');
   const io = () => {

@@ -109,6 +109,44 @@ test('keys create adds a key type, refuses to silently retire an active key, and
   t.regex(unknown.stderr, /^UNKNOWN_MINISTRY: /);
 });
 
+test('keys rotate --activate-at stages the new key (published now, signing from then); a past or malformed time exits 2 with its code', async (t) => {
+  const { data } = await store(t);
+  const staged = await run([
+    '--data',
+    data,
+    'keys',
+    'rotate',
+    '--ministry',
+    'bhxh',
+    '--activate-at',
+    '2099-01-01T00:00:00+07:00',
+  ]);
+  t.is(staged.code, 0, staged.stderr);
+  t.like(JSON.parse(staged.stdout), { id: 'did:web:127.0.0.1%3A8080:bhxh#key-2', validFrom: '2098-12-31T17:00:00Z' });
+  const list = JSON.parse((await run(['--data', data, 'ministry', 'list'])).stdout) as Array<{
+    slug: string;
+    keys: Array<{ id: string; validUntil?: string }>;
+  }>;
+  const keys = list.find((m) => m.slug === 'bhxh')!.keys;
+  t.is(keys.find((k) => k.id.endsWith('#key-1'))?.validUntil, '2098-12-31T17:02:00Z', 'the old key signs until then');
+
+  const past = await run([
+    '--data',
+    data,
+    'keys',
+    'rotate',
+    '--ministry',
+    'bhxh',
+    '--activate-at',
+    '2020-01-01T00:00:00Z',
+  ]);
+  t.is(past.code, 2);
+  t.regex(past.stderr, /^KEY_ACTIVATION_INVALID: /);
+  const malformed = await run(['--data', data, 'keys', 'rotate', '--ministry', 'bhxh', '--activate-at', 'next week']);
+  t.is(malformed.code, 2);
+  t.regex(malformed.stderr, /^MALFORMED_VALUE_ERROR: /);
+});
+
 test('issue prints the signed credential; an invalid subject is refused with SCHEMA_VALIDATION_ERROR and its fields', async (t) => {
   const { dir, data } = await store(t);
   const subject = join(dir, 'subject.json');

@@ -7,7 +7,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Level } from 'level';
 import pg from 'pg';
 import { pino } from 'pino';
-import { createIssuer, generateApiKey, hashApiKey, type Issuer, startServer } from '../src/index.js';
+import { type CreateIssuerOptions, createIssuer, generateApiKey, hashApiKey, type Issuer, startServer } from '../src/index.js';
 import type { AuditEntry, IssuanceRecord } from '../src/lib/types.js';
 import { auditChainKey } from '../src/storage/audit-chain.js';
 import type { IssuerStorage } from '../src/storage/contract.js';
@@ -29,7 +29,7 @@ test.after.always(async () => {
 type Engine = 'leveldb' | 'postgres';
 
 interface Opened {
-  open(): Promise<Issuer>;
+  open(options?: Partial<CreateIssuerOptions>): Promise<Issuer>;
   /** The engine's storage alone, with the audit chain's key set (the issuer must be closed for LevelDB). */
   openStorage(): Promise<IssuerStorage>;
   /** Rewrites the stored audit entry at `seq` as an insider with database access would (the issuer closed for LevelDB). */
@@ -47,7 +47,7 @@ async function store(engine: Engine): Promise<Opened> {
   if (engine === 'postgres') {
     const url = await (server as TestPostgres).createDatabase();
     return {
-      open: () => createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+      open: (options = {}) => createIssuer({ databaseUrl: url, passphrase: PASSPHRASE, baseUrl: BASE_URL, ...options }),
       openStorage: async () => withAuditKey(await openPostgresStorage(url)),
       async editAuditEntry(seq, edit) {
         const client = new pg.Client(url);
@@ -69,7 +69,7 @@ async function store(engine: Engine): Promise<Opened> {
   }
   const dir = await tempDir();
   return {
-    open: () => createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: BASE_URL }),
+    open: (options = {}) => createIssuer({ dataDir: dir, passphrase: PASSPHRASE, baseUrl: BASE_URL, ...options }),
     openStorage: async () => withAuditKey(await openLevelDbStorage(dir)),
     async editAuditEntry(seq, edit) {
       const db = new Level<string, any>(join(dir, 'issuer.db'), { valueEncoding: 'json' });
@@ -521,6 +521,88 @@ test('postgres: a rate-limit bucket is one for every replica: concurrent steps f
   t.true((await b.consumeRateLimit('other', limit)).allowed);
   t.is((await a.consumeRateLimit('other', limit)).remaining, 8);
 });
+
+for (const engine of ['leveldb', 'postgres'] as const) {
+  test(`${engine}: a staged rotation publishes the new key at once; the old key signs credentials and lists until activateAt, the new one after; a past or malformed activateAt is refused and adds no key`, async (t) => {
+    const s = await store(engine);
+    let clock = Date.parse('2026-06-01T08:00:00.400Z');
+    const issuer = await s.open({ now: () => new Date(clock) });
+    t.teardown(async () => {
+      await issuer.close();
+      await s.cleanup();
+    });
+    await issuer.addMinistry(MINISTRIES.bca);
+    const old = issuer.getMinistry('bo-cong-an').keys[0]!;
+    const p256 = { ...request(), suite: 'ecdsa-rdfc-2019' as const };
+    const keyOf = (signed: JsonObject) => (signed.proof as { verificationMethod: string }).verificationMethod;
+
+    code(
+      t,
+      await t.throwsAsync(issuer.rotateKey('bo-cong-an', 'P-256', { activateAt: '2026-06-01T07:59:59Z' })),
+      'KEY_ACTIVATION_INVALID',
+    );
+    for (const activateAt of ['tomorrow', '2026-06-31T00:00:00Z', new Date(Number.NaN), 1_900_000_000]) {
+      code(
+        t,
+        await t.throwsAsync(issuer.rotateKey('bo-cong-an', 'P-256', { activateAt } as never)),
+        'MALFORMED_VALUE_ERROR',
+      );
+    }
+    t.is(issuer.getMinistry('bo-cong-an').keys.length, 1, 'a refused rotation adds no key');
+
+    const staged = await issuer.rotateKey('bo-cong-an', 'P-256', { activateAt: '2026-06-01T09:00:00Z' });
+    t.is(staged.validFrom, '2026-06-01T09:00:00Z');
+    const published = (i: Issuer) =>
+      i.trustBundleIssuers()[0]!.verificationMethods.map((m) => [m.id, m.validFrom, m.validUntil]);
+    t.deepEqual(published(issuer), [
+      [old.id, old.validFrom, '2026-06-01T09:02:00Z'],
+      [staged.id, '2026-06-01T09:00:00Z', undefined],
+    ]);
+    t.deepEqual(
+      issuer.didDocument('bo-cong-an').verificationMethod.map((m) => m.id),
+      [old.id, staged.id],
+    );
+
+    // Until activateAt (here one second before), the old key signs credentials and lists.
+    clock = Date.parse('2026-06-01T08:59:59.900Z');
+    const before = await issuer.issue(p256);
+    t.is(keyOf(before), old.id);
+    await issuer.revoke(before.id as string);
+    t.is(keyOf(await issuer.getStatusListCredential('bo-cong-an-revocation-1')), old.id);
+    if (engine === 'postgres') {
+      // Another replica sees the staged key and keeps to the same schedule.
+      const other = await s.open({ now: () => new Date(clock) });
+      t.teardown(() => other.close());
+      await other.addMinistry(MINISTRIES.bca);
+      t.is(keyOf(await other.issue(p256)), old.id);
+      clock = Date.parse('2026-06-01T09:00:00Z');
+      t.is(keyOf(await other.issue(p256)), staged.id);
+    }
+
+    // From activateAt on, the new key signs both.
+    clock = Date.parse('2026-06-01T09:00:00.100Z');
+    const after = await issuer.issue(p256);
+    t.is(keyOf(after), staged.id);
+    await issuer.revoke(after.id as string);
+    t.is(keyOf(await issuer.getStatusListCredential('bo-cong-an-revocation-1')), staged.id);
+
+    // An immediate rotation while another is staged: the staged key is withdrawn (never signed, no longer
+    // published), the older keys end two minutes after the switch, the newest signs at once.
+    const pending = await issuer.rotateKey('bo-cong-an', 'P-256', { activateAt: '2026-06-02T00:00:00Z' });
+    const now = await issuer.rotateKey('bo-cong-an', 'P-256');
+    t.is(now.validFrom, '2026-06-01T09:00:00Z');
+    t.deepEqual(published(issuer), [
+      [old.id, old.validFrom, '2026-06-01T09:02:00Z'],
+      [staged.id, '2026-06-01T09:00:00Z', '2026-06-01T09:02:00Z'],
+      [now.id, '2026-06-01T09:00:00Z', undefined],
+    ]);
+    t.false(issuer.didDocument('bo-cong-an').verificationMethod.some((m) => m.id === pending.id));
+    t.is(keyOf(await issuer.issue(p256)), now.id);
+    clock = Date.parse('2026-06-02T00:00:01Z');
+    t.is(keyOf(await issuer.issue(p256)), now.id, 'the withdrawn key never signs');
+    t.true((await issuer.verifyAuditLog()).valid);
+  });
+}
 
 test('postgres: two replicas on one database issue concurrently without sharing an index; a revocation acknowledged by one is in the list the other serves', async (t) => {
   const s = await store('postgres');

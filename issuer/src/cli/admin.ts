@@ -64,8 +64,12 @@ export function addAdminCommands(program: Command, io: CliIo, state: { exitCode:
     .description("rotate a ministry's signing key of one type (the old one keeps verifying)")
     .requiredOption('--ministry <slug>', 'the ministry')
     .option('--key-type <type>', 'P-256 (default) or Ed25519', keyType, 'P-256')
-    .action((o: { ministry: string; keyType: string }, cmd: Command) =>
-      call(cmd, 'POST', `/ministries/${encodeURIComponent(o.ministry)}/keys/rotate`, { keyType: o.keyType }),
+    .option('--activate-at <iso>', 'staged: the new key signs from this time on, the old one until then (default: now)')
+    .action((o: { ministry: string; keyType: string; activateAt?: string }, cmd: Command) =>
+      call(cmd, 'POST', `/ministries/${encodeURIComponent(o.ministry)}/keys/rotate`, {
+        keyType: o.keyType,
+        ...(o.activateAt === undefined ? {} : { activateAt: o.activateAt }),
+      }),
     );
   admin
     .command('record')

@@ -120,8 +120,13 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .description('create a new signing key and retire the previous one of its type (it keeps verifying)')
     .requiredOption('--ministry <slug>', 'the ministry')
     .option('--key-type <type>', 'P-256 (default) or Ed25519', keyType, 'P-256')
-    .action(async (o: { ministry: string; keyType: KeyType }, cmd: Command) => {
-      json(io, await local(cmd, (issuer) => issuer.rotateKey(o.ministry, o.keyType)));
+    .option(
+      '--activate-at <iso>',
+      'staged: the new key is published now and signs from this time on, the old one signs until then (default: now)',
+    )
+    .action(async (o: { ministry: string; keyType: KeyType; activateAt?: string }, cmd: Command) => {
+      const options = o.activateAt === undefined ? {} : { activateAt: o.activateAt };
+      json(io, await local(cmd, (issuer) => issuer.rotateKey(o.ministry, o.keyType, options)));
     });
 
   program

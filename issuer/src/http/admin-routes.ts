@@ -200,9 +200,12 @@ export function mountAdminRoutes(app: Express, issuer: Issuer, options: AdminRou
     if (keyType !== 'P-256' && keyType !== 'Ed25519') {
       throw new MalformedValueError('keyType must be P-256 or Ed25519', { details: { pointer: '/keyType' } });
     }
+    const activateAt = isObject(body) ? body.activateAt : undefined;
     const slug = String(req.params.slug);
     res.locals.ministry = issuer.getMinistry(slug).slug;
-    res.status(201).json(await issuer.rotateKey(slug, keyType as KeyType));
+    // activateAt is checked by rotateKey: MALFORMED_VALUE_ERROR (400) or KEY_ACTIVATION_INVALID (422).
+    const options = activateAt === undefined ? {} : { activateAt: activateAt as string };
+    res.status(201).json(await issuer.rotateKey(slug, keyType as KeyType, options));
   });
   router.get('/credentials/:id', action('admin.record.get'), async (req, res) => {
     const record = await issuer.getRecord(String(req.params.id));

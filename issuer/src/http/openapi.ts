@@ -337,7 +337,8 @@ export const openApiDocument = {
     },
     '/admin/ministries/{slug}/keys/rotate': {
       post: {
-        summary: "Rotate a ministry's signing key { keyType: P-256 | Ed25519 }",
+        summary:
+          "Rotate a ministry's signing key { keyType: P-256 | Ed25519, activateAt?: ISO date-time }: published at once, signing from activateAt (default now; KEY_ACTIVATION_INVALID if past)",
         security: [{ adminToken: [] }],
         parameters: [{ name: 'slug', in: 'path', required: true, schema: { type: 'string' } }],
         responses: {
@@ -346,6 +347,7 @@ export const openApiDocument = {
           '401': problem,
           '429': problem,
           '404': problem,
+          '422': problem,
         },
       },
     },

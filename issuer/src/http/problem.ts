@@ -45,6 +45,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   // branch adminapi
   API_KEY_REVOKED: 409,
   BATCH_NOT_FOUND: 404,
+  // branch issuer-keys
+  KEY_ACTIVATION_INVALID: 422,
   // branch webvp: the web verifier's OpenID4VP relay
   AUTHORIZATION_REQUEST_UNKNOWN: 404,
   AUTHORIZATION_REQUEST_USED: 409,

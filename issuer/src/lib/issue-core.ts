@@ -67,10 +67,17 @@ export interface PreparedIssue {
   validUntil?: string;
 }
 
+// Date.parse rolls a day past the month's end over (2026-06-31 is 1 July): refuse it instead.
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, m - 1, d));
+  return day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
+}
+
 /** An ISO 8601 date-time, normalised to UTC without fractional seconds. */
 export function normaliseDate(value: unknown, field: string): string {
   const text = value instanceof Date ? value.toISOString() : value;
-  if (typeof text !== 'string' || !ISO_DATETIME.test(text) || Number.isNaN(Date.parse(text))) {
+  if (typeof text !== 'string' || !ISO_DATETIME.test(text) || Number.isNaN(Date.parse(text)) || !isCalendarDate(text)) {
     throw new MalformedValueError(`${field} must be an ISO 8601 date-time`, { details: { pointer: `/${field}` } });
   }
   return new Date(text).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -277,10 +284,11 @@ export async function issueRequest(ctx: IssuerContext, input: IssueRequest, sign
 
 /**
  * Issues one prepared credential: reserve random status slots in the
- * storage and pick the live key, sign (possibly in a worker), then record
- * the issuance, its audit entry and its idempotency key as one durable unit
- * and return once it is committed. A key retired while signing voids the
- * signature (the storage checks it when recording).
+ * storage and pick the key that signs at the proof's date, sign (possibly
+ * in a worker), then record the issuance, its audit entry and its
+ * idempotency key as one durable unit and return once it is committed. A
+ * rotation that took the key's turn away from that date while it signed
+ * voids the signature (the storage checks it when recording).
  */
 export async function issuePrepared(
   ctx: IssuerContext,
@@ -288,16 +296,18 @@ export async function issuePrepared(
   sign: Signer,
   idempotency?: Idempotency,
 ): Promise<JsonObject> {
-  const key = await signingKey(ctx, p.ministry.slug, p.keyType);
+  // The date first, then the key whose turn it is at that date (key-windows.ts).
+  const created = ctx
+    .now()
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const key = await signingKey(ctx, p.ministry.slug, p.keyType, Date.parse(created));
   const slots = await ctx.storage.reserveSlots(p.ministry.slug, allocationPolicy(ctx));
   const credential = buildCredential(ctx, p, slots);
   const job: SignJob = {
     credential,
     cryptosuite: p.suite,
-    created: ctx
-      .now()
-      .toISOString()
-      .replace(/\.\d{3}Z$/, 'Z'),
+    created,
     ...(p.suite === 'ecdsa-sd-2023' ? { mandatoryPointers: mandatoryPointersFor(credential) } : {}),
   };
   let signed: JsonObject;

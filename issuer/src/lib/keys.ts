@@ -9,6 +9,7 @@ import {
   VneidError,
 } from '@vneid/core';
 import type { IssuerContext } from './context.js';
+import { firstKeyValidFrom, keysAfterRotation, signingKeyAt, wholeSeconds } from './key-windows.js';
 import type { KeyRecord, MinistryRecord } from './types.js';
 
 function unknownMinistry(slug: unknown): VneidError {
@@ -57,30 +58,41 @@ export function keyTypeFor(ministry: MinistryRecord, suite: CryptosuiteName, req
   return chosen as KeyType;
 }
 
-/** The key of `keyType` that signs now: the newest one without a `validUntil`. */
+/**
+ * The newest key of `keyType` without an end: the one that signs now or, after
+ * a staged rotation, will sign from its `validFrom`. Undefined when the
+ * ministry has no key of that type yet.
+ */
 export function activeKeyRecord(ministry: MinistryRecord, keyType: KeyType): KeyRecord | undefined {
-  return ministry.keys.find((k) => k.keyType === keyType && k.validUntil === undefined);
+  return ministry.keys.findLast((k) => k.keyType === keyType && k.validUntil === undefined);
+}
+
+/** Options of {@link createKey}. */
+export interface CreateKeyOptions {
+  /** Keep an active key of that type (made meanwhile by another replica) instead of rotating it. */
+  onlyIfMissing?: boolean;
+  /** When the new key takes over signing (ms; checked by the caller to be now or later). Default: now. */
+  activateAt?: number;
 }
 
 /**
- * Creates a key of `keyType` for a ministry and makes it the signing key of
- * that type; the previous one is retired (`validUntil` = now) but stays
- * published so that credentials it signed keep verifying. The ministry is
- * locked in the storage meanwhile, so two replicas never pick the same key
- * id. With `onlyIfMissing`, an active key of that type (made meanwhile by
- * another replica) is kept instead.
+ * Creates a key of `keyType` for a ministry; it signs what is dated from its
+ * `validFrom` (now, or `activateAt`) on. The previous keys of that type get
+ * their ends (see key-windows.ts for the rule) but stay published, so that
+ * what they signed keeps verifying. The ministry is locked in the storage
+ * meanwhile, so two replicas never pick the same key id.
  */
 export async function createKey(
   ctx: IssuerContext,
   slug: string,
   keyType: KeyType,
-  onlyIfMissing = false,
+  options: CreateKeyOptions = {},
 ): Promise<KeyRecord> {
-  let created: { record: KeyRecord; pair: KeyPair; retired?: string } | undefined;
+  let created: { record: KeyRecord; pair: KeyPair } | undefined;
   const updated = await ctx.storage.updateMinistry(slug, async (ministry) => {
     created = undefined;
     const previous = activeKeyRecord(ministry, keyType);
-    if (onlyIfMissing && previous) return undefined;
+    if (options.onlyIfMissing && previous) return undefined;
     if (ministry.did.startsWith('did:key:')) {
       // A did:key is its one key: another key would be another issuer.
       const own = ministry.keys[0]?.keyType;
@@ -92,60 +104,78 @@ export async function createKey(
         },
       );
     }
-    // Data Integrity `created` has whole seconds: a key window in milliseconds
-    // would put a proof made in its first second before the window opened.
+    // The windows: see the rule in key-windows.ts.
     const nowMs = ctx.now().getTime();
-    const now = wholeSeconds(Math.floor(nowMs / 1000));
-    const retiredAt = wholeSeconds(Math.ceil(nowMs / 1000));
+    const first = !ministry.keys.some((k) => k.keyType === keyType);
+    const validFrom = first
+      ? firstKeyValidFrom(nowMs)
+      : options.activateAt === undefined
+        ? wholeSeconds(nowMs, 'floor')
+        : wholeSeconds(options.activateAt, 'ceil');
     const id = `${ministry.did}#key-${ministry.keys.length + 1}`;
     const pair = await generateKeyPair({ keyType, controller: ministry.did, id });
     // The secret goes to the encrypted store first: a crash between the two
     // writes leaves an unused sealed key, never a published key without its secret.
     await ctx.keyStore.put(id, pair.export({ includeSecret: true }));
-    const record: KeyRecord = { id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom: now };
-    const keys = ministry.keys.map((k) => (k === previous ? { ...k, validUntil: retiredAt } : k));
-    keys.push(record);
-    created = { record, pair, ...(previous ? { retired: previous.id } : {}) };
+    const record: KeyRecord = { id, keyType, publicKeyMultibase: pair.publicKeyMultibase, validFrom };
+    created = { record, pair };
     return {
-      record: { ...ministry, keys },
+      record: { ...ministry, keys: keysAfterRotation(ministry.keys, record) },
       audit: {
         event: previous ? 'key-rotated' : 'key-created',
-        data: { ministry: slug, keyId: id, keyType, ...(previous ? { retiredKeyId: previous.id } : {}) },
+        data: {
+          ministry: slug,
+          keyId: id,
+          keyType,
+          ...(previous ? { retiredKeyId: previous.id } : {}),
+          ...(options.activateAt === undefined || first ? {} : { activateAt: validFrom }),
+        },
       },
     };
   });
   if (!created) return activeKeyRecord(updated, keyType) as KeyRecord;
-  if (created.retired) ctx.keyCache.delete(created.retired);
   ctx.keyCache.set(created.record.id, created.pair);
   return created.record;
 }
 
 /**
- * The live signing key of `keyType` for a ministry as stored now, creating
- * one when the ministry has none of that type yet (an Ed25519 key on the
- * first eddsa-rdfc-2022 request). A key rotated by another replica is seen here.
+ * The key of `keyType` that signs what a ministry dates `at` (ms), as stored
+ * now, creating one when the ministry has none of that type yet (an Ed25519
+ * key on the first eddsa-rdfc-2022 request). A key rotated by another
+ * replica is seen here. Callers fix the date they stamp first, then ask.
  *
- * @throws {VneidError} KEY_RETIRED if the stored key has been retired meanwhile.
+ * @throws {VneidError} KEY_RETIRED when no key of that type is valid at `at` (a clock far behind the others).
  */
-export async function signingKey(ctx: IssuerContext, slug: string, keyType: KeyType): Promise<KeyPair> {
+export async function signingKey(ctx: IssuerContext, slug: string, keyType: KeyType, at: number): Promise<KeyPair> {
   let ministry = await loadMinistry(ctx, slug);
-  let record = activeKeyRecord(ministry, keyType);
-  if (!record) {
-    record = await createKey(ctx, slug, keyType, true);
+  if (!activeKeyRecord(ministry, keyType)) {
+    await createKey(ctx, slug, keyType, { onlyIfMissing: true });
     ministry = await loadMinistry(ctx, slug);
   }
-  return loadSigningKey(ctx, ministry, record.id);
+  const record = signingKeyAt(ministry, keyType, at);
+  if (!record) throw notValidAt({ keyType }, at);
+  return loadSigningKey(ctx, ministry, record.id, at);
 }
 
-/** Decrypts (once) and returns a key that may still sign. */
-export async function loadSigningKey(ctx: IssuerContext, ministry: MinistryRecord, keyId: string): Promise<KeyPair> {
+function notValidAt(which: { keyType: string } | { keyId: string }, at: number): VneidError {
+  const when = new Date(at).toISOString();
+  const [message, details] =
+    'keyId' in which
+      ? [`key ${which.keyId.slice(0, 120)} may not sign`, { keyId: which.keyId.slice(0, 120) }]
+      : [`no ${which.keyType} key may sign`, which];
+  return new VneidError('KEY_RETIRED', `${message} what is dated ${when}`, { details: { ...details, at: when } });
+}
+
+/** Decrypts (once) and returns a key, if it is the one that signs what is dated `at`. */
+export async function loadSigningKey(
+  ctx: IssuerContext,
+  ministry: MinistryRecord,
+  keyId: string,
+  at: number,
+): Promise<KeyPair> {
   const record = ministry.keys.find((k) => k.id === keyId);
-  // Defence in depth: whatever path asks, a retired key never signs again.
-  if (!record || record.validUntil !== undefined) {
-    throw new VneidError('KEY_RETIRED', `key ${keyId.slice(0, 120)} is retired and cannot sign`, {
-      details: { keyId: keyId.slice(0, 120) },
-    });
-  }
+  // Defence in depth: whatever path asks, a key signs only inside its turn.
+  if (!record || signingKeyAt(ministry, record.keyType, at)?.id !== keyId) throw notValidAt({ keyId }, at);
   const cached = ctx.keyCache.get(keyId);
   if (cached) return cached;
   const exported = await ctx.keyStore.get(keyId);
@@ -155,8 +185,4 @@ export async function loadSigningKey(ctx: IssuerContext, ministry: MinistryRecor
   const pair = await importKeyPair(exported);
   ctx.keyCache.set(keyId, pair);
   return pair;
-}
-
-function wholeSeconds(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }

@@ -8,17 +8,20 @@ import {
 } from '@vneid/core';
 import { registeredContexts } from '@vneid/schemas';
 import type { IssuerContext } from './context.js';
+import { publishedKeys } from './key-windows.js';
 import type { MinistryRecord } from './types.js';
 
 /**
  * A ministry's DID document: every key it ever had (retired ones still
- * verify what they signed), all usable for assertion. The window in which
- * each key may sign is published in the trust bundle, not here.
+ * verify what they signed) and one staged to sign later, all usable for
+ * assertion; only a key withdrawn before its turn came (it never signed) is
+ * left out. The window in which each key may sign is published in the trust
+ * bundle, not here.
  */
 export function didDocumentOf(ministry: MinistryRecord): DidDocument {
   return createDidDocument({
     did: ministry.did,
-    verificationMethods: ministry.keys.map((k) => ({ id: k.id, publicKeyMultibase: k.publicKeyMultibase })),
+    verificationMethods: publishedKeys(ministry).map((k) => ({ id: k.id, publicKeyMultibase: k.publicKeyMultibase })),
     authentication: [],
   });
 }

@@ -1,5 +1,6 @@
 import { createStatusList, createStatusListCredential, signCredential, VneidError } from '@vneid/core';
 import type { SignedList } from '../storage/contract.js';
+import { MAX_PUBLISH_SKEW_MS } from './clock-skew.js';
 import { type IssuerContext, statusListUrl } from './context.js';
 import { keyTypeFor, requireMinistry, signingKey } from './keys.js';
 import { issuerLoader } from './loader.js';
@@ -22,7 +23,7 @@ const PUBLISH_ATTEMPTS = 8;
  * the held copy stays served until it is stale, and verifiers then report
  * status unknown (fail closed). 60 s covers ordinary drift between replicas.
  */
-export const MAX_PUBLISH_SKEW_MS = 60_000;
+export { MAX_PUBLISH_SKEW_MS };
 
 export async function requireList(ctx: IssuerContext, listId: unknown) {
   const meta = typeof listId === 'string' ? await ctx.storage.getStatusList(listId) : undefined;
@@ -36,8 +37,8 @@ export async function requireList(ctx: IssuerContext, listId: unknown) {
 
 /**
  * Builds the bitstring of a list from the database's set bits and signs a
- * fresh BitstringStatusListCredential with the ministry's current P-256 key
- * (ecdsa-rdfc-2019: verifiers need the whole list, so no selective
+ * fresh BitstringStatusListCredential with the ministry's P-256 key whose
+ * turn it is at the list's validFrom (ecdsa-rdfc-2019: verifiers need the whole list, so no selective
  * disclosure). Its short validUntil bounds how long a stale copy can be
  * replayed to hide a revocation.
  *
@@ -83,7 +84,8 @@ export async function publishList(ctx: IssuerContext, listId: string): Promise<S
     // A did:key instance signs its lists with its one key (Ed25519: eddsa-rdfc-2022).
     const own = ministry.did.startsWith('did:key:') ? ministry.keys[0]?.keyType : undefined;
     const cryptosuite = own === 'Ed25519' ? 'eddsa-rdfc-2022' : 'ecdsa-rdfc-2019';
-    const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, cryptosuite));
+    // The key whose turn it is at the list's date, not at this clock's now (key-windows.ts).
+    const key = await signingKey(ctx, ministry.slug, keyTypeFor(ministry, cryptosuite), validFrom.getTime());
     const credential = await signCredential({
       credential: unsigned,
       key,

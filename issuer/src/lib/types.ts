@@ -6,8 +6,14 @@ export interface KeyRecord {
   id: string;
   keyType: KeyType;
   publicKeyMultibase: string;
+  /** From when it signs (the activation of a staged rotation may be later than its creation). */
   validFrom: string;
-  /** Set when the key was retired by a rotation: it never signs again. */
+  /**
+   * Set by the rotation that replaced it: it signs what is dated before the
+   * next key's `validFrom` and verifies until this, a little later (the
+   * replicas' clock skew; lib/key-windows.ts). Not after `validFrom`: withdrawn
+   * before its turn, never signed, not published.
+   */
   validUntil?: string;
 }
 

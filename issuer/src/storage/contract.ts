@@ -71,7 +71,9 @@ export interface IssuerStorage {
    * Records an issuance and its audit entry. With `idempotency`, the key is
    * stored in the same unit: when that (ministry, key) is already taken,
    * nothing is written and the stored entry is returned instead. Refused
-   * with KEY_RETIRED when `record.keyId` was retired meanwhile, and with
+   * with KEY_RETIRED when, by the keys as stored at that moment, `record.keyId`
+   * is not the key whose turn it is at `record.issuedAt` (a rotation reached
+   * the database meanwhile; see lib/key-windows.ts), and with
    * CREDENTIAL_ID_CONFLICT when a record with `record.id` is already stored
    * (or being stored by a concurrent call): decided in the same atomic unit
    * as the write, so a record is never overwritten and nothing of the

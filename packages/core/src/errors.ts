@@ -127,6 +127,8 @@ export const ERROR_CODES = [
   'BATCH_NOT_FOUND',
   // branch backupmac: a backup whose HMAC does not verify with the store passphrase (forged, altered, other store)
   'BACKUP_NOT_AUTHENTIC',
+  // branch issuer-keys: a staged key rotation whose activation time is in the past
+  'KEY_ACTIVATION_INVALID',
 ] as const;
 
 /** A stable machine-readable error code. */

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { type JsonObject, type StatusPurpose, VneidError } from '@vneid/core';
 import type { KeyStoreBackend } from '../../key-store.js';
+import { stillSigns } from '../../lib/key-windows.js';
 import type { AuditEntry, IssuanceRecord, MinistryRecord, StatusListMeta, StatusSlot } from '../../lib/types.js';
 import { chainEntry, GENESIS_HASH } from '../audit-chain.js';
 import {
@@ -331,9 +332,8 @@ async function buildStorage(
           const stored = (await db.idempotency.get(idemKey)) as StoredIdempotent | undefined;
           if (stored) return { taken: { stored, durable: Promise.resolve() }, durable: Promise.resolve() };
         }
-        // Checked in the section: a rotation holds it until the retirement is durable and in memory.
-        const key = ministries.get(record.ministry)?.keys.find((k) => k.id === record.keyId);
-        if (!key || key.validUntil !== undefined) {
+        // Checked in the section: a rotation holds it until the new windows are durable and in memory.
+        if (!stillSigns(ministries.get(record.ministry), record)) {
           throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
         }
         // Decided in the section, against durable and queued records alike: a put would

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { VneidError } from '@vneid/core';
 import pg from 'pg';
 import type { KeyStoreBackend } from '../../key-store.js';
+import { stillSigns } from '../../lib/key-windows.js';
 import type { AuditEntry, IssuanceRecord, MinistryRecord, StatusListMeta, StatusSlot } from '../../lib/types.js';
 import { chainEntry, GENESIS_HASH } from '../audit-chain.js';
 import type {
@@ -226,6 +227,15 @@ export async function openPostgresStorage(
   let chainKey: Buffer = Buffer.alloc(0);
   let head: AuditHead = { seq: 0, hash: GENESIS_HASH };
   const ministries = new Map<string, MinistryRecord>();
+  // Read-your-writes for the cache: a refresh whose query was sent before this
+  // replica wrote or re-read a ministry must not put the older record back
+  // (a bundle built right after a rotation here would lack the new key).
+  let cacheTick = 0;
+  const cachedAt = new Map<string, number>();
+  const cacheMinistry = (slug: string, record: MinistryRecord) => {
+    cachedAt.set(slug, ++cacheTick);
+    ministries.set(slug, record);
+  };
   const lists = new Map<string, StatusListMeta>();
   const seeHead = (h: AuditHead) => {
     if (h.seq > head.seq) head = h;
@@ -242,12 +252,13 @@ export async function openPostgresStorage(
   const LIST_COLUMNS = 'list_id, ministry, purpose, seq, length, created_at';
 
   const refresh = async () => {
+    const sentAt = cacheTick;
     const [m, l, h] = await Promise.all([
       query<{ slug: string; record: MinistryRecord }>('SELECT slug, record FROM ministries'),
       query(`SELECT ${LIST_COLUMNS} FROM status_lists`),
       query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_head WHERE id = 1'),
     ]);
-    for (const row of m.rows) ministries.set(row.slug, row.record);
+    for (const row of m.rows) if ((cachedAt.get(row.slug) ?? 0) <= sentAt) ministries.set(row.slug, row.record);
     for (const row of l.rows) lists.set(row.list_id, listMeta(row));
     const top = h.rows[0];
     if (top) seeHead({ seq: Number(top.seq), hash: top.hash });
@@ -369,7 +380,7 @@ export async function openPostgresStorage(
       if (!storable(slug)) return undefined;
       const { rows } = await query<{ record: MinistryRecord }>('SELECT record FROM ministries WHERE slug = $1', [slug]);
       const record = rows[0]?.record;
-      if (record) ministries.set(slug, record);
+      if (record) cacheMinistry(slug, record);
       return record;
     },
     async addMinistry(record, newLists, audit) {
@@ -385,7 +396,7 @@ export async function openPostgresStorage(
       const stored = created ? record : await storage.getMinistry(record.slug);
       if (!stored) throw new StorageUnavailableError();
       if (created) {
-        ministries.set(record.slug, record);
+        cacheMinistry(record.slug, record);
         for (const meta of newLists) lists.set(meta.listId, meta);
       }
       return { record: stored, created };
@@ -403,7 +414,7 @@ export async function openPostgresStorage(
         await c.query('UPDATE ministries SET record = $2 WHERE slug = $1', [slug, JSON.stringify(next.record)]);
         return { result: next.record, appends: [next.audit] };
       });
-      ministries.set(slug, record);
+      cacheMinistry(slug, record);
       return record;
     },
     keyStoreBackend: () => keystore,
@@ -479,8 +490,7 @@ export async function openPostgresStorage(
           'SELECT record FROM ministries WHERE slug = $1 FOR SHARE',
           [record.ministry],
         );
-        const key = rows[0]?.record.keys.find((k) => k.id === record.keyId);
-        if (!key || key.validUntil !== undefined) {
+        if (!stillSigns(rows[0]?.record, record)) {
           throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
         }
         // The primary key decides between concurrent writers of one id (the second waits for
