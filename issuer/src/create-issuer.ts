@@ -317,11 +317,14 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
 /**
  * {@link createIssuer} with the LevelDB opener passed in. Not exported from
  * the package: tests use it to wrap the real LevelDB's `batch` (to count
- * synced batches or make one fail through the real level API).
+ * synced batches or make one fail through the real level API), and
+ * `wrapStorage` to see (count, hold back, fail) the calls the issuer makes
+ * on the real engine it opened, either engine.
  */
 export async function openIssuer(
   options: CreateIssuerOptions,
   openDb?: (dataDir: string) => Promise<IssuerDb>,
+  wrapStorage?: (storage: IssuerStorage) => IssuerStorage,
 ): Promise<Issuer> {
   const baseUrl = checkOptions(options);
   const statusListLength = options.statusListLength ?? MIN_STATUS_LIST_LENGTH;
@@ -330,7 +333,7 @@ export async function openIssuer(
     throw new TypeError('signingWorkers must be an integer from 0 to 64');
   }
   const now = options.now ?? (() => new Date());
-  const storage: IssuerStorage = options.databaseUrl
+  const opened: IssuerStorage = options.databaseUrl
     ? await openPostgresStorage(options.databaseUrl, { ...options.database, now })
     : await openLevelDbStorage(options.dataDir as string, {
         ...(openDb ? { openDb } : {}),
@@ -338,6 +341,7 @@ export async function openIssuer(
         checkConsistency: options.checkConsistency ?? true,
         ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
       });
+  const storage = wrapStorage ? wrapStorage(opened) : opened;
   let keyStore: KeyStore;
   let chainKey: Buffer;
   try {
