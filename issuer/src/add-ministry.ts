@@ -145,6 +145,8 @@ export async function addMinistry(ctx: IssuerContext, input: AddMinistryInput): 
         event: 'ministry-added',
         data: { ministry: input.slug, did: record.did, role: record.role },
       });
+  // Its first lists belong in the next index this process serves.
+  if (created) ctx.statusListsChanged?.();
   if (!created) {
     const same =
       stored.name.vi === input.name.vi &&

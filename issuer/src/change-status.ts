@@ -112,6 +112,8 @@ export async function changeStatuses(
     },
     ctx.now().toISOString(),
   );
+  // Any index built from now on must see the change (it announces the touched lists as newer).
+  ctx.statusListsChanged?.();
   const listsOf = (r: IssuanceRecord) =>
     r.status ? [...new Set([r.status.revocation.listId, r.status.suspension.listId])] : [];
   if (ctx.publishOnChange) {
@@ -124,6 +126,8 @@ export async function changeStatuses(
         if (!hasCode(error, 'STATUS_LIST_CLOCK_SKEW')) throw error;
       }
     }
+    // The index kept meanwhile announces the lists as changed; the next names the copies just signed.
+    ctx.statusListsChanged?.();
   }
   return updated.map((r) => ({ credentialId: r.id, state: r.state, updatedLists: listsOf(r) }));
 }

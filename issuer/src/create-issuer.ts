@@ -20,12 +20,15 @@ import type { IssuerContext } from './lib/context.js';
 import { auditRefusal, type IssueRequest } from './lib/issue-core.js';
 import { requireMinistry } from './lib/keys.js';
 import { didDocumentOf, issuerLoader, typeContexts } from './lib/loader.js';
+import { type BackgroundErrorHandler, createStatusListRefresher } from './lib/status-list-refresher.js';
 import { currentSignedList, type SignedList } from './lib/status-lists.js';
+import { createStatusListIndexer } from './lib/stored-status-list-index.js';
 import type { AuditEntry, IssuanceRecord, KeyRecord } from './lib/types.js';
 import { DEFAULT_MAX_BACKDATING_SECONDS } from './lib/validity-policy.js';
 import { createSigningPool } from './lib/worker-pool.js';
 import { type RotateKeyOptions, rotateKey } from './rotate-key.js';
 import { getStatusListCredential } from './status-list-credential.js';
+import type { StatusListIndex } from './status-list-index.js';
 import { auditChainKey } from './storage/audit-chain.js';
 import type { ApiKeyRecord, IssuerStorage, RateLimitDecision, RateLimitRequest } from './storage/contract.js';
 import type { IssuerDb } from './storage/leveldb/db.js';
@@ -69,6 +72,20 @@ export interface CreateIssuerOptions {
    * further from expiry; every re-signing makes each verifier download the list again.
    */
   statusListRefresh?: number;
+  /**
+   * Seconds this process keeps the status list index (`GET /status-lists/`)
+   * before reading the store again; default 5. 0 switches the cache off.
+   * A status change made through this process shows at once; one made on
+   * another replica within this time. At most 300.
+   */
+  statusListIndexCacheSeconds?: number;
+  /**
+   * Called when work this issuer does in the background fails — today the
+   * re-signing of a status list found due by the index: the list's held copy
+   * stays listed, and it is tried again after the error's `retryAfter`.
+   * Default: one line on stderr with the list and the error code.
+   */
+  onBackgroundError?: BackgroundErrorHandler;
   /** Entries per status list; default and minimum 131,072 (herd privacy). */
   statusListLength?: number;
   /** Allocations after which a list is closed and a new one opened; default half the length. */
@@ -150,6 +167,13 @@ export interface Issuer {
   getSignedStatusList(listId: string): Promise<SignedList>;
   /** The ids of the status lists published so far, of one ministry or all, in id order. */
   statusListIds(ministry?: string): string[];
+  /**
+   * The index `GET /status-lists/` serves, from the stored list metadata in
+   * one storage read, kept for `statusListIndexCacheSeconds`; never signs
+   * (due lists are re-signed in the background). See {@link statusListIndex}.
+   * @throws STORAGE_UNAVAILABLE when the database cannot be read.
+   */
+  statusListIndex(): Promise<StatusListIndex>;
   /** Each status list with the number of indexes allocated in it (from the list counters, not the records). */
   statusListFill(): Promise<
     Array<{ listId: string; ministry: string; purpose: string; seq: number; allocated: number }>
@@ -247,6 +271,13 @@ function checkOptions(o: CreateIssuerOptions): URL {
       'statusListRefresh must be an integer number of seconds, at least 30 and below statusListValidity',
     );
   }
+  const indexCache = o.statusListIndexCacheSeconds;
+  if (indexCache !== undefined && (!Number.isInteger(indexCache) || indexCache < 0 || indexCache > 300)) {
+    throw new RangeError('statusListIndexCacheSeconds must be an integer number of seconds from 0 (off) to 300');
+  }
+  if (o.onBackgroundError !== undefined && typeof o.onBackgroundError !== 'function') {
+    throw new TypeError('onBackgroundError must be a function');
+  }
   const length = o.statusListLength ?? MIN_STATUS_LIST_LENGTH;
   if (!Number.isInteger(length) || length < MIN_STATUS_LIST_LENGTH || length % 8 !== 0) {
     throw new RangeError(`statusListLength must be a multiple of 8, at least ${MIN_STATUS_LIST_LENGTH}`);
@@ -289,6 +320,14 @@ function pinnedContexts(pins: GeneralContextPin[] | undefined): Map<string, Json
   return out;
 }
 
+// The default report of a background failure: the list and the code, nothing personal.
+function reportOnStderr(error: unknown, about: { listId: string }): void {
+  const code = (error as { code?: unknown })?.code;
+  console.warn(
+    `status list ${about.listId.slice(0, 80)} was not re-signed in the background (${typeof code === 'string' ? code : (error as Error)?.message}); its held copy stays listed`,
+  );
+}
+
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
@@ -318,11 +357,14 @@ export async function createIssuer(options: CreateIssuerOptions): Promise<Issuer
 /**
  * {@link createIssuer} with the LevelDB opener passed in. Not exported from
  * the package: tests use it to wrap the real LevelDB's `batch` (to count
- * synced batches or make one fail through the real level API).
+ * synced batches or make one fail through the real level API), and
+ * `wrapStorage` to see (count, hold back, fail) the calls the issuer makes
+ * on the real engine it opened, either engine.
  */
 export async function openIssuer(
   options: CreateIssuerOptions,
   openDb?: (dataDir: string) => Promise<IssuerDb>,
+  wrapStorage?: (storage: IssuerStorage) => IssuerStorage,
 ): Promise<Issuer> {
   const baseUrl = checkOptions(options);
   const statusListLength = options.statusListLength ?? MIN_STATUS_LIST_LENGTH;
@@ -331,7 +373,7 @@ export async function openIssuer(
     throw new TypeError('signingWorkers must be an integer from 0 to 64');
   }
   const now = options.now ?? (() => new Date());
-  const storage: IssuerStorage = options.databaseUrl
+  const opened: IssuerStorage = options.databaseUrl
     ? await openPostgresStorage(options.databaseUrl, { ...options.database, now })
     : await openLevelDbStorage(options.dataDir as string, {
         ...(openDb ? { openDb } : {}),
@@ -339,6 +381,7 @@ export async function openIssuer(
         checkConsistency: options.checkConsistency ?? true,
         ...(options.auditAnchor ? { auditAnchor: options.auditAnchor } : {}),
       });
+  const storage = wrapStorage ? wrapStorage(opened) : opened;
   let keyStore: KeyStore;
   let chainKey: Buffer;
   try {
@@ -376,6 +419,12 @@ export async function openIssuer(
     closed: false,
   };
   if (signingWorkers > 0) ctx.signingPool = createSigningPool(signingWorkers, typeContexts());
+  const refresher = createStatusListRefresher(ctx, { onError: options.onBackgroundError ?? reportOnStderr });
+  const listIndex = createStatusListIndexer(ctx, {
+    cacheSeconds: options.statusListIndexCacheSeconds ?? 5,
+    refresher,
+  });
+  ctx.statusListsChanged = () => listIndex.invalidate();
   const writer = storage.engine === 'leveldb' ? (storage as LevelDbStorage).db.writer : undefined;
   const guard =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
@@ -427,6 +476,7 @@ export async function openIssuer(
     getStatusListCredential: guard((listId) => getStatusListCredential(ctx, listId)),
     getSignedStatusList: guard((listId) => currentSignedList(ctx, listId)),
     statusListIds: (ministry?: string) => statusListIds(ctx, ministry),
+    statusListIndex: guard(() => listIndex.get()),
     statusListFill: async () => {
       const allocated = new Map((await storage.statusListAllocations()).map((a) => [a.listId, a.allocated]));
       return storage.statusLists().map((m) => ({
@@ -482,6 +532,7 @@ export async function openIssuer(
     async close() {
       if (ctx.closed) return;
       ctx.closed = true;
+      await refresher.close();
       await ctx.signingPool?.close();
       await storage.close();
     },

@@ -34,6 +34,7 @@ export type { GeneralIssueRequest } from './issue-general.js';
 export type { KeyStore, KeyStoreBackend } from './key-store.js';
 export { createEncryptedKeyStore } from './key-store.js';
 export type { IssueRequest } from './lib/issue-core.js';
+export type { BackgroundErrorHandler } from './lib/status-list-refresher.js';
 export type { SignedList } from './lib/status-lists.js';
 export type {
   AuditEntry,
@@ -60,7 +61,7 @@ export { createMemoryOfferStore } from './oid4vci/offer-store.js';
 export type { RotateKeyOptions } from './rotate-key.js';
 export type { ServerOptions, StartedServer } from './server.js';
 export { startServer } from './server.js';
-export type { StatusListIndex } from './status-list-index.js';
+export type { StatusListIndex, StatusListIndexSource } from './status-list-index.js';
 export { statusListIndex } from './status-list-index.js';
 export type { AuditVerification } from './storage/audit-chain.js';
 export type {
@@ -71,6 +72,7 @@ export type {
   IssuerStorage,
   RateLimitDecision,
   RateLimitRequest,
+  StatusListSummary,
 } from './storage/contract.js';
 export { apiKeyId } from './storage/contract.js';
 export type { TrustBundleIssuer } from './trust-bundle-issuers.js';

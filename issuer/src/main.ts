@@ -110,6 +110,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<Starte
       ...jsonFileOption('VNEID_GENERAL_CONTEXTS_FILE', config.VNEID_GENERAL_CONTEXTS_FILE, 'generalContexts'),
       ...jsonFileOption('VNEID_AUDIT_ANCHOR_FILE', config.VNEID_AUDIT_ANCHOR_FILE, 'auditAnchor'),
       statusListValidity: config.VNEID_STATUS_LIST_VALIDITY_SECONDS as number,
+      statusListIndexCacheSeconds: config.VNEID_STATUS_LIST_INDEX_CACHE_SECONDS as number,
       ...(config.VNEID_STATUS_LIST_REFRESH_SECONDS !== undefined
         ? { statusListRefresh: config.VNEID_STATUS_LIST_REFRESH_SECONDS as number }
         : {}),

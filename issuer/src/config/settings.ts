@@ -205,6 +205,13 @@ export const SETTINGS = [
       raw === undefined || raw === '' ? undefined : int('VNEID_STATUS_LIST_REFRESH_SECONDS', 1, 31 * 86400, 0)(raw),
   },
   {
+    env: 'VNEID_STATUS_LIST_INDEX_CACHE_SECONDS',
+    description:
+      'Seconds each replica keeps the status list index (GET /status-lists/, one database read) before reading it again; 0 turns the cache off. A status change made on another replica shows in the index within this time.',
+    default: '5',
+    parse: int('VNEID_STATUS_LIST_INDEX_CACHE_SECONDS', 0, 300, 5),
+  },
+  {
     env: 'VNEID_METRICS_TOKEN',
     description: 'Bearer token a Prometheus scraper presents at /metrics; without it only loopback clients may scrape.',
     default: 'unset',

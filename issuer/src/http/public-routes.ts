@@ -5,8 +5,13 @@ import type { Issuer } from '../create-issuer.js';
 import type { SignedList } from '../lib/status-lists.js';
 import { statusListIndex } from '../status-list-index.js';
 
-/** The public status list operations, as the issuer offers them (and a benchmark can imitate). */
-export type StatusListSource = Pick<Issuer, 'getSignedStatusList' | 'statusListIds' | 'statusListRefresh'>;
+/**
+ * The public status list operations, as the issuer offers them (and a
+ * benchmark can imitate). A source without `statusListIndex` has its index
+ * read list by list (see {@link statusListIndex}).
+ */
+export type StatusListSource = Pick<Issuer, 'getSignedStatusList' | 'statusListIds' | 'statusListRefresh'> &
+  Partial<Pick<Issuer, 'statusListIndex'>>;
 
 // Hashing the canonical JSON of every list for every index or list request
 // would cost more than serving it: a list's version is its signing time,
@@ -60,12 +65,23 @@ export function statusListRoute(issuer: StatusListSource) {
  * `statusListPrefix` learns from it which lists exist and which it already
  * holds (same `validFrom`), and downloads only the others. Unsigned: see the
  * verifier's status-list-index.ts for why a signature would add nothing.
- * Served with an ETag of its own, so an unchanged index is a 304 too.
+ * Served with an ETag of its own, so an unchanged index is a 304 too. The
+ * issuer builds it from one storage read and never signs here (see
+ * lib/stored-status-list-index.ts): one unpublishable list cannot make it fail.
  */
 export function statusListIndexRoute(issuer: StatusListSource) {
+  // The issuer keeps its index for a few seconds: while it does, each request
+  // reuses the body and tag instead of serialising and hashing thousands of entries again.
+  const bodies = new WeakMap<object, { body: string; etag: string }>();
   return async (req: Request, res: Response): Promise<void> => {
-    const body = JSON.stringify(await statusListIndex(issuer));
-    const etag = `"${sha256Hex(body)}"`;
+    const index = await statusListIndex(issuer);
+    let served = bodies.get(index);
+    if (served === undefined) {
+      const body = JSON.stringify(index);
+      served = { body, etag: `"${sha256Hex(body)}"` };
+      bodies.set(index, served);
+    }
+    const { body, etag } = served;
     res.setHeader('ETag', etag);
     // The index changes with every status change: caches revalidate each time.
     res.setHeader('Cache-Control', 'no-cache');

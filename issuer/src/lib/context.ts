@@ -32,6 +32,8 @@ export interface IssuerContext {
   auditChainKey: Buffer;
   /** Decrypted signing keys by key id (ids are never reused; retirement is checked on the record). */
   keyCache: Map<string, KeyPair>;
+  /** Called after this process changed status bits or added lists: drops the kept status list index. */
+  statusListsChanged?: () => void;
   /** Signing threads kept for the issuer's life (`signingWorkers`), if any. */
   signingPool?: SigningPool;
   closed: boolean;

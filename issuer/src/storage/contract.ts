@@ -177,6 +177,16 @@ export interface IssuerStorage {
   refresh(): Promise<void>;
   /** Waits for in-flight writes and releases the database. */
   close(): Promise<void>;
+
+  /**
+   * Every status list's publication state, without the signed copies
+   * themselves, in one read (one statement on PostgreSQL): what the status
+   * list index is built from. A list appears here once created (published
+   * or not), including lists other replicas created after this one's
+   * caches were filled. `version` is read no earlier than the copy, so a
+   * change the copy lacks always shows as `version > publishedVersion`.
+   */
+  statusListSummaries(): Promise<StatusListSummary[]>;
 }
 
 export type StorageEngineName = 'leveldb' | 'postgres';
@@ -293,3 +303,18 @@ export type BatchItemResult =
     };
 
 export type { StatusPurpose };
+
+/** One status list's publication state without its signed copy ({@link IssuerStorage.statusListSummaries}). */
+export interface StatusListSummary {
+  listId: string;
+  /** Slug of the ministry the list belongs to. */
+  ministry: string;
+  /** Change counter now. */
+  version: number;
+  /** Change counter the published copy was built at (0 when none). */
+  publishedVersion: number;
+  /** `signedAt` of the published copy (its `validFrom`); absent when none is published. */
+  signedAt?: string;
+  /** `validUntil` of the published copy; absent when none is published. */
+  validUntil?: string;
+}

@@ -557,6 +557,24 @@ async function buildStorage(
       await headExport.flush();
       await db.root.close();
     },
+
+    async statusListSummaries() {
+      if (closed || db.root.status !== 'open') throw new StorageUnavailableError();
+      // The copies first, the change counters after: a change a copy lacks then always shows.
+      // Each copy is parsed whole (LevelDB has no partial read); one pass over one sublevel.
+      const copies = new Map<string, SignedList & { version?: number }>();
+      for await (const [listId, stored] of db.signedLists.iterator()) copies.set(listId, stored);
+      return [...lists.values()].map(({ meta }) => {
+        const copy = copies.get(meta.listId);
+        return {
+          listId: meta.listId,
+          ministry: meta.ministry,
+          version: versions.get(meta.listId) ?? 0,
+          publishedVersion: copy?.version ?? 0,
+          ...(copy ? { signedAt: copy.signedAt, validUntil: copy.validUntil } : {}),
+        };
+      });
+    },
   };
   return storage;
 }

@@ -803,6 +803,32 @@ export async function openPostgresStorage(
       await pool.end();
       await keyPool.end();
     },
+
+    async statusListSummaries() {
+      // One statement (one snapshot): the two dates come out of each stored copy
+      // server-side, so the copies themselves never cross the wire.
+      const { rows } = await query<{
+        list_id: string;
+        ministry: string;
+        version: string;
+        signed_version: string;
+        copy_signed_at: string | null;
+        copy_valid_until: string | null;
+      }>(
+        `SELECT list_id, ministry, version, signed_version,
+                signed->>'signedAt' AS copy_signed_at, signed->>'validUntil' AS copy_valid_until
+           FROM status_lists`,
+      );
+      return rows.map((r) => ({
+        listId: r.list_id,
+        ministry: r.ministry,
+        version: Number(r.version),
+        publishedVersion: Number(r.signed_version),
+        ...(r.copy_signed_at && r.copy_valid_until
+          ? { signedAt: r.copy_signed_at, validUntil: r.copy_valid_until }
+          : {}),
+      }));
+    },
   };
   return storage;
 }
