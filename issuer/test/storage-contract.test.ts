@@ -7,7 +7,14 @@ import test, { type ExecutionContext } from 'ava';
 import { Level } from 'level';
 import pg from 'pg';
 import { pino } from 'pino';
-import { type CreateIssuerOptions, createIssuer, generateApiKey, hashApiKey, type Issuer, startServer } from '../src/index.js';
+import {
+  type CreateIssuerOptions,
+  createIssuer,
+  generateApiKey,
+  hashApiKey,
+  type Issuer,
+  startServer,
+} from '../src/index.js';
 import type { AuditEntry, IssuanceRecord } from '../src/lib/types.js';
 import { auditChainKey } from '../src/storage/audit-chain.js';
 import type { IssuerStorage } from '../src/storage/contract.js';
