@@ -304,7 +304,6 @@ for (const engine of ['leveldb', 'postgres'] as const) {
       const second = (slots: IssuanceRecord['status'], recordId = id): IssuanceRecord => ({
         ...first,
         id: recordId,
-        issuedAt: '2026-12-05T00:00:00Z',
         status: slots,
       });
       const audit = { event: 'issued', data: { credentialId: id } };
