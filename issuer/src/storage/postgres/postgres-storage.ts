@@ -11,6 +11,7 @@ import type {
   AuditHead,
   BatchItemResult,
   BatchRecord,
+  IssuanceWrite,
   IssuerStorage,
   PublishedState,
   SignedList,
@@ -19,6 +20,7 @@ import type {
 import { credentialIdConflict, StorageUnavailableError, unknownCredential } from '../errors.js';
 import { PURPOSES, statusListMeta } from '../lists.js';
 import { checkRateLimitRequest, decisionOf } from '../token-bucket.js';
+import { createCommitGroup, type GroupOutcome } from './commit-group.js';
 import { type PostgresTimeouts, postgresConnectionConfig } from './connection-config.js';
 import { findServer, parseDatabaseUrl } from './hosts.js';
 import { migrate } from './migrations.js';
@@ -32,9 +34,16 @@ export interface PostgresPoolOptions extends PostgresTimeouts {
   refreshMs?: number;
   /** Called with errors the pool reports on idle connections (the server went away); default: ignored. */
   onError?: (error: Error) => void;
+  /**
+   * Concurrent issuances of this process share one transaction (one audit head lock per group,
+   * see commit-group.ts); default true. False: one transaction per issuance.
+   */
+  groupCommit?: boolean;
 }
 
 const PAGE = 1000;
+// Most issuances in one group-commit transaction.
+const GROUP_MAX_ITEMS = 64;
 // Milliseconds between two looks for the writable server after a failure.
 const REHOME_MS = 250;
 // Serialisation failures and deadlocks are retried this often before the caller hears STORAGE_UNAVAILABLE.
@@ -306,6 +315,95 @@ export async function openPostgresStorage(
     return result;
   };
 
+  /**
+   * One issuance's statements inside a transaction: the record, its
+   * idempotency key, and the checks deciding them. Throws to refuse it
+   * (IdempotencyTaken carries the stored entry of a key already taken).
+   */
+  const recordStatements = async (c: Tx, write: IssuanceWrite): Promise<void> => {
+    const { record, idempotency } = write;
+    const { rows } = await c.query<{ record: MinistryRecord }>(
+      'SELECT record FROM ministries WHERE slug = $1 FOR SHARE',
+      [record.ministry],
+    );
+    if (!stillSigns(rows[0]?.record, record)) {
+      throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
+    }
+    // The primary key decides between concurrent writers of one id (the second waits for
+    // the first to commit); the loser's write rolls back (its transaction, or its savepoint in
+    // a group). Its status slots stay
+    // allocated and unused, as after a crash between reserveSlots and this call.
+    const inserted = await c.query(
+      'INSERT INTO records (id, ministry, record) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+      [record.id, record.ministry, JSON.stringify(record)],
+    );
+    if (idempotency) {
+      // Waits for a concurrent holder of the key to commit, then does nothing.
+      const inserted = await c.query(
+        `INSERT INTO idempotency (ministry, key, request_digest, credential_id, credential)
+               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING key`,
+        [
+          record.ministry,
+          idempotency.key,
+          idempotency.requestDigest,
+          record.id,
+          JSON.stringify(idempotency.credential),
+        ],
+      );
+      if (inserted.rowCount === 0) {
+        // Taken: this issuance must leave no trace. Roll back by throwing the stored entry out.
+        const stored = await c.query<{ request_digest: string; credential: JsonObjectRow }>(
+          'SELECT request_digest, credential FROM idempotency WHERE ministry = $1 AND key = $2',
+          [record.ministry, idempotency.key],
+        );
+        const row = stored.rows[0];
+        throw new IdempotencyTaken({ requestDigest: row?.request_digest ?? '', credential: row?.credential ?? {} });
+      }
+    }
+    // After the idempotency key: a retry whose key is taken gets the stored credential, as on LevelDB.
+    if (inserted.rowCount === 0) throw credentialIdConflict(record.id);
+  };
+
+  /** One issuance, one transaction (group commit off). */
+  const recordAlone = (write: IssuanceWrite): Promise<StoredIdempotent | undefined> =>
+    audited<StoredIdempotent | undefined>(async (c) => {
+      await recordStatements(c, write);
+      return { result: undefined, appends: [write.audit] };
+    }).catch((error) => {
+      if (error instanceof IdempotencyTaken) return error.stored;
+      throw error;
+    });
+
+  // Group commit (see commit-group.ts): the issuances that queue while one
+  // transaction commits share the next, each behind its own savepoint, so a
+  // refused one rolls back alone; the audit head is locked once per group.
+  // A lost connection, a deadlock or a serialisation failure is the whole
+  // transaction's: `tx` retries the group, or every call of it hears the error.
+  const groupCommit = options.groupCommit ?? true;
+  const recordGrouped = createCommitGroup<IssuanceWrite, StoredIdempotent | undefined>(
+    (writes) =>
+      audited(async (c) => {
+        const outcomes: Array<GroupOutcome<StoredIdempotent | undefined>> = [];
+        const appends: AuditAppend[] = [];
+        for (const write of writes) {
+          await c.query('SAVEPOINT issuance');
+          try {
+            await recordStatements(c, write);
+          } catch (error) {
+            if (isUnavailable(error) || isRetryable(error) || isTimedOut(error)) throw error;
+            await c.query('ROLLBACK TO SAVEPOINT issuance');
+            outcomes.push(error instanceof IdempotencyTaken ? { ok: true, value: error.stored } : { ok: false, error });
+            continue;
+          }
+          await c.query('RELEASE SAVEPOINT issuance');
+          appends.push(write.audit);
+          outcomes.push({ ok: true, value: undefined });
+        }
+        return { result: outcomes, appends };
+      }),
+    { maxItems: GROUP_MAX_ITEMS },
+  );
+
   const keystore: KeyStoreBackend = {
     async get(key) {
       const { rows } = await query<{ value: unknown }>('SELECT value FROM keystore WHERE key = $1', [key], true);
@@ -484,52 +582,7 @@ export async function openPostgresStorage(
       return slots;
     },
     async recordIssuance(write) {
-      const { record, audit, idempotency } = write;
-      return audited<StoredIdempotent | undefined>(async (c) => {
-        const { rows } = await c.query<{ record: MinistryRecord }>(
-          'SELECT record FROM ministries WHERE slug = $1 FOR SHARE',
-          [record.ministry],
-        );
-        if (!stillSigns(rows[0]?.record, record)) {
-          throw new VneidError('KEY_RETIRED', 'the signing key was retired while this credential was being signed');
-        }
-        // The primary key decides between concurrent writers of one id (the second waits for
-        // the first to commit); the loser's whole transaction rolls back. Its status slots stay
-        // allocated and unused, as after a crash between reserveSlots and this call.
-        const inserted = await c.query(
-          'INSERT INTO records (id, ministry, record) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
-          [record.id, record.ministry, JSON.stringify(record)],
-        );
-        if (idempotency) {
-          // Waits for a concurrent holder of the key to commit, then does nothing.
-          const inserted = await c.query(
-            `INSERT INTO idempotency (ministry, key, request_digest, credential_id, credential)
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING key`,
-            [
-              record.ministry,
-              idempotency.key,
-              idempotency.requestDigest,
-              record.id,
-              JSON.stringify(idempotency.credential),
-            ],
-          );
-          if (inserted.rowCount === 0) {
-            // Taken: this issuance must leave no trace. Roll back by throwing the stored entry out.
-            const stored = await c.query<{ request_digest: string; credential: JsonObjectRow }>(
-              'SELECT request_digest, credential FROM idempotency WHERE ministry = $1 AND key = $2',
-              [record.ministry, idempotency.key],
-            );
-            const row = stored.rows[0];
-            throw new IdempotencyTaken({ requestDigest: row?.request_digest ?? '', credential: row?.credential ?? {} });
-          }
-        }
-        // After the idempotency key: a retry whose key is taken gets the stored credential, as on LevelDB.
-        if (inserted.rowCount === 0) throw credentialIdConflict(record.id);
-        return { result: undefined, appends: [audit] };
-      }).catch((error) => {
-        if (error instanceof IdempotencyTaken) return error.stored;
-        throw error;
-      });
+      return groupCommit ? recordGrouped(write) : recordAlone(write);
     },
     async findIdempotent(ministry, key) {
       if (!storable(ministry) || !storable(key)) return undefined;
