@@ -88,3 +88,36 @@ test('a commit that answers too few outcomes rejects the unanswered calls instea
 test('maxItems below one is refused', (t) => {
   t.throws(() => createCommitGroup(async () => [], { maxItems: 0 }), { instanceOf: RangeError });
 });
+
+test('with concurrency 2 a second group starts while the first commits, and no more than two run at once', async (t) => {
+  const gates = [deferred(), deferred()];
+  let running = 0;
+  let most = 0;
+  const groups: number[][] = [];
+  const submit = createCommitGroup<number, number>(
+    async (items) => {
+      groups.push(items);
+      running += 1;
+      most = Math.max(most, running);
+      const gate = gates[groups.length - 1];
+      if (gate) await gate.done;
+      running -= 1;
+      return items.map((value) => ({ ok: true as const, value }));
+    },
+    { maxItems: 2, concurrency: 2 },
+  );
+  const all = [1, 2, 3, 4, 5].map((n) => submit(n));
+  await new Promise((r) => setImmediate(r));
+  // Two groups are in flight, the rest wait.
+  t.deepEqual(groups, [[1], [2]]);
+  for (const g of gates) g.release();
+  t.deepEqual(await Promise.all(all), [1, 2, 3, 4, 5]);
+  t.is(most, 2);
+  t.throws(() => createCommitGroup(async () => [], { maxItems: 1, concurrency: 0 }), { instanceOf: RangeError });
+});
+
+test('a commit that resolves with something other than outcomes rejects every call of its group', async (t) => {
+  const submit = createCommitGroup<number, number>(async () => 'nonsense' as never, { maxItems: 4 });
+  await t.throwsAsync(submit(1), { message: /fewer outcomes/ });
+  await t.throwsAsync(submit(2), { message: /fewer outcomes/ });
+});

@@ -15,6 +15,11 @@ export type GroupOutcome<R> = { ok: true; value: R } | { ok: false; error: unkno
 export interface CommitGroupOptions {
   /** Most calls per transaction (bounds the transaction's size and its lock time). */
   maxItems: number;
+  /**
+   * Groups in flight at once (default 1): with 2, one group runs its statements
+   * while the other commits; they still meet at the audit head.
+   */
+  concurrency?: number;
 }
 
 interface Waiting<I, R> {
@@ -33,11 +38,13 @@ export function createCommitGroup<I, R>(
   options: CommitGroupOptions,
 ): (item: I) => Promise<R> {
   if (!(options.maxItems >= 1)) throw new RangeError('maxItems must be at least 1');
+  const concurrency = options.concurrency ?? 1;
+  if (!(concurrency >= 1)) throw new RangeError('concurrency must be at least 1');
   const queue: Array<Waiting<I, R>> = [];
-  let running = false;
+  let running = 0;
 
   const drain = async () => {
-    running = true;
+    running += 1;
     try {
       while (queue.length > 0) {
         const group = queue.splice(0, options.maxItems);
@@ -49,20 +56,20 @@ export function createCommitGroup<I, R>(
           continue;
         }
         group.forEach((w, i) => {
-          const outcome = outcomes[i];
+          const outcome = Array.isArray(outcomes) ? outcomes[i] : undefined;
           if (!outcome) w.reject(new Error('commit group answered fewer outcomes than items'));
           else if (outcome.ok) w.resolve(outcome.value);
           else w.reject(outcome.error);
         });
       }
     } finally {
-      running = false;
+      running -= 1;
     }
   };
 
   return (item) =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!running) void drain();
+      if (running < concurrency) void drain();
     });
 }

@@ -42,7 +42,8 @@ export interface PostgresPoolOptions extends PostgresTimeouts {
 }
 
 const PAGE = 1000;
-// Most issuances in one group-commit transaction.
+// Most issuances in one group-commit transaction. Each takes a subtransaction (its savepoint):
+// PostgreSQL caches 64 per backend and beyond that snapshots slow down cluster-wide: keep ≤ 64.
 const GROUP_MAX_ITEMS = 64;
 // Milliseconds between two looks for the writable server after a failure.
 const REHOME_MS = 250;
@@ -377,8 +378,10 @@ export async function openPostgresStorage(
   // Group commit (see commit-group.ts): the issuances that queue while one
   // transaction commits share the next, each behind its own savepoint, so a
   // refused one rolls back alone; the audit head is locked once per group.
-  // A lost connection, a deadlock or a serialisation failure is the whole
-  // transaction's: `tx` retries the group, or every call of it hears the error.
+  // A lost connection, or a failure at the audit head (after the savepoints),
+  // is the whole transaction's: `tx` retries the group (deadlock, serialisation
+  // failure) or every call of it hears the error. Two groups run at once, so
+  // one runs its statements while the other commits.
   const groupCommit = options.groupCommit ?? true;
   const recordGrouped = createCommitGroup<IssuanceWrite, StoredIdempotent | undefined>(
     (writes) =>
@@ -390,9 +393,21 @@ export async function openPostgresStorage(
           try {
             await recordStatements(c, write);
           } catch (error) {
-            if (isUnavailable(error) || isRetryable(error) || isTimedOut(error)) throw error;
+            // A lost connection is the whole group's. Anything else is this item's alone: its
+            // savepoint undoes it (a lock or statement timeout, or a deadlock, as well: the
+            // item hears STORAGE_UNAVAILABLE and its caller retries, the rest go on).
+            if (isUnavailable(error)) throw error;
             await c.query('ROLLBACK TO SAVEPOINT issuance');
-            outcomes.push(error instanceof IdempotencyTaken ? { ok: true, value: error.stored } : { ok: false, error });
+            await c.query('RELEASE SAVEPOINT issuance');
+            outcomes.push(
+              error instanceof IdempotencyTaken
+                ? { ok: true, value: error.stored }
+                : {
+                    ok: false,
+                    error:
+                      isRetryable(error) || isTimedOut(error) ? new StorageUnavailableError({ cause: error }) : error,
+                  },
+            );
             continue;
           }
           await c.query('RELEASE SAVEPOINT issuance');
@@ -401,7 +416,7 @@ export async function openPostgresStorage(
         }
         return { result: outcomes, appends };
       }),
-    { maxItems: GROUP_MAX_ITEMS },
+    { maxItems: GROUP_MAX_ITEMS, concurrency: 2 },
   );
 
   const keystore: KeyStoreBackend = {
