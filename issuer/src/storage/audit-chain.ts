@@ -19,8 +19,10 @@ import type { AuditAppend, AuditHead, IssuerStorage } from './contract.js';
  * lock, and the head is locked by the last statements of the transaction, but
  * the audited writes of the whole issuer are still capped near one per
  * (commit latency + three round trips); with a synchronous standby in
- * another data centre that latency includes its round trip. Grouping the
- * concurrent writes of a replica into one transaction would lift that cap.
+ * another data centre that latency includes its round trip. So the
+ * PostgreSQL engine groups the issuances a replica has in flight into one
+ * transaction (postgres/commit-group.ts): the cap is per group, not per
+ * issuance.
  */
 
 /** prevHash of the first entry. */
